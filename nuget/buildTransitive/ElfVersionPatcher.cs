@@ -1,0 +1,130 @@
+using System;
+using System.IO;
+using System.Text;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+// MSBuild inline task (see MLExt.Estimators.targets): marks libLibTorchSharp.so's need for
+// GLIBCXX_3.4.32 weak when the machine's libstdc++ does not provide that version.
+public class MLExtWeakenGlibcxxRequirement : Task
+{
+    private const string MissingVersion = "GLIBCXX_3.4.32";
+    private const string LibraryName = "libLibTorchSharp.so";
+    private const ushort VersionFlagWeak = 2;
+    private const uint SectionTypeVersionNeeded = 0x6ffffffe;
+
+    [Required]
+    public string[] Folders { get; set; }
+
+    public override bool Execute()
+    {
+        if (SystemLibStdCxxHasVersion())
+            return true;
+        foreach (string folder in Folders)
+        {
+            if (!Directory.Exists(folder))
+                continue;
+            foreach (string path in Directory.GetFiles(folder, LibraryName, SearchOption.AllDirectories))
+            {
+                if (WeakenRequirement(path))
+                    Log.LogMessage(MessageImportance.Normal, $"MLExt: marked {MissingVersion} weak in {path}");
+            }
+        }
+        return !Log.HasLoggedErrors;
+    }
+
+    private static bool SystemLibStdCxxHasVersion()
+    {
+        string[] candidates =
+        {
+            "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/aarch64-linux-gnu/libstdc++.so.6",
+            "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6",
+        };
+        byte[] needle = Encoding.ASCII.GetBytes(MissingVersion + "\0");
+        foreach (string candidate in candidates)
+        {
+            if (File.Exists(candidate))
+                return IndexOf(File.ReadAllBytes(candidate), needle) >= 0;
+        }
+        // No libstdc++ where we know to look: leave the library as shipped.
+        return true;
+    }
+
+    // Returns true when the file was changed. Parses just enough ELF64 (little endian) to find the
+    // Vernaux entry naming the missing version in .gnu.version_r and set VER_FLG_WEAK on it.
+    private bool WeakenRequirement(string path)
+    {
+        byte[] elf = File.ReadAllBytes(path);
+        if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F' || elf[4] != 2 || elf[5] != 1)
+            return false;
+        long sectionTable = BitConverter.ToInt64(elf, 0x28);
+        int sectionEntrySize = BitConverter.ToUInt16(elf, 0x3a);
+        int sectionCount = BitConverter.ToUInt16(elf, 0x3c);
+        bool changed = false;
+        for (int s = 0; s < sectionCount; s++)
+        {
+            long header = sectionTable + (long)s * sectionEntrySize;
+            if (BitConverter.ToUInt32(elf, (int)header + 4) != SectionTypeVersionNeeded)
+                continue;
+            long offset = BitConverter.ToInt64(elf, (int)header + 0x18);
+            int linkedStrings = (int)BitConverter.ToUInt32(elf, (int)header + 0x28);
+            long stringsOffset = BitConverter.ToInt64(elf, (int)(sectionTable + (long)linkedStrings * sectionEntrySize) + 0x18);
+
+            long need = offset;
+            while (true)
+            {
+                int auxCount = BitConverter.ToUInt16(elf, (int)need + 2);
+                long aux = need + BitConverter.ToUInt32(elf, (int)need + 8);
+                for (int a = 0; a < auxCount; a++)
+                {
+                    uint name = BitConverter.ToUInt32(elf, (int)aux + 8);
+                    if (ReadString(elf, stringsOffset + name) == MissingVersion)
+                    {
+                        ushort flags = BitConverter.ToUInt16(elf, (int)aux + 4);
+                        if ((flags & VersionFlagWeak) == 0)
+                        {
+                            BitConverter.GetBytes((ushort)(flags | VersionFlagWeak)).CopyTo(elf, (int)aux + 4);
+                            changed = true;
+                        }
+                    }
+                    aux += BitConverter.ToUInt32(elf, (int)aux + 12);
+                }
+                uint next = BitConverter.ToUInt32(elf, (int)need + 12);
+                if (next == 0)
+                    break;
+                need += next;
+            }
+        }
+        if (changed)
+        {
+            // Write a new file and move it over the old one: the output copy may be a hard link into
+            // the NuGet cache, which must stay untouched.
+            string temporary = path + ".mlext-patch";
+            File.WriteAllBytes(temporary, elf);
+            File.Delete(path);
+            File.Move(temporary, path);
+        }
+        return changed;
+    }
+
+    private static string ReadString(byte[] bytes, long offset)
+    {
+        int end = (int)offset;
+        while (end < bytes.Length && bytes[end] != 0)
+            end++;
+        return Encoding.ASCII.GetString(bytes, (int)offset, end - (int)offset);
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle)
+    {
+        for (int i = 0; i <= haystack.Length - needle.Length; i++)
+        {
+            int j = 0;
+            while (j < needle.Length && haystack[i + j] == needle[j])
+                j++;
+            if (j == needle.Length)
+                return i;
+        }
+        return -1;
+    }
+}

@@ -4,7 +4,8 @@ using System.Linq;
 using Mono.Cecil;
 
 // Usage: Publicizer <output-folder> <assembly.dll>...
-// Writes, for each assembly, a copy in which every type, method and field is public. The copies are
+// Writes, for each assembly, a copy in which every type, method and field is public (protected where it
+// was meant for derived classes). The copies are
 // compile-time references only: the real assemblies still ship and run, and the libraries carry
 // IgnoresAccessChecksTo so the runtime allows the access.
 internal static class Program
@@ -43,10 +44,14 @@ internal static class Program
         type.Attributes &= ~TypeAttributes.VisibilityMask;
         type.Attributes |= type.IsNested ? TypeAttributes.NestedPublic : TypeAttributes.Public;
 
+        // Members meant for derived classes become protected rather than public, so a component overrides
+        // them as "protected override" and its public surface stays what a user should see.
         foreach (MethodDefinition method in type.Methods)
         {
+            MethodAttributes access = method.Attributes & MethodAttributes.MemberAccessMask;
+            bool forDerived = access is MethodAttributes.Family or MethodAttributes.FamANDAssem or MethodAttributes.FamORAssem;
             method.Attributes &= ~MethodAttributes.MemberAccessMask;
-            method.Attributes |= MethodAttributes.Public;
+            method.Attributes |= forDerived ? MethodAttributes.Family : MethodAttributes.Public;
         }
 
         // A field named like an event is the event's backing field; publishing it would make the
@@ -54,8 +59,10 @@ internal static class Program
         var eventNames = type.Events.Select(e => e.Name).ToHashSet();
         foreach (FieldDefinition field in type.Fields.Where(f => !eventNames.Contains(f.Name)))
         {
+            FieldAttributes access = field.Attributes & FieldAttributes.FieldAccessMask;
+            bool forDerived = access is FieldAttributes.Family or FieldAttributes.FamANDAssem or FieldAttributes.FamORAssem;
             field.Attributes &= ~FieldAttributes.FieldAccessMask;
-            field.Attributes |= FieldAttributes.Public;
+            field.Attributes |= forDerived ? FieldAttributes.Family : FieldAttributes.Public;
         }
     }
 }

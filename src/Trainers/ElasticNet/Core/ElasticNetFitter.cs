@@ -1,0 +1,170 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using MLExt.Trainers;
+
+namespace MLExt.Trainers.ElasticNet.Core
+{
+    /// <summary>The cross-validated error along the lambda path.</summary>
+    internal sealed class CrossValidationCurve
+    {
+        public double[] Lambdas { get; init; }
+        public double[] MeanError { get; init; }
+        public double[] StandardError { get; init; }
+        public int MinimumErrorIndex { get; init; }
+        public int OneStandardErrorIndex { get; init; }
+    }
+
+    /// <summary>A fitted path, the optional cross-validation curve, and the chosen point on the path.</summary>
+    internal sealed class ElasticNetSolution
+    {
+        public PathFit Path { get; init; }
+        public CrossValidationCurve CrossValidation { get; init; }
+        public int SelectedIndex { get; init; }
+    }
+
+    /// <summary>Settings of a fit that are not part of the optimization problem itself.</summary>
+    internal sealed record PathSettings(double? Lambda, int NumberOfLambdas, double? LambdaMinRatio, int NumberOfFolds,
+        LambdaSelectionRule Rule, int Seed);
+
+    /// <summary>Fits a path (to a given lambda, or a full path with cross-validation to choose one).</summary>
+    internal static class ElasticNetFitter
+    {
+        public static ElasticNetSolution Fit(GlmProblem problem, PathSettings settings, Action<string> progress = null)
+        {
+            var solver = new CoordinateDescentSolver(problem);
+            if (settings.Lambda is double lambda)
+            {
+                // Warm starts from lambda max make the fit at one small lambda fast and stable (as glmnet advises).
+                double max = solver.LambdaMax();
+                double[] lambdas = lambda >= max || settings.NumberOfLambdas < 2
+                    ? new[] { lambda }
+                    : Enumerable.Range(0, settings.NumberOfLambdas)
+                        .Select(k => max * Math.Pow(lambda / max, k / (double)(settings.NumberOfLambdas - 1))).ToArray();
+                lambdas[^1] = lambda;
+                PathFit fixedPath = solver.FitPath(lambdas, stopEarly: false);
+                return new ElasticNetSolution { Path = fixedPath, SelectedIndex = fixedPath.Length - 1 };
+            }
+
+            double ratio = settings.LambdaMinRatio ?? (problem.RowCount > problem.FeatureCount ? 1e-4 : 1e-2);
+            PathFit path = solver.FitPath(solver.DefaultLambdas(settings.NumberOfLambdas, ratio), stopEarly: true);
+            progress?.Invoke($"Fitted {path.Length} lambdas on all rows ({path.TotalPasses} coordinate passes).");
+            if (settings.NumberOfFolds < 2)
+                return new ElasticNetSolution { Path = path, SelectedIndex = path.Length - 1 };
+
+            CrossValidationCurve curve = CrossValidate(problem, path.Lambdas, settings.NumberOfFolds, settings.Seed, progress);
+            int selected = settings.Rule == LambdaSelectionRule.MinimumError ? curve.MinimumErrorIndex : curve.OneStandardErrorIndex;
+            return new ElasticNetSolution { Path = path, CrossValidation = curve, SelectedIndex = selected };
+        }
+
+        /// <summary>K-fold cross-validation along a fixed lambda sequence, as cv.glmnet does (deviance for binomial, MSE for gaussian).</summary>
+        public static CrossValidationCurve CrossValidate(GlmProblem problem, double[] lambdas, int folds, int seed, Action<string> progress = null)
+        {
+            int n = problem.RowCount;
+            var order = Enumerable.Range(0, n).ToArray();
+            new Random(seed).Shuffle(order);
+            var foldOfRow = new int[n];
+            for (int position = 0; position < n; position++)
+                foldOfRow[order[position]] = position % folds;
+
+            var foldError = new double[folds][];
+            var foldWeight = new double[folds];
+            int finished = 0;
+            Parallel.For(0, folds, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, fold =>
+            {
+                var trainingWeights = new double[n];
+                for (int i = 0; i < n; i++)
+                    trainingWeights[i] = foldOfRow[i] == fold ? 0 : problem.Weights[i];
+                PathFit path = new CoordinateDescentSolver(problem, trainingWeights).FitPath(lambdas, stopEarly: false);
+                foldError[fold] = HeldOutError(problem, path, foldOfRow, fold, lambdas.Length, out foldWeight[fold]);
+                int done = System.Threading.Interlocked.Increment(ref finished);
+                progress?.Invoke($"Cross-validation fold {done} of {folds} done.");
+            });
+
+            // A fold whose path stopped early (pass budget) only informs the lambdas it reached.
+            int length = foldError.Min(e => e.Length);
+            double totalWeight = foldWeight.Sum();
+            var mean = new double[length];
+            var standardError = new double[length];
+            for (int k = 0; k < length; k++)
+            {
+                double m = 0;
+                for (int f = 0; f < folds; f++)
+                    m += foldWeight[f] * foldError[f][k];
+                m /= totalWeight;
+                double spread = 0;
+                for (int f = 0; f < folds; f++)
+                    spread += foldWeight[f] * (foldError[f][k] - m) * (foldError[f][k] - m);
+                mean[k] = m;
+                standardError[k] = Math.Sqrt(spread / totalWeight / (folds - 1));
+            }
+
+            // Ties go to the largest lambda (the sparsest model), as in glmnet.
+            int best = 0;
+            for (int k = 1; k < length; k++)
+            {
+                if (mean[k] < mean[best])
+                    best = k;
+            }
+            double bound = mean[best] + standardError[best];
+            int oneStandardError = Enumerable.Range(0, length).First(k => mean[k] <= bound);
+            return new CrossValidationCurve
+            {
+                Lambdas = lambdas.Take(length).ToArray(),
+                MeanError = mean,
+                StandardError = standardError,
+                MinimumErrorIndex = best,
+                OneStandardErrorIndex = oneStandardError,
+            };
+        }
+
+        private static double[] HeldOutError(GlmProblem problem, PathFit path, int[] foldOfRow, int fold, int lambdaCount, out double weightSum)
+        {
+            // Gather the held-out rows as sparse rows once; then each lambda costs one pass over them.
+            var rowsOfFold = Enumerable.Range(0, problem.RowCount).Where(i => foldOfRow[i] == fold).ToArray();
+            var slotOfRow = new Dictionary<int, int>(rowsOfFold.Length);
+            for (int slot = 0; slot < rowsOfFold.Length; slot++)
+                slotOfRow[rowsOfFold[slot]] = slot;
+            var entries = new List<(int Feature, double Value)>[rowsOfFold.Length];
+            for (int slot = 0; slot < entries.Length; slot++)
+                entries[slot] = new List<(int, double)>();
+            for (int j = 0; j < problem.FeatureCount; j++)
+            {
+                int feature = j;
+                problem.Columns[j].VisitValues((row, value) =>
+                {
+                    if (foldOfRow[row] == fold && value != 0)
+                        entries[slotOfRow[row]].Add((feature, value));
+                });
+            }
+
+            weightSum = rowsOfFold.Sum(i => problem.Weights[i]);
+            var errors = new double[path.Length];
+            for (int k = 0; k < path.Length; k++)
+            {
+                double[] beta = path.Coefficients[k].ToDense(problem.FeatureCount);
+                double total = 0;
+                for (int slot = 0; slot < rowsOfFold.Length; slot++)
+                {
+                    int i = rowsOfFold[slot];
+                    double eta = path.Intercepts[k];
+                    foreach (var (feature, value) in entries[slot])
+                        eta += beta[feature] * value;
+                    total += problem.Weights[i] * Loss(problem.Family, problem.Labels[i], eta);
+                }
+                errors[k] = total / weightSum;
+            }
+            return errors;
+        }
+
+        // glmnet's binomial deviance clamps probabilities to [1e-5, 1 - 1e-5].
+        private static double Loss(GlmFamily family, double y, double eta)
+        {
+            if (family == GlmFamily.Gaussian)
+                return (y - eta) * (y - eta);
+            double p = Math.Clamp(1 / (1 + Math.Exp(-eta)), 1e-5, 1 - 1e-5);
+            return -2 * (y * Math.Log(p) + (1 - y) * Math.Log(1 - p));
+        }
+    }
+}

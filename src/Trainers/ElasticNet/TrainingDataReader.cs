@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLExt.Trainers.ElasticNet.Core;
+
+namespace MLExt.Trainers.ElasticNet
+{
+    /// <summary>
+    /// Reads the training rows once from an <see cref="IDataView"/> into the column store coordinate descent needs
+    /// (each slot dense or sparse, whichever is smaller), and rejects values that have no meaning to a GLM.
+    /// </summary>
+    internal static class TrainingDataReader
+    {
+        public sealed record Result(FeatureColumn[] Columns, int RowCount, double[] Labels, double[] Weights);
+
+        public static Result Read(IHost host, RoleMappedData data, Func<DataViewRow, DataViewSchema.Column, ValueGetter<double>> labelGetter)
+        {
+            DataViewSchema.Column featureColumn = data.Schema.Feature.Value;
+            DataViewSchema.Column labelColumn = data.Schema.Label.Value;
+            DataViewSchema.Column? weightColumn = data.Schema.Weight;
+            int slots = featureColumn.Type.GetVectorSize();
+
+            var rowsOfSlot = new List<int>[slots];
+            var valuesOfSlot = new List<double>[slots];
+            for (int j = 0; j < slots; j++)
+            {
+                rowsOfSlot[j] = new List<int>();
+                valuesOfSlot[j] = new List<double>();
+            }
+            var labels = new List<double>();
+            var weights = new List<double>();
+
+            var needed = new List<DataViewSchema.Column> { featureColumn, labelColumn };
+            if (weightColumn.HasValue)
+                needed.Add(weightColumn.Value);
+            using (DataViewRowCursor cursor = data.Data.GetRowCursor(needed))
+            {
+                var getFeatures = cursor.GetGetter<VBuffer<float>>(featureColumn);
+                ValueGetter<double> getLabel = labelGetter(cursor, labelColumn);
+                ValueGetter<float> getWeight = weightColumn.HasValue ? cursor.GetGetter<float>(weightColumn.Value) : null;
+                VBuffer<float> features = default;
+                double label = 0;
+                float weight = 1;
+                int row = 0;
+                while (cursor.MoveNext())
+                {
+                    getFeatures(ref features);
+                    getLabel(ref label);
+                    if (double.IsNaN(label) || double.IsInfinity(label))
+                        throw host.Except($"Label column '{labelColumn.Name}' has the non-finite value {label} in row {row}.");
+                    if (getWeight != null)
+                    {
+                        getWeight(ref weight);
+                        if (!(weight >= 0) || float.IsInfinity(weight))
+                            throw host.Except($"Weight column '{weightColumn.Value.Name}' has the value {weight} in row {row}; weights must be finite and non-negative.");
+                    }
+                    var values = features.GetValues();
+                    var indices = features.IsDense ? default : features.GetIndices();
+                    for (int k = 0; k < values.Length; k++)
+                    {
+                        float value = values[k];
+                        if (value == 0)
+                            continue;
+                        int slot = features.IsDense ? k : indices[k];
+                        if (!float.IsFinite(value))
+                            throw host.Except($"Feature column '{featureColumn.Name}' has the non-finite value {value} in slot {slot} of row {row}. " +
+                                "Replace missing values first (for example with mlContext.Transforms.ReplaceMissingValues).");
+                        rowsOfSlot[slot].Add(row);
+                        valuesOfSlot[slot].Add(value);
+                    }
+                    labels.Add(label);
+                    weights.Add(weight);
+                    row++;
+                }
+            }
+
+            int rowCount = labels.Count;
+            if (rowCount == 0)
+                throw host.Except($"The training data has no rows (feature column '{featureColumn.Name}', label column '{labelColumn.Name}').");
+            var columns = new FeatureColumn[slots];
+            for (int j = 0; j < slots; j++)
+            {
+                // A dense column costs 8 bytes a row, a sparse one 12 bytes a stored value.
+                if (rowsOfSlot[j].Count * 3 > rowCount * 2)
+                {
+                    var dense = new double[rowCount];
+                    for (int k = 0; k < rowsOfSlot[j].Count; k++)
+                        dense[rowsOfSlot[j][k]] = valuesOfSlot[j][k];
+                    columns[j] = new DenseFeatureColumn(dense);
+                }
+                else
+                {
+                    columns[j] = new SparseFeatureColumn(rowsOfSlot[j].ToArray(), valuesOfSlot[j].ToArray());
+                }
+                rowsOfSlot[j] = null;
+                valuesOfSlot[j] = null;
+            }
+            return new Result(columns, rowCount, labels.ToArray(), weights.ToArray());
+        }
+    }
+}

@@ -98,9 +98,8 @@ namespace MLExt.Trainers
                 CrossValidation = new ElasticNetCrossValidationCurve(LambdaPath.Take(mean.Length).ToArray(), mean, standardError, min, oneSe);
             }
             int[] groups = reader.ReadIntArray();
-            Groups = groups.Length == 0 ? null : groups;
+            Groups = groups?.Length > 0 ? groups : null;
             Host.CheckDecode(LambdaPath.Count == DevianceRatioPath.Count && LambdaPath.Count == NonZeroCountPath.Count);
-            InputType = new VectorDataViewType(NumberDataViewType.Single, _weights.Length);
         }
 
         /// <summary>The weight of each feature slot, on the original feature scale.</summary>
@@ -133,9 +132,7 @@ namespace MLExt.Trainers
         /// <summary>Number of non-zero weights.</summary>
         public int NonZeroCount => _weights.Count(w => w != 0);
 
-        private protected DataViewType InputType { get; init; }
-
-        DataViewType IValueMapper.InputType => InputType ?? new VectorDataViewType(NumberDataViewType.Single, _weights.Length);
+        DataViewType IValueMapper.InputType => new VectorDataViewType(NumberDataViewType.Single, _weights.Length);
 
         DataViewType IValueMapper.OutputType => NumberDataViewType.Single;
 
@@ -196,7 +193,7 @@ namespace MLExt.Trainers
     /// <summary>A logistic elastic-net model: Score is the log-odds, Probability its logistic transform.</summary>
     public sealed class ElasticNetBinaryModelParameters : ElasticNetModelParameters, IValueMapperDist, IDistPredictorProducing<float, float>
     {
-        internal const string LoaderSignature = "MLExtElasticNetBinary";
+        internal const string LoaderSignature = "MLExtENetBinary";
 
         internal ElasticNetBinaryModelParameters(IHostEnvironment env, float[] weights, float bias, double lambda, double alpha,
             double[] lambdaPath, double[] devianceRatioPath, int[] nonZeroCountPath, ElasticNetCrossValidationCurve crossValidation, int[] groups)
@@ -247,7 +244,7 @@ namespace MLExt.Trainers
     /// <summary>A gaussian elastic-net model: Score is the predicted value.</summary>
     public sealed class ElasticNetRegressionModelParameters : ElasticNetModelParameters, IPredictorProducing<float>
     {
-        internal const string LoaderSignature = "MLExtElasticNetRegression";
+        internal const string LoaderSignature = "MLExtENetRegression";
 
         internal ElasticNetRegressionModelParameters(IHostEnvironment env, float[] weights, float bias, double lambda, double alpha,
             double[] lambdaPath, double[] devianceRatioPath, int[] nonZeroCountPath, ElasticNetCrossValidationCurve crossValidation, int[] groups)

@@ -45,7 +45,8 @@ namespace MLExt.Trainers
             [Argument(ArgumentType.AtMostOnce, HelpText = "Standardize features before fitting")]
             public bool Standardize = true;
 
-            /// <summary>How many lambdas on the path.</summary>
+            /// <summary>How many lambdas on the path. With a given <see cref="Lambda"/>, the most warm-start points on the way
+            /// down to it from the largest lambda (about ten a decade are used).</summary>
             [Argument(ArgumentType.AtMostOnce, HelpText = "Number of lambdas on the path")]
             public int NumberOfLambdas = 100;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -15,6 +16,9 @@ namespace MLExt.Trainers.ElasticNet
     {
         public sealed record Result(FeatureColumn[] Columns, int RowCount, double[] Labels, double[] Weights);
 
+        // Above this many bytes for a dense table, values are collected per slot as (row, value) lists instead.
+        private const long DenseTableByteLimit = 2L << 30;
+
         public static Result Read(IHost host, RoleMappedData data, Func<DataViewRow, DataViewSchema.Column, ValueGetter<double>> labelGetter)
         {
             DataViewSchema.Column featureColumn = data.Schema.Feature.Value;
@@ -22,13 +26,22 @@ namespace MLExt.Trainers.ElasticNet
             DataViewSchema.Column? weightColumn = data.Schema.Weight;
             int slots = featureColumn.Type.GetVectorSize();
 
+            // With a known row count and a table that fits, values go straight into dense columns; otherwise into per-slot lists.
+            long? knownRows = data.Data.GetRowCount();
+            double[][] denseTable = knownRows is long n && n * slots * sizeof(double) <= DenseTableByteLimit
+                ? Enumerable.Range(0, slots).Select(_ => new double[n]).ToArray()
+                : null;
             var rowsOfSlot = new List<int>[slots];
             var valuesOfSlot = new List<double>[slots];
-            for (int j = 0; j < slots; j++)
+            if (denseTable == null)
             {
-                rowsOfSlot[j] = new List<int>();
-                valuesOfSlot[j] = new List<double>();
+                for (int j = 0; j < slots; j++)
+                {
+                    rowsOfSlot[j] = new List<int>();
+                    valuesOfSlot[j] = new List<double>();
+                }
             }
+            var nonZeroCount = new int[slots];
             var labels = new List<double>();
             var weights = new List<double>();
 
@@ -67,8 +80,16 @@ namespace MLExt.Trainers.ElasticNet
                         if (!float.IsFinite(value))
                             throw host.Except($"Feature column '{featureColumn.Name}' has the non-finite value {value} in slot {slot} of row {row}. " +
                                 "Replace missing values first (for example with mlContext.Transforms.ReplaceMissingValues).");
-                        rowsOfSlot[slot].Add(row);
-                        valuesOfSlot[slot].Add(value);
+                        nonZeroCount[slot]++;
+                        if (denseTable != null)
+                        {
+                            denseTable[slot][row] = value;
+                        }
+                        else
+                        {
+                            rowsOfSlot[slot].Add(row);
+                            valuesOfSlot[slot].Add(value);
+                        }
                     }
                     labels.Add(label);
                     weights.Add(weight);
@@ -83,21 +104,44 @@ namespace MLExt.Trainers.ElasticNet
             for (int j = 0; j < slots; j++)
             {
                 // A dense column costs 8 bytes a row, a sparse one 12 bytes a stored value.
-                if (rowsOfSlot[j].Count * 3 > rowCount * 2)
+                bool dense = nonZeroCount[j] * 3L > rowCount * 2L;
+                columns[j] = (denseTable != null, dense) switch
                 {
-                    var dense = new double[rowCount];
-                    for (int k = 0; k < rowsOfSlot[j].Count; k++)
-                        dense[rowsOfSlot[j][k]] = valuesOfSlot[j][k];
-                    columns[j] = new DenseFeatureColumn(dense);
-                }
+                    (true, true) => new DenseFeatureColumn(denseTable[j]),
+                    (true, false) => SparseFromDense(denseTable[j], nonZeroCount[j]),
+                    (false, true) => DenseFromLists(rowsOfSlot[j], valuesOfSlot[j], rowCount),
+                    (false, false) => new SparseFeatureColumn(rowsOfSlot[j].ToArray(), valuesOfSlot[j].ToArray()),
+                };
+                if (denseTable != null)
+                    denseTable[j] = null;
                 else
-                {
-                    columns[j] = new SparseFeatureColumn(rowsOfSlot[j].ToArray(), valuesOfSlot[j].ToArray());
-                }
-                rowsOfSlot[j] = null;
-                valuesOfSlot[j] = null;
+                    rowsOfSlot[j] = null;
             }
             return new Result(columns, rowCount, labels.ToArray(), weights.ToArray());
+        }
+
+        private static FeatureColumn SparseFromDense(double[] values, int nonZeroCount)
+        {
+            var rows = new int[nonZeroCount];
+            var stored = new double[nonZeroCount];
+            int k = 0;
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (values[i] != 0)
+                {
+                    rows[k] = i;
+                    stored[k++] = values[i];
+                }
+            }
+            return new SparseFeatureColumn(rows, stored);
+        }
+
+        private static FeatureColumn DenseFromLists(List<int> rows, List<double> values, int rowCount)
+        {
+            var dense = new double[rowCount];
+            for (int k = 0; k < rows.Count; k++)
+                dense[rows[k]] = values[k];
+            return new DenseFeatureColumn(dense);
         }
     }
 }

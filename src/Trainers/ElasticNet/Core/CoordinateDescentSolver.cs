@@ -15,8 +15,8 @@ namespace MLExt.Trainers.ElasticNet.Core
     /// The solver works on standardized features x̃ = (x − c)/s without materializing them: c (weighted mean)
     /// and s (weighted standard deviation, or 1) are applied in the arithmetic. The working residual is kept as
     /// r = rRaw + shift·v, so centering and intercept updates are scalar operations. A multi-feature group is
-    /// updated as a block: its exact local quadratic (the small Gram matrix) is minimized with the group
-    /// penalty by proximal gradient steps, which costs nothing per row.
+    /// updated as a block: its exact local quadratic (the small Gram matrix) is minimized exactly with the group
+    /// penalty (<see cref="GroupSubproblem"/>), which costs nothing per row.
     /// </remarks>
     internal sealed class CoordinateDescentSolver
     {
@@ -53,7 +53,7 @@ namespace MLExt.Trainers.ElasticNet.Core
         private readonly int[] _statsStamp;
         private int _stamp;
         private readonly double[][] _groupGram;
-        private readonly double[] _groupLipschitz;
+        private readonly GroupSubproblem[] _groupSubproblem;
         private readonly int[] _gramStamp;
         private readonly double[] _scratch;
 
@@ -97,7 +97,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             _statsStamp = Enumerable.Repeat(-1, p).ToArray();
             int groups = problem.GroupMembers.Length;
             _groupGram = new double[groups][];
-            _groupLipschitz = new double[groups];
+            _groupSubproblem = new GroupSubproblem[groups];
             _gramStamp = Enumerable.Repeat(-1, groups).ToArray();
             _scratch = new double[_n];
 
@@ -334,9 +334,6 @@ namespace MLExt.Trainers.ElasticNet.Core
             int[] members = _problem.GroupMembers[g];
             int k = members.Length;
             double[] gram = EnsureGram(g);
-            double lipschitz = _groupLipschitz[g];
-            if (lipschitz <= 0)
-                return 0;
             var old = new double[k];
             var b = new double[k];
             for (int a = 0; a < k; a++)
@@ -352,34 +349,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             }
 
             var updated = new double[k];
-            if (Norm(b) > l1)
-            {
-                // Minimize ½βᵀGβ − bᵀβ + l1‖β‖ + ½ l2‖β‖² by proximal gradient steps from the current value.
-                Array.Copy(old, updated, k);
-                var step = new double[k];
-                for (int iteration = 0; iteration < 10000; iteration++)
-                {
-                    for (int a = 0; a < k; a++)
-                    {
-                        double gradient = -b[a];
-                        for (int c = 0; c < k; c++)
-                            gradient += gram[a * k + c] * updated[c];
-                        step[a] = updated[a] - gradient / lipschitz;
-                    }
-                    double norm = Norm(step);
-                    double shrink = norm > l1 / lipschitz ? (1 - l1 / (lipschitz * norm)) / (1 + l2 / lipschitz) : 0;
-                    double moved = 0;
-                    for (int a = 0; a < k; a++)
-                    {
-                        double next = shrink * step[a];
-                        moved = Math.Max(moved, Math.Abs(next - updated[a]));
-                        updated[a] = next;
-                    }
-                    if (moved <= 1e-13 * (1 + Norm(updated)))
-                        break;
-                }
-            }
-
+            _groupSubproblem[g].Solve(b, l1, l2, updated);
             double change = 0;
             for (int a = 0; a < k; a++)
             {
@@ -447,7 +417,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             _statsStamp[j] = _stamp;
         }
 
-        // The group's Gram matrix Σ v x̃_a x̃_b and its largest eigenvalue (the block step size).
+        // The group's Gram matrix Σ v x̃_a x̃_b and its eigen-decomposition (for the exact block update).
         private double[] EnsureGram(int g)
         {
             if (_gramStamp[g] == _stamp)
@@ -474,39 +444,9 @@ namespace MLExt.Trainers.ElasticNet.Core
                 }
             }
             _groupGram[g] = gram;
-            _groupLipschitz[g] = LargestEigenvalue(gram, k);
+            _groupSubproblem[g] = new GroupSubproblem(gram, k);
             _gramStamp[g] = _stamp;
             return gram;
-        }
-
-        // Power iteration on a small symmetric positive semi-definite matrix, nudged up so the step stays safe.
-        private static double LargestEigenvalue(double[] matrix, int k)
-        {
-            var x = Enumerable.Repeat(1 / Math.Sqrt(k), k).ToArray();
-            var y = new double[k];
-            double estimate = 0;
-            for (int iteration = 0; iteration < 500; iteration++)
-            {
-                for (int a = 0; a < k; a++)
-                {
-                    double sum = 0;
-                    for (int c = 0; c < k; c++)
-                        sum += matrix[a * k + c] * x[c];
-                    y[a] = sum;
-                }
-                double norm = Norm(y);
-                if (norm == 0)
-                    return 0;
-                for (int a = 0; a < k; a++)
-                    x[a] = y[a] / norm;
-                if (Math.Abs(norm - estimate) <= 1e-12 * norm)
-                {
-                    estimate = norm;
-                    break;
-                }
-                estimate = norm;
-            }
-            return estimate * (1 + 1e-6);
         }
 
         // Recomputes η, the curvature weights v and the residual w(y − μ) at the current coefficients.
@@ -564,13 +504,5 @@ namespace MLExt.Trainers.ElasticNet.Core
         }
 
         internal static double LogOnePlusExp(double x) => x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x));
-
-        private static double Norm(double[] values)
-        {
-            double sum = 0;
-            foreach (double value in values)
-                sum += value * value;
-            return Math.Sqrt(sum);
-        }
     }
 }

@@ -36,12 +36,13 @@ namespace MLExt.Trainers.ElasticNet.Core
             var solver = new CoordinateDescentSolver(problem);
             if (settings.Lambda is double lambda)
             {
-                // Warm starts from lambda max make the fit at one small lambda fast and stable (as glmnet advises).
+                // Warm starts from lambda max make the fit at one small lambda fast and stable (as glmnet advises);
+                // about ten points a decade are enough for that, up to NumberOfLambdas.
                 double max = solver.LambdaMax();
-                double[] lambdas = lambda >= max || settings.NumberOfLambdas < 2
+                int points = lambda >= max || lambda <= 0 ? 1 : Math.Clamp((int)Math.Ceiling(10 * Math.Log10(max / lambda)) + 1, 2, Math.Max(2, settings.NumberOfLambdas));
+                double[] lambdas = points == 1
                     ? new[] { lambda }
-                    : Enumerable.Range(0, settings.NumberOfLambdas)
-                        .Select(k => max * Math.Pow(lambda / max, k / (double)(settings.NumberOfLambdas - 1))).ToArray();
+                    : Enumerable.Range(0, points).Select(k => max * Math.Pow(lambda / max, k / (double)(points - 1))).ToArray();
                 lambdas[^1] = lambda;
                 PathFit fixedPath = solver.FitPath(lambdas, stopEarly: false);
                 return new ElasticNetSolution { Path = fixedPath, SelectedIndex = fixedPath.Length - 1 };

@@ -75,6 +75,9 @@ namespace MLExt.PackageTests
             // The test host may carry MSBuild settings of the outer build; the inner commands must start clean.
             foreach (string key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
                 start.Environment.Remove(key);
+            // No build servers left running after the test.
+            start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+            start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
             using Process process = Process.Start(start);
             var stderr = process.StandardError.ReadToEndAsync();
             string stdout = process.StandardOutput.ReadToEnd();

@@ -131,6 +131,11 @@ namespace MLExt.Testing
         }
 
         private static void AssertThrowsNaming(Action action, InvalidInput bad, string step)
+            => AssertThrowsMentioning(action, bad.ColumnName, $"{step} with {bad.Description}");
+
+        /// <summary>The action throws, and the message mentions <paramref name="text"/> (case-insensitively: ML.NET's prediction
+        /// transformers say "Incompatible features column type" for the feature column).</summary>
+        public static void AssertThrowsMentioning(Action action, string text, string what = null)
         {
             Exception error = null;
             try
@@ -141,10 +146,9 @@ namespace MLExt.Testing
             {
                 error = e;
             }
-            Assert.IsNotNull(error, $"{step} accepted {bad.Description}.");
-            // Case-insensitive: ML.NET's prediction transformers say "Incompatible features column type" for the feature column.
-            Assert.IsTrue(error.Message.Contains(bad.ColumnName, StringComparison.OrdinalIgnoreCase),
-                $"{step} rejected {bad.Description} but its message does not name '{bad.ColumnName}': {error.Message}");
+            Assert.IsNotNull(error, $"{what ?? "the action"} did not fail (expected a message mentioning '{text}').");
+            Assert.IsTrue(error.Message.Contains(text, StringComparison.OrdinalIgnoreCase),
+                $"{what ?? "the action"} failed but its message does not mention '{text}': {error.Message}");
         }
 
         private static bool IsComparable(DataViewType type)

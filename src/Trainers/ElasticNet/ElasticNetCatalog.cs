@@ -24,15 +24,7 @@ namespace MLExt.Trainers
         public static ElasticNetBinaryTrainer ElasticNet(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
             string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
             string exampleWeightColumnName = null, double? lambda = null, double alpha = 1.0, bool standardize = true)
-            => catalog.ElasticNet(new ElasticNetTrainer.Options
-            {
-                LabelColumnName = labelColumnName,
-                FeatureColumnName = featureColumnName,
-                ExampleWeightColumnName = exampleWeightColumnName,
-                Lambda = lambda,
-                Alpha = alpha,
-                Standardize = standardize,
-            });
+            => catalog.ElasticNet(FlatOptions(labelColumnName, featureColumnName, exampleWeightColumnName, lambda, alpha, standardize));
 
         /// <summary>Logistic elastic-net / group-lasso regression with all options.</summary>
         /// <param name="catalog">The binary classification trainers catalog.</param>
@@ -58,7 +50,17 @@ namespace MLExt.Trainers
         public static ElasticNetRegressionTrainer ElasticNet(this RegressionCatalog.RegressionTrainers catalog,
             string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features,
             string exampleWeightColumnName = null, double? lambda = null, double alpha = 1.0, bool standardize = true)
-            => catalog.ElasticNet(new ElasticNetTrainer.Options
+            => catalog.ElasticNet(FlatOptions(labelColumnName, featureColumnName, exampleWeightColumnName, lambda, alpha, standardize));
+
+        /// <summary>Least-squares elastic-net / group-lasso regression with all options.</summary>
+        /// <param name="catalog">The regression trainers catalog.</param>
+        /// <param name="options">The trainer options.</param>
+        public static ElasticNetRegressionTrainer ElasticNet(this RegressionCatalog.RegressionTrainers catalog, ElasticNetTrainer.Options options)
+            => new ElasticNetRegressionTrainer(catalog.GetEnvironment(), options);
+    
+        // The flat overloads share their defaults with ElasticNetTrainer.Options by starting from a new instance.
+        private static ElasticNetTrainer.Options FlatOptions(string labelColumnName, string featureColumnName, string exampleWeightColumnName,
+            double? lambda, double alpha, bool standardize) => new ElasticNetTrainer.Options
             {
                 LabelColumnName = labelColumnName,
                 FeatureColumnName = featureColumnName,
@@ -66,12 +68,6 @@ namespace MLExt.Trainers
                 Lambda = lambda,
                 Alpha = alpha,
                 Standardize = standardize,
-            });
-
-        /// <summary>Least-squares elastic-net / group-lasso regression with all options.</summary>
-        /// <param name="catalog">The regression trainers catalog.</param>
-        /// <param name="options">The trainer options.</param>
-        public static ElasticNetRegressionTrainer ElasticNet(this RegressionCatalog.RegressionTrainers catalog, ElasticNetTrainer.Options options)
-            => new ElasticNetRegressionTrainer(catalog.GetEnvironment(), options);
+            };
     }
 }

@@ -138,6 +138,15 @@ namespace MLExt.Trainers
 
         private protected abstract VersionInfo GetVersionInfo();
 
+        // Version 1.1 of the format described in the loading constructor.
+        private protected static VersionInfo MakeVersionInfo(string modelSignature, string loaderSignature) => new VersionInfo(
+            modelSignature: modelSignature,
+            verWrittenCur: 0x00010001,
+            verReadableCur: 0x00010001,
+            verWeCanReadBack: 0x00010001,
+            loaderSignature: loaderSignature,
+            loaderAssemblyName: typeof(ElasticNetModelParameters).Assembly.FullName);
+
         void ICanSaveModel.Save(ModelSaveContext ctx)
         {
             Host.CheckValue(ctx, nameof(ctx));
@@ -214,13 +223,7 @@ namespace MLExt.Trainers
             return new ElasticNetBinaryModelParameters(env, ctx);
         }
 
-        private static VersionInfo VersionInfo() => new VersionInfo(
-            modelSignature: "MXENBINP",
-            verWrittenCur: 0x00010001,
-            verReadableCur: 0x00010001,
-            verWeCanReadBack: 0x00010001,
-            loaderSignature: LoaderSignature,
-            loaderAssemblyName: typeof(ElasticNetBinaryModelParameters).Assembly.FullName);
+        private static VersionInfo VersionInfo() => MakeVersionInfo("MXENBINP", LoaderSignature);
 
         private protected override VersionInfo GetVersionInfo() => VersionInfo();
 
@@ -265,13 +268,7 @@ namespace MLExt.Trainers
             return new ElasticNetRegressionModelParameters(env, ctx);
         }
 
-        private static VersionInfo VersionInfo() => new VersionInfo(
-            modelSignature: "MXENREGP",
-            verWrittenCur: 0x00010001,
-            verReadableCur: 0x00010001,
-            verWeCanReadBack: 0x00010001,
-            loaderSignature: LoaderSignature,
-            loaderAssemblyName: typeof(ElasticNetRegressionModelParameters).Assembly.FullName);
+        private static VersionInfo VersionInfo() => MakeVersionInfo("MXENREGP", LoaderSignature);
 
         private protected override VersionInfo GetVersionInfo() => VersionInfo();
 

@@ -99,7 +99,7 @@ namespace MLExt.Trainers.Tests.ElasticNet
                 invalidInputs: new[]
                 {
                     new InvalidInput("no feature column", mlContext.Data.LoadFromEnumerable(new[] { new OtherRow { Other = new float[Slots] } }), "Features"),
-                    new InvalidInput("a Boolean label", mlContext.Data.LoadFromEnumerable(new[] { new ShortRow { Features = new float[5] } }).Transforms(mlContext, "Label", "Value"), "Value"),
+                    new InvalidInput("a Boolean label", mlContext.Data.LoadFromEnumerable(new[] { new ShortRow { Features = new float[5] } }).CopyColumn(mlContext, "Label", "Value"), "Value"),
                 });
             RegressionMetrics metrics = mlContext.Regression.Evaluate(transformer.Transform(data), labelColumnName: "Value");
             Assert.IsTrue(metrics.RSquared > 0.3, $"R² {metrics.RSquared}");
@@ -183,45 +183,30 @@ namespace MLExt.Trainers.Tests.ElasticNet
             var rows = MakeRows(50, 7);
             var binary = mlContext.BinaryClassification.Trainers;
 
-            AssertFails(() => binary.ElasticNet().Fit(mlContext.Data.LoadFromEnumerable(new List<Row>())), "no rows");
-            AssertFails(() => binary.ElasticNet(lambda: 0.1).Fit(mlContext.Data.LoadFromEnumerable(rows.Select(r => { r.Label = true; return r; }).ToList())), "only one class");
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet().Fit(mlContext.Data.LoadFromEnumerable(new List<Row>())), "no rows");
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(lambda: 0.1).Fit(mlContext.Data.LoadFromEnumerable(rows.Select(r => { r.Label = true; return r; }).ToList())), "only one class");
             var withNaN = MakeRows(50, 7);
             withNaN[3].Features[2] = float.NaN;
-            AssertFails(() => binary.ElasticNet(lambda: 0.1).Fit(mlContext.Data.LoadFromEnumerable(withNaN)), "non-finite value NaN in slot 2 of row 3");
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(lambda: 0.1).Fit(mlContext.Data.LoadFromEnumerable(withNaN)), "non-finite value NaN in slot 2 of row 3");
             var withInfinity = MakeRows(50, 7);
             withInfinity[1].Features[0] = float.PositiveInfinity;
-            AssertFails(() => binary.ElasticNet(lambda: 0.1).Fit(mlContext.Data.LoadFromEnumerable(withInfinity)), "Features");
-            AssertFails(() => binary.ElasticNet(lambda: -1), "Lambda");
-            AssertFails(() => binary.ElasticNet(lambda: double.NaN), "Lambda");
-            AssertFails(() => binary.ElasticNet(alpha: double.NaN), "Alpha");
-            AssertFails(() => binary.ElasticNet(alpha: 1.5), "Alpha");
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(lambda: 0.1).Fit(mlContext.Data.LoadFromEnumerable(withInfinity)), "Features");
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(lambda: -1), "Lambda");
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(lambda: double.NaN), "Lambda");
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(alpha: double.NaN), "Alpha");
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(alpha: 1.5), "Alpha");
             IDataView good = mlContext.Data.LoadFromEnumerable(MakeRows(50, 8));
-            AssertFails(() => binary.ElasticNet(new ElasticNetTrainer.Options { Lambda = 0.1, Groups = new[] { 0, 0, 1 } }).Fit(good), "Groups has 3 entries");
-            AssertFails(() => binary.ElasticNet(new ElasticNetTrainer.Options { Lambda = 0.1, PenaltyFactors = new double[4] }).Fit(good), "PenaltyFactors has 4 entries");
-            AssertFails(() => binary.ElasticNet(new ElasticNetTrainer.Options { Lambda = 0.1, GroupCategoricalSlots = true }).Fit(good), "categorical slot ranges");
-            AssertFails(() => binary.ElasticNet(new ElasticNetTrainer.Options { Lambda = 0.1, ExampleWeightColumnName = "Missing" }).Fit(good), "Missing");
-        }
-
-        private static void AssertFails(Action action, string expectedInMessage)
-        {
-            Exception error = null;
-            try
-            {
-                action();
-            }
-            catch (Exception e)
-            {
-                error = e;
-            }
-            Assert.IsNotNull(error, $"expected a failure mentioning '{expectedInMessage}'");
-            StringAssert.Contains(error.Message, expectedInMessage);
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(new ElasticNetTrainer.Options { Lambda = 0.1, Groups = new[] { 0, 0, 1 } }).Fit(good), "Groups has 3 entries");
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(new ElasticNetTrainer.Options { Lambda = 0.1, PenaltyFactors = new double[4] }).Fit(good), "PenaltyFactors has 4 entries");
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(new ElasticNetTrainer.Options { Lambda = 0.1, GroupCategoricalSlots = true }).Fit(good), "categorical slot ranges");
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(new ElasticNetTrainer.Options { Lambda = 0.1, ExampleWeightColumnName = "Missing" }).Fit(good), "Missing");
         }
     }
 
     internal static class DataViewTestExtensions
     {
-        // Renames Value to Label's name so a regression trainer reading "Value" sees a Boolean under the name it expects.
-        public static IDataView Transforms(this IDataView data, MLContext mlContext, string from, string to)
+        // Overwrites column "to" with a copy of column "from" (used to give a trainer's label column the wrong type).
+        public static IDataView CopyColumn(this IDataView data, MLContext mlContext, string from, string to)
             => mlContext.Transforms.CopyColumns(to, from).Fit(data).Transform(data);
     }
 }

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace MLExt.Transforms.OutRank.Core
+{
+    /// <summary>
+    /// Mutual information between a feature and a label (natural log), and the baselines that correct it for the
+    /// information a feature of the same cardinality carries by chance.
+    /// </summary>
+    internal static class MutualInformation
+    {
+        /// <summary>
+        /// I(F; L) = H(F) − Σ_v p(L = v) H(F | L = v). With <paramref name="skipSingletonLabels"/>, label values seen once
+        /// contribute no conditional entropy (OutRank's reference convention).
+        /// </summary>
+        public static double Plain(ContingencyTable table, bool skipSingletonLabels = false)
+        {
+            double n = table.Total;
+            double featureEntropy = 0;
+            foreach (long count in table.FeatureTotals.Values)
+            {
+                double p = count / n;
+                featureEntropy -= p * Math.Log(p);
+            }
+            return featureEntropy - ConditionalEntropy(table, skipSingletonLabels);
+        }
+
+        /// <summary>Σ_v p(L = v) H(F | L = v) from the cells of a table.</summary>
+        private static double ConditionalEntropy(ContingencyTable table, bool skipSingletonLabels)
+        {
+            double n = table.Total;
+            double sum = 0;
+            foreach (var (_, label, count) in table.Cells)
+            {
+                long labelCount = table.LabelTotals[label];
+                if (skipSingletonLabels && labelCount == 1)
+                    continue;
+                double conditional = count / (double)labelCount;
+                sum -= labelCount / n * conditional * Math.Log(conditional);
+            }
+            return sum;
+        }
+
+        /// <summary>
+        /// OutRank's reference score with its cardinality correction: the conditional entropy of the feature given the label,
+        /// measured against a baseline in which, for each label value v seen c_v times, the feature is read c_v rows further
+        /// on (circularly). Label values seen once are skipped, and when the feature and label columns have equal sums the
+        /// reference does not correct (it takes them for the same column) and returns the plain score.
+        /// </summary>
+        public static double ReferenceCorrected(int[] feature, int[] label)
+        {
+            ContingencyTable observed = ContingencyTable.Count(feature, label);
+            if (feature.Sum(f => (long)f) == label.Sum(l => (long)l))
+                return Plain(observed, skipSingletonLabels: true);
+            int n = feature.Length;
+            var shifted = new ContingencyTable();
+            for (int i = 0; i < n; i++)
+            {
+                long labelCount = observed.LabelTotals[label[i]];
+                shifted.Add(feature[(int)((i + labelCount) % n)], label[i], 1);
+            }
+            // The shifted table has the observed label totals, so both entropies are weighted alike.
+            return ConditionalEntropy(shifted, skipSingletonLabels: true) - ConditionalEntropy(observed, skipSingletonLabels: true);
+        }
+
+        /// <summary>The mutual information of a seeded random permutation of the feature against the label.</summary>
+        public static double PermutationBaseline(int[] feature, int[] label, int seed)
+        {
+            int[] permuted = (int[])feature.Clone();
+            new Random(seed).Shuffle(permuted);
+            return Plain(ContingencyTable.Count(permuted, label));
+        }
+
+        /// <summary>
+        /// Expected mutual information of two labelings with these marginal counts when they are independent (the
+        /// hypergeometric model of adjusted mutual information, Vinh, Epps and Bailey 2010).
+        /// </summary>
+        public static double ExpectedUnderIndependence(ContingencyTable table)
+        {
+            long n = table.Total;
+            double logN = Math.Log(n);
+            double logFactorialN = LogFactorial(n);
+            long[] labelCounts = table.LabelTotals.Values.ToArray();
+            double expected = 0;
+            foreach (long a in table.FeatureTotals.Values)
+            {
+                foreach (long b in labelCounts)
+                {
+                    long low = Math.Max(1, a + b - n), high = Math.Min(a, b);
+                    // log P(n_ij) = log a! + log b! + log (n−a)! + log (n−b)! − log n! − log n_ij! − log (a−n_ij)! − log (b−n_ij)! − log (n−a−b+n_ij)!
+                    double constant = LogFactorial(a) + LogFactorial(b) + LogFactorial(n - a) + LogFactorial(n - b) - logFactorialN;
+                    for (long k = low; k <= high; k++)
+                    {
+                        double logProbability = constant - LogFactorial(k) - LogFactorial(a - k) - LogFactorial(b - k) - LogFactorial(n - a - b + k);
+                        double probability = Math.Exp(logProbability);
+                        if (probability < 1e-300)
+                            continue;
+                        expected += probability * k / n * (logN + Math.Log(k) - Math.Log(a) - Math.Log(b));
+                    }
+                }
+            }
+            return expected;
+        }
+
+        /// <summary>Mutual information minus its expectation under independence: about zero for an unrelated feature of any cardinality.</summary>
+        public static double ChanceAdjusted(ContingencyTable table) => Plain(table) - ExpectedUnderIndependence(table);
+
+        // log n! through the log-gamma function (Lanczos), exact enough for probabilities far below 1e-12 relative error.
+        private static double LogFactorial(long n) => n < 2 ? 0 : LogGamma(n + 1.0);
+
+        private static double LogGamma(double x)
+        {
+            double[] coefficients =
+            {
+                676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+                12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+            };
+            x -= 1;
+            double sum = 0.99999999999980993;
+            for (int i = 0; i < coefficients.Length; i++)
+                sum += coefficients[i] / (x + i + 1);
+            double t = x + coefficients.Length - 0.5;
+            return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(sum);
+        }
+    }
+}

@@ -50,6 +50,9 @@ namespace MLExt.Testing
             return transformer;
         }
 
+        /// <summary>The shape of a schema, as estimators' GetOutputSchema takes it (SchemaShape.Create is internal to ML.NET).</summary>
+        public static SchemaShape ShapeOf(DataViewSchema schema) => SchemaShape.Create(schema);
+
         /// <summary>Every promised column exists with the same kind, item type and annotation names.</summary>
         public static void AssertShapeMatchesSchema(SchemaShape promised, DataViewSchema actual)
         {

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLExt.Transforms.OutRank
+{
+    /// <summary>
+    /// Turns a scalar column's values into dense integer codes for counting: 0 is "missing" (NaN, empty text, key 0),
+    /// other values get codes 1, 2, ... in order of first appearance; numeric columns are cut at quantile edges.
+    /// </summary>
+    internal abstract class ColumnEncoder
+    {
+        /// <summary>A function that returns the code of <paramref name="row"/>'s current value.</summary>
+        public abstract Func<int> Bind(DataViewRow row, DataViewSchema.Column column);
+
+        /// <summary>Whether this encoder needs a sample of values (<see cref="SetSample"/>) before it can encode.</summary>
+        public virtual bool NeedsSample => false;
+
+        /// <summary>A function that returns the current value as a double for sampling (numeric encoders only).</summary>
+        public virtual Func<double> BindSample(DataViewRow row, DataViewSchema.Column column) => throw new NotSupportedException();
+
+        public virtual void SetSample(IReadOnlyList<double> sample) => throw new NotSupportedException();
+
+        /// <summary>Whether OutRank can rank a column of this type.</summary>
+        public static bool Supports(DataViewType type)
+            => type is TextDataViewType || type is KeyDataViewType || type is BooleanDataViewType || IsNumeric(type.RawType);
+
+        public static bool Supports(SchemaShape.Column column)
+            => column.Kind == SchemaShape.Column.VectorKind.Scalar && (column.IsKey || Supports(column.ItemType));
+
+        public static ColumnEncoder For(DataViewType type, bool binNumeric, int bins)
+        {
+            Type raw = type.RawType;
+            if (type is TextDataViewType)
+                return new Nominal<ReadOnlyMemory<char>, string>(v => v.Length == 0 ? null : v.ToString());
+            if (type is KeyDataViewType)
+                return new KeyEncoder();
+            if (type is BooleanDataViewType)
+                return new Nominal<bool, bool?>(v => v);
+            if (raw == typeof(float))
+                return binNumeric ? new Binned<float>(v => v, bins) : new Nominal<float, float?>(v => float.IsNaN(v) ? null : v);
+            if (raw == typeof(double))
+                return binNumeric ? new Binned<double>(v => v, bins) : new Nominal<double, double?>(v => double.IsNaN(v) ? null : v);
+            if (raw == typeof(int)) return new Nominal<int, long?>(v => v);
+            if (raw == typeof(long)) return new Nominal<long, long?>(v => v);
+            if (raw == typeof(short)) return new Nominal<short, long?>(v => v);
+            if (raw == typeof(sbyte)) return new Nominal<sbyte, long?>(v => v);
+            if (raw == typeof(byte)) return new Nominal<byte, long?>(v => v);
+            if (raw == typeof(ushort)) return new Nominal<ushort, long?>(v => v);
+            if (raw == typeof(uint)) return new Nominal<uint, long?>(v => v);
+            if (raw == typeof(ulong)) return new Nominal<ulong, long?>(v => (long)v);
+            throw new NotSupportedException($"OutRank cannot encode values of type {type}.");
+        }
+
+        private static bool IsNumeric(Type raw)
+            => raw == typeof(float) || raw == typeof(double) || raw == typeof(int) || raw == typeof(long) || raw == typeof(short)
+            || raw == typeof(sbyte) || raw == typeof(byte) || raw == typeof(ushort) || raw == typeof(uint) || raw == typeof(ulong);
+
+        // Each distinct value (null for missing) gets the next code.
+        private sealed class Nominal<TValue, TKey> : ColumnEncoder
+        {
+            private readonly Func<TValue, TKey> _key;
+            private readonly Dictionary<TKey, int> _codes = new Dictionary<TKey, int>();
+
+            public Nominal(Func<TValue, TKey> key) => _key = key;
+
+            public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column)
+            {
+                var getter = row.GetGetter<TValue>(column);
+                TValue value = default;
+                return () =>
+                {
+                    getter(ref value);
+                    TKey key = _key(value);
+                    if (key == null)
+                        return 0;
+                    if (!_codes.TryGetValue(key, out int code))
+                    {
+                        code = _codes.Count + 1;
+                        _codes.Add(key, code);
+                    }
+                    return code;
+                };
+            }
+        }
+
+        private sealed class KeyEncoder : ColumnEncoder
+        {
+            public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column)
+            {
+                var getter = row.GetGetter<uint>(column);
+                uint value = 0;
+                return () =>
+                {
+                    getter(ref value);
+                    return checked((int)value);
+                };
+            }
+        }
+
+        // Codes 1..bins by quantile edges taken from a sample; NaN is missing.
+        private sealed class Binned<TValue> : ColumnEncoder
+        {
+            private readonly Func<TValue, double> _toDouble;
+            private readonly int _bins;
+            private double[] _edges;
+
+            public Binned(Func<TValue, double> toDouble, int bins)
+            {
+                _toDouble = toDouble;
+                _bins = bins;
+            }
+
+            public override bool NeedsSample => true;
+
+            public override Func<double> BindSample(DataViewRow row, DataViewSchema.Column column)
+            {
+                var getter = row.GetGetter<TValue>(column);
+                TValue value = default;
+                return () =>
+                {
+                    getter(ref value);
+                    return _toDouble(value);
+                };
+            }
+
+            public override void SetSample(IReadOnlyList<double> sample)
+            {
+                double[] sorted = sample.Where(v => !double.IsNaN(v)).OrderBy(v => v).ToArray();
+                _edges = sorted.Length == 0
+                    ? Array.Empty<double>()
+                    : Enumerable.Range(1, _bins - 1).Select(k => sorted[(int)((long)k * (sorted.Length - 1) / _bins)]).Distinct().ToArray();
+            }
+
+            public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column)
+            {
+                var getter = row.GetGetter<TValue>(column);
+                TValue value = default;
+                double[] edges = _edges ?? throw new InvalidOperationException("The numeric encoder has no bin edges yet.");
+                return () =>
+                {
+                    getter(ref value);
+                    double x = _toDouble(value);
+                    if (double.IsNaN(x))
+                        return 0;
+                    // Values up to and including an edge fall in that edge's bin.
+                    int index = Array.BinarySearch(edges, x);
+                    return 1 + (index >= 0 ? index : ~index);
+                };
+            }
+        }
+    }
+}

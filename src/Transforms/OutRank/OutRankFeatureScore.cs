@@ -1,0 +1,37 @@
+namespace MLExt.Transforms
+{
+    /// <summary>One feature's place in an OutRank ranking.</summary>
+    public sealed class OutRankFeatureScore
+    {
+        internal OutRankFeatureScore(string name, double score, double mutualInformation, double baseline, long cardinality, double missingFraction)
+        {
+            Name = name;
+            Score = score;
+            MutualInformation = mutualInformation;
+            Baseline = baseline;
+            Cardinality = cardinality;
+            MissingFraction = missingFraction;
+        }
+
+        /// <summary>The column name.</summary>
+        public string Name { get; }
+
+        /// <summary>The heuristic's score; the ranking is by this, highest first.</summary>
+        public double Score { get; }
+
+        /// <summary>Plain mutual information with the label, in nats.</summary>
+        public double MutualInformation { get; }
+
+        /// <summary>The chance part the heuristic subtracted (MutualInformation − Score for the corrected heuristics, 0 for plain MI).</summary>
+        public double Baseline { get; }
+
+        /// <summary>Distinct non-missing values (numeric columns: occupied bins unless treated as nominal).</summary>
+        public long Cardinality { get; }
+
+        /// <summary>Share of rows where the value is missing (NaN, empty text, key 0).</summary>
+        public double MissingFraction { get; }
+
+        /// <inheritdoc/>
+        public override string ToString() => $"{Name}: score {Score:G4} (MI {MutualInformation:G4}, baseline {Baseline:G4}, cardinality {Cardinality}, missing {MissingFraction:P1})";
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.ML.SearchSpace;
+
+namespace MLExt.Transforms
+{
+    /// <summary>How OutRank scores a feature against the label.</summary>
+    public enum OutRankHeuristic
+    {
+        /// <summary>Mutual information minus its expectation for an independent feature with the same value counts (as in adjusted
+        /// mutual information). About zero for noise of any cardinality; needs only count tables. The default.</summary>
+        ChanceAdjusted,
+        /// <summary>Plain mutual information (natural log). Favours high-cardinality features, noise included.</summary>
+        MutualInformation,
+        /// <summary>Mutual information minus that of a seeded random permutation of the feature. Keeps every row's codes in memory.</summary>
+        PermutationCorrected,
+        /// <summary>OutRank's reference score ("MI-numba-randomized"): its circular-shift baseline, for comparison with the reference.
+        /// Keeps every row's codes in memory and can erase a real dependency in periodic data.</summary>
+        ReferenceShiftCorrected,
+    }
+
+    /// <summary>Options of <see cref="OutRank"/> ranking and of the <see cref="OutRankEstimator"/>.</summary>
+    public sealed class OutRankOptions
+    {
+        /// <summary>The label column: Boolean, key, text or numeric (each value a class).</summary>
+        public string LabelColumnName { get; set; } = "Label";
+
+        /// <summary>The scalar columns to rank: text, key, Boolean or integer (nominal), Single or Double (binned).</summary>
+        public string[] FeatureColumnNames { get; set; }
+
+        /// <summary>How many of the ranked columns the transformer keeps.</summary>
+        public int FeaturesToKeep { get; set; } = 10;
+
+        /// <summary>The scoring heuristic.</summary>
+        public OutRankHeuristic Heuristic { get; set; } = OutRankHeuristic.ChanceAdjusted;
+
+        /// <summary>Quantile bins for numeric columns (missing values get a category of their own).</summary>
+        [Range(2, 256, 32)]
+        public int NumericBins { get; set; } = 32;
+
+        /// <summary>Treat every distinct numeric value as its own category (the reference's behaviour) instead of binning.</summary>
+        public bool TreatNumericAsNominal { get; set; }
+
+        /// <summary>Seed for numeric bin sampling and the permutation baseline; null: from the MLContext.</summary>
+        public int? Seed { get; set; }
+    }
+}

@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLExt.Transforms.OutRank.Core;
+
+namespace MLExt.Transforms.OutRank
+{
+    /// <summary>Reads an <see cref="IDataView"/> into per-feature count tables and ranks the features against the label.</summary>
+    internal static class OutRankRanker
+    {
+        private const int NumericSampleSize = 100_000;
+
+        /// <summary>Checks the columns by shape, as GetOutputSchema does; throws naming the offending column.</summary>
+        public static void CheckShape(IHost host, SchemaShape schema, OutRankOptions options)
+        {
+            CheckNames(host, options);
+            if (!schema.TryFindColumn(options.LabelColumnName, out var label))
+                throw host.ExceptSchemaMismatch(nameof(options.LabelColumnName), "label", options.LabelColumnName);
+            if (!ColumnEncoder.Supports(label))
+                throw host.ExceptSchemaMismatch(nameof(options.LabelColumnName), "label", options.LabelColumnName,
+                    "a scalar Boolean, key, text or numeric column", label.GetTypeString());
+            foreach (string name in options.FeatureColumnNames)
+            {
+                if (!schema.TryFindColumn(name, out var feature))
+                    throw host.ExceptSchemaMismatch(nameof(options.FeatureColumnNames), "feature", name);
+                if (!ColumnEncoder.Supports(feature))
+                    throw host.ExceptSchemaMismatch(nameof(options.FeatureColumnNames), "feature", name,
+                        "a scalar text, key, Boolean or numeric column", feature.GetTypeString());
+            }
+        }
+
+        public static IReadOnlyList<OutRankFeatureScore> Rank(IHost host, IDataView data, OutRankOptions options, int seed)
+        {
+            CheckShape(host, SchemaShape.Create(data.Schema), options);
+            DataViewSchema.Column labelColumn = data.Schema[options.LabelColumnName];
+            DataViewSchema.Column[] featureColumns = options.FeatureColumnNames.Select(n => data.Schema[n]).ToArray();
+            ColumnEncoder labelEncoder = ColumnEncoder.For(labelColumn.Type, binNumeric: false, options.NumericBins);
+            ColumnEncoder[] encoders = featureColumns
+                .Select(c => ColumnEncoder.For(c.Type, binNumeric: !options.TreatNumericAsNominal, options.NumericBins)).ToArray();
+
+            SampleNumericColumns(data, featureColumns, encoders, seed);
+
+            bool keepRows = options.Heuristic is OutRankHeuristic.PermutationCorrected or OutRankHeuristic.ReferenceShiftCorrected;
+            var tables = featureColumns.Select(_ => new ContingencyTable()).ToArray();
+            var rowCodes = keepRows ? featureColumns.Select(_ => new List<int>()).ToArray() : null;
+            var labelCodes = keepRows ? new List<int>() : null;
+            long rows = 0;
+            using (DataViewRowCursor cursor = data.GetRowCursor(featureColumns.Append(labelColumn)))
+            {
+                Func<int> label = labelEncoder.Bind(cursor, labelColumn);
+                Func<int>[] features = encoders.Select((e, j) => e.Bind(cursor, featureColumns[j])).ToArray();
+                while (cursor.MoveNext())
+                {
+                    int labelCode = label();
+                    if (labelCode == 0)
+                        throw host.Except($"Label column '{labelColumn.Name}' has a missing value in row {rows}.");
+                    labelCodes?.Add(labelCode);
+                    for (int j = 0; j < features.Length; j++)
+                    {
+                        int code = features[j]();
+                        tables[j].Add(code, labelCode, 1);
+                        rowCodes?[j].Add(code);
+                    }
+                    rows++;
+                }
+            }
+            if (rows == 0)
+                throw host.Except("OutRank needs at least one row; the data is empty.");
+            if (tables[0].LabelTotals.Count < 2)
+                throw host.Except($"Label column '{labelColumn.Name}' has a single value; there is nothing to rank features against.");
+
+            var scores = new OutRankFeatureScore[featureColumns.Length];
+            int[] labelArray = labelCodes?.ToArray();
+            Parallel.For(0, featureColumns.Length, j =>
+            {
+                ContingencyTable table = tables[j];
+                double mutualInformation = MutualInformation.Plain(table);
+                double score = options.Heuristic switch
+                {
+                    OutRankHeuristic.MutualInformation => mutualInformation,
+                    OutRankHeuristic.ChanceAdjusted => mutualInformation - MutualInformation.ExpectedUnderIndependence(table),
+                    OutRankHeuristic.PermutationCorrected => mutualInformation - MutualInformation.PermutationBaseline(rowCodes[j].ToArray(), labelArray, seed + j),
+                    OutRankHeuristic.ReferenceShiftCorrected => MutualInformation.ReferenceCorrected(rowCodes[j].ToArray(), labelArray),
+                    _ => throw new ArgumentOutOfRangeException(nameof(options.Heuristic)),
+                };
+                long missing = table.FeatureTotals.TryGetValue(0, out long m) ? m : 0;
+                long cardinality = table.FeatureTotals.Keys.Count(code => code != 0);
+                scores[j] = new OutRankFeatureScore(featureColumns[j].Name, score, mutualInformation, mutualInformation - score, cardinality, missing / (double)rows);
+            });
+            return scores.OrderByDescending(s => s.Score).ThenBy(s => s.Name, StringComparer.Ordinal).ToArray();
+        }
+
+        private static void CheckNames(IHost host, OutRankOptions options)
+        {
+            host.CheckValue(options, nameof(options));
+            if (string.IsNullOrWhiteSpace(options.LabelColumnName))
+                throw host.ExceptParam(nameof(options.LabelColumnName), "A label column name is required.");
+            if (options.FeatureColumnNames == null || options.FeatureColumnNames.Length == 0)
+                throw host.ExceptParam(nameof(options.FeatureColumnNames), "Name at least one feature column to rank.");
+            if (options.FeatureColumnNames.Contains(options.LabelColumnName))
+                throw host.ExceptParam(nameof(options.FeatureColumnNames), $"The label column '{options.LabelColumnName}' is also listed as a feature.");
+            if (options.FeatureColumnNames.Distinct().Count() != options.FeatureColumnNames.Length)
+                throw host.ExceptParam(nameof(options.FeatureColumnNames), "A feature column is listed twice.");
+            if (options.FeaturesToKeep < 1 || options.FeaturesToKeep > options.FeatureColumnNames.Length)
+                throw host.ExceptParam(nameof(options.FeaturesToKeep),
+                    $"FeaturesToKeep is {options.FeaturesToKeep}; it must be between 1 and the {options.FeatureColumnNames.Length} listed feature columns.");
+            if (options.NumericBins < 2)
+                throw host.ExceptParam(nameof(options.NumericBins), $"NumericBins must be at least 2; it is {options.NumericBins}.");
+        }
+
+        // A seeded reservoir sample of each binned column fixes its quantile edges before the counting pass.
+        private static void SampleNumericColumns(IDataView data, DataViewSchema.Column[] columns, ColumnEncoder[] encoders, int seed)
+        {
+            int[] sampled = Enumerable.Range(0, columns.Length).Where(j => encoders[j].NeedsSample).ToArray();
+            if (sampled.Length == 0)
+                return;
+            var random = new Random(seed);
+            var samples = sampled.Select(_ => new List<double>()).ToArray();
+            long seen = 0;
+            using DataViewRowCursor cursor = data.GetRowCursor(sampled.Select(j => columns[j]));
+            Func<double>[] values = sampled.Select(j => encoders[j].BindSample(cursor, columns[j])).ToArray();
+            while (cursor.MoveNext())
+            {
+                seen++;
+                long slot = seen <= NumericSampleSize ? seen - 1 : random.NextInt64(seen);
+                for (int k = 0; k < sampled.Length; k++)
+                {
+                    double value = values[k]();
+                    if (seen <= NumericSampleSize)
+                        samples[k].Add(value);
+                    else if (slot < NumericSampleSize)
+                        samples[k][(int)slot] = value;
+                }
+            }
+            for (int k = 0; k < sampled.Length; k++)
+                encoders[sampled[k]].SetSample(samples[k]);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using MLExt.Testing;
+
+namespace MLExt.Transforms.Tests.OutRank
+{
+    [TestClass]
+    public class OutRankEstimatorTests
+    {
+        public sealed class Row
+        {
+            public bool Label { get; set; }
+            public string Colour { get; set; }      // informative, 4 values
+            public float Amount { get; set; }       // informative, numeric (binned)
+            public int Site { get; set; }           // informative, 2,000 values (the parity of the id matters)
+            public bool Coin { get; set; }          // noise, 2 values
+            public string Browser { get; set; }     // noise, 100 values
+            public int SessionId { get; set; }      // noise, 12,000 values
+            public float Passthrough { get; set; }  // not ranked
+        }
+
+        public sealed class VectorRow
+        {
+            public bool Label { get; set; }
+            [VectorType(2)] public float[] Colour { get; set; }
+        }
+
+        private static readonly string[] Informative = { "Colour", "Amount", "Site" };
+        private static readonly string[] Noise = { "Coin", "Browser", "SessionId" };
+        private static readonly string[] Ranked = Informative.Concat(Noise).ToArray();
+
+        private static List<Row> MakeRows(int count, int seed)
+        {
+            var random = new Random(seed);
+            string[] colours = { "red", "green", "blue", "black" };
+            return Enumerable.Range(0, count).Select(_ =>
+            {
+                int colour = random.Next(4), site = random.Next(2000);
+                float amount = (float)(random.NextDouble() * 100);
+                double logit = -1 + 0.5 * colour + 0.015 * amount + (site % 2 == 0 ? 0.6 : -0.6);
+                return new Row
+                {
+                    Label = random.NextDouble() < 1 / (1 + Math.Exp(-logit)),
+                    Colour = colours[colour],
+                    Amount = amount,
+                    Site = site,
+                    Coin = random.Next(2) == 1,
+                    Browser = "b" + random.Next(100),
+                    SessionId = random.Next(12000),
+                    Passthrough = (float)random.NextDouble(),
+                };
+            }).ToList();
+        }
+
+        [TestMethod]
+        public void ChanceAdjustedRankingPutsEveryInformativeFeatureAboveEveryNoiseFeature()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var rows = MakeRows(20000, 2);
+            IDataView data = mlContext.Data.LoadFromEnumerable(rows);
+
+            var adjusted = mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank("Label", Ranked, 3).Fit(data).Ranking;
+            double worstInformative = adjusted.Where(s => Informative.Contains(s.Name)).Min(s => s.Score);
+            double bestNoise = adjusted.Where(s => Noise.Contains(s.Name)).Max(s => s.Score);
+            Assert.IsTrue(worstInformative > bestNoise, string.Join("\n", adjusted));
+
+            // Plain mutual information shows the problem: the 12,000-value session id outranks a real feature.
+            var plain = mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank("Label", Ranked, 3, OutRankHeuristic.MutualInformation).Fit(data).Ranking;
+            double sessionScore = plain.Single(s => s.Name == "SessionId").Score;
+            Assert.IsTrue(plain.Where(s => Informative.Contains(s.Name)).Any(s => s.Score < sessionScore), string.Join("\n", plain));
+
+            var session = adjusted.Single(s => s.Name == "SessionId");
+            Assert.AreEqual(rows.Select(r => r.SessionId).Distinct().Count(), session.Cardinality);
+            Assert.AreEqual(session.MutualInformation - session.Score, session.Baseline, 1e-12);
+            Assert.AreEqual(0, session.MissingFraction);
+        }
+
+        [TestMethod]
+        public void TheTransformerKeepsTheBestColumnsAndPassesTheConformanceKit()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(MakeRows(4000, 3));
+            var estimator = mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank("Label", Ranked, 3);
+            OutRankTransformer transformer = ConformanceKit.Check(mlContext, estimator, data,
+                invalidInputs: new[]
+                {
+                    new InvalidInput("no Colour column", mlContext.Transforms.DropColumns("Colour").Fit(data).Transform(data), "Colour"),
+                    new InvalidInput("no label column", mlContext.Transforms.DropColumns("Label").Fit(data).Transform(data), "Label"),
+                },
+                invalidForTransformer: new[]
+                {
+                    new InvalidInput("no Colour column", mlContext.Transforms.DropColumns("Colour").Fit(data).Transform(data), "Colour"),
+                });
+
+            CollectionAssert.AreEquivalent(Informative, transformer.SelectedColumns.ToArray());
+            DataViewSchema output = transformer.Transform(data).Schema;
+            foreach (string kept in Informative.Append("Passthrough").Append("Label"))
+                Assert.IsNotNull(output.GetColumnOrNull(kept), kept);
+            foreach (string dropped in Noise)
+                Assert.IsNull(output.GetColumnOrNull(dropped), dropped);
+            Assert.AreEqual(Ranked.Length, transformer.Ranking.Count);
+        }
+
+        [TestMethod]
+        public void BadInputFailsWithAClearMessage()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var rows = MakeRows(200, 4);
+            IDataView data = mlContext.Data.LoadFromEnumerable(rows);
+            var selection = mlContext.Transforms.FeatureSelection;
+
+            ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", Ranked, 0).Fit(data), "FeaturesToKeep");
+            ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", Ranked, 7).Fit(data), "FeaturesToKeep");
+            ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", new[] { "Colour", "Nope" }, 1).Fit(data), "Nope");
+            ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", new[] { "Label", "Colour" }, 1).Fit(data), "also listed");
+            ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", Array.Empty<string>(), 1).Fit(data), "at least one feature");
+            ConformanceKit.AssertThrowsMentioning(
+                () => selection.SelectFeaturesByOutRank("Label", Ranked, 2).Fit(mlContext.Data.LoadFromEnumerable(rows.Select(r => { r.Label = true; return r; }).ToList())),
+                "single value");
+            ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", Ranked, 2).Fit(mlContext.Data.LoadFromEnumerable(new List<Row>())), "empty");
+            IDataView vectors = mlContext.Data.LoadFromEnumerable(new[] { new VectorRow { Colour = new float[2] } });
+            ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", new[] { "Colour" }, 1).Fit(vectors), "Colour");
+            ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", new[] { "Colour" }, 1).GetOutputSchema(ConformanceKit.ShapeOf(vectors.Schema)), "Colour");
+        }
+    }
+}

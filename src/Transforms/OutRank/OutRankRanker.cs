@@ -38,44 +38,53 @@ namespace MLExt.Transforms.OutRank
             CheckShape(host, SchemaShape.Create(data.Schema), options);
             DataViewSchema.Column labelColumn = data.Schema[options.LabelColumnName];
             DataViewSchema.Column[] featureColumns = options.FeatureColumnNames.Select(n => data.Schema[n]).ToArray();
-            ColumnEncoder labelEncoder = ColumnEncoder.For(labelColumn.Type, binNumeric: false, options.NumericBins);
             ColumnEncoder[] encoders = featureColumns
                 .Select(c => ColumnEncoder.For(c.Type, binNumeric: !options.TreatNumericAsNominal, options.NumericBins)).ToArray();
 
             SampleNumericColumns(data, featureColumns, encoders, seed);
 
+            // Counting runs in parallel over groups of features, each group on its own cursor over all rows. Every group
+            // encodes the label itself: codes follow first appearance, so they agree across groups.
             bool keepRows = options.Heuristic is OutRankHeuristic.PermutationCorrected or OutRankHeuristic.ReferenceShiftCorrected;
             var tables = featureColumns.Select(_ => new ContingencyTable()).ToArray();
             var rowCodes = keepRows ? featureColumns.Select(_ => new List<int>()).ToArray() : null;
             var labelCodes = keepRows ? new List<int>() : null;
-            long rows = 0;
-            using (DataViewRowCursor cursor = data.GetRowCursor(featureColumns.Append(labelColumn)))
+            int groups = Math.Min(Environment.ProcessorCount, featureColumns.Length);
+            var rowsSeen = new long[groups];
+            RunAll(groups, group =>
             {
+                int[] mine = Enumerable.Range(0, featureColumns.Length).Where(j => j % groups == group).ToArray();
+                ColumnEncoder labelEncoder = ColumnEncoder.For(labelColumn.Type, binNumeric: false, options.NumericBins);
+                using DataViewRowCursor cursor = data.GetRowCursor(mine.Select(j => featureColumns[j]).Append(labelColumn));
                 Func<int> label = labelEncoder.Bind(cursor, labelColumn);
-                Func<int>[] features = encoders.Select((e, j) => e.Bind(cursor, featureColumns[j])).ToArray();
+                Func<int>[] features = mine.Select(j => encoders[j].Bind(cursor, featureColumns[j])).ToArray();
+                long rows = 0;
                 while (cursor.MoveNext())
                 {
                     int labelCode = label();
                     if (labelCode == 0)
                         throw host.Except($"Label column '{labelColumn.Name}' has a missing value in row {rows}.");
-                    labelCodes?.Add(labelCode);
-                    for (int j = 0; j < features.Length; j++)
+                    if (group == 0)
+                        labelCodes?.Add(labelCode);
+                    for (int k = 0; k < mine.Length; k++)
                     {
-                        int code = features[j]();
-                        tables[j].Add(code, labelCode, 1);
-                        rowCodes?[j].Add(code);
+                        int code = features[k]();
+                        tables[mine[k]].Add(code, labelCode, 1);
+                        rowCodes?[mine[k]].Add(code);
                     }
                     rows++;
                 }
-            }
+                rowsSeen[group] = rows;
+            });
+            long rows = rowsSeen[0];
             if (rows == 0)
                 throw host.Except("OutRank needs at least one row; the data is empty.");
-            if (tables[0].LabelTotals.Count < 2)
+            if (tables[0].LabelTotals.Count() < 2)
                 throw host.Except($"Label column '{labelColumn.Name}' has a single value; there is nothing to rank features against.");
 
             var scores = new OutRankFeatureScore[featureColumns.Length];
             int[] labelArray = labelCodes?.ToArray();
-            Parallel.For(0, featureColumns.Length, j =>
+            RunAll(featureColumns.Length, j =>
             {
                 ContingencyTable table = tables[j];
                 double mutualInformation = MutualInformation.Plain(table);
@@ -87,11 +96,24 @@ namespace MLExt.Transforms.OutRank
                     OutRankHeuristic.ReferenceShiftCorrected => MutualInformation.ReferenceCorrected(rowCodes[j].ToArray(), labelArray),
                     _ => throw new ArgumentOutOfRangeException(nameof(options.Heuristic)),
                 };
-                long missing = table.FeatureTotals.TryGetValue(0, out long m) ? m : 0;
-                long cardinality = table.FeatureTotals.Keys.Count(code => code != 0);
+                long missing = table.FeatureCount(0);
+                long cardinality = table.FeatureTotals.Count(t => t.Code != 0);
                 scores[j] = new OutRankFeatureScore(featureColumns[j].Name, score, mutualInformation, mutualInformation - score, cardinality, missing / (double)rows);
             });
             return scores.OrderByDescending(s => s.Score).ThenBy(s => s.Name, StringComparer.Ordinal).ToArray();
+        }
+
+        // Parallel.For, but a failure surfaces as itself rather than wrapped in an AggregateException.
+        private static void RunAll(int count, Action<int> body)
+        {
+            try
+            {
+                Parallel.For(0, count, body);
+            }
+            catch (AggregateException error) when (error.InnerExceptions.Count > 0)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error.InnerExceptions[0]).Throw();
+            }
         }
 
         private static void CheckNames(IHost host, OutRankOptions options)

@@ -18,7 +18,7 @@ namespace MLExt.Transforms.OutRank.Core
         {
             double n = table.Total;
             double featureEntropy = 0;
-            foreach (long count in table.FeatureTotals.Values)
+            foreach (var (_, count) in table.FeatureTotals)
             {
                 double p = count / n;
                 featureEntropy -= p * Math.Log(p);
@@ -33,7 +33,7 @@ namespace MLExt.Transforms.OutRank.Core
             double sum = 0;
             foreach (var (_, label, count) in table.Cells)
             {
-                long labelCount = table.LabelTotals[label];
+                long labelCount = table.LabelCount(label);
                 if (skipSingletonLabels && labelCount == 1)
                     continue;
                 double conditional = count / (double)labelCount;
@@ -57,7 +57,7 @@ namespace MLExt.Transforms.OutRank.Core
             var shifted = new ContingencyTable();
             for (int i = 0; i < n; i++)
             {
-                long labelCount = observed.LabelTotals[label[i]];
+                long labelCount = observed.LabelCount(label[i]);
                 shifted.Add(feature[(int)((i + labelCount) % n)], label[i], 1);
             }
             // The shifted table has the observed label totals, so both entropies are weighted alike.
@@ -81,9 +81,9 @@ namespace MLExt.Transforms.OutRank.Core
             long n = table.Total;
             double logN = Math.Log(n);
             double logFactorialN = LogFactorial(n);
-            long[] labelCounts = table.LabelTotals.Values.ToArray();
+            long[] labelCounts = table.LabelTotals.Select(t => t.Count).ToArray();
             double expected = 0;
-            foreach (long a in table.FeatureTotals.Values)
+            foreach (var (_, a) in table.FeatureTotals)
             {
                 foreach (long b in labelCounts)
                 {

@@ -3,10 +3,14 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using MLExt.Benchmarks.ElasticNet;
+using MLExt.Benchmarks.OutRank;
 
-// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick]
-// Runs every benchmark and writes benchmarks/RESULTS.md (or RESULTS-quick.md for a small smoke run).
+// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank]
+// Runs the benchmarks and writes benchmarks/RESULTS.md (or RESULTS-quick.md for a small smoke run). With --only, the
+// other sections of an existing RESULTS.md are kept.
 bool quick = args.Contains("--quick");
+int only = Array.IndexOf(args, "--only");
+string selected = only >= 0 && only + 1 < args.Length ? args[only + 1] : null;
 string folder = FindBenchmarksFolder();
 var report = new StringBuilder();
 report.AppendLine("# MLExt benchmark results");
@@ -14,11 +18,23 @@ report.AppendLine();
 report.AppendLine($"Written by `benchmarks/MLExt.Benchmarks` on {DateTime.UtcNow:yyyy-MM-dd}. Figures are ratios against peers measured in the same run.");
 report.AppendLine();
 void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
-report.Append(ElasticNetBenchmark.Run(quick ? 5000 : 100000, 200, Log));
 string output = Path.Combine(folder, quick ? "RESULTS-quick.md" : "RESULTS.md");
+string previous = File.Exists(output) ? File.ReadAllText(output) : "";
+report.Append(selected is null or "elasticnet" ? ElasticNetBenchmark.Run(quick ? 5000 : 100000, 200, Log) : Section(previous, "## Elastic net"));
+report.Append(selected is null or "outrank" ? OutRankBenchmark.Run(quick ? 50000 : 1000000, Log) : Section(previous, "## OutRank"));
 File.WriteAllText(output, report.ToString());
 Console.WriteLine(report);
 Console.WriteLine($"Wrote {output}");
+
+// A "## " section of an earlier report, kept when only other sections are re-run.
+static string Section(string report, string heading)
+{
+    int start = report.IndexOf(heading, StringComparison.Ordinal);
+    if (start < 0)
+        return "";
+    int end = report.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
+    return end < 0 ? report.Substring(start) : report.Substring(start, end + 1 - start);
+}
 
 static string FindBenchmarksFolder()
 {

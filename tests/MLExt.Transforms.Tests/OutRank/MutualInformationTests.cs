@@ -85,6 +85,31 @@ namespace MLExt.Transforms.Tests.OutRank
         }
 
         [TestMethod]
+        public void ExpectedMutualInformationMatchesTheHypergeometricSum()
+        {
+            var random = new Random(2);
+            int[] feature = Enumerable.Range(0, 60).Select(_ => random.Next(4)).ToArray();
+            int[] label = Enumerable.Range(0, 60).Select(_ => random.Next(3)).ToArray();
+            var table = ContingencyTable.Count(feature, label);
+            // E[MI] = Σ_cells Σ_k P(k) k/n log(n k / (a b)), P hypergeometric: C(a,k) C(n−a,b−k) / C(n,b).
+            int n = 60;
+            double expected = 0;
+            foreach (var (_, a) in table.FeatureTotals)
+                foreach (var (_, b) in table.LabelTotals)
+                    for (long k = Math.Max(1, a + b - n); k <= Math.Min(a, b); k++)
+                        expected += Choose(a, k) * Choose(n - a, b - k) / Choose(n, b) * k / n * Math.Log(n * (double)k / (a * b));
+            Assert.AreEqual(expected, MutualInformation.ExpectedUnderIndependence(table), 1e-12);
+
+            static double Choose(long m, long r)
+            {
+                double result = 1;
+                for (long i = 1; i <= r; i++)
+                    result *= (m - r + i) / (double)i;
+                return result;
+            }
+        }
+
+        [TestMethod]
         public void TablesOfPartsAddUpToTheTableOfTheWhole()
         {
             var random = new Random(5);

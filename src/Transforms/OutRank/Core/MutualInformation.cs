@@ -83,21 +83,38 @@ namespace MLExt.Transforms.OutRank.Core
             double logFactorialN = LogFactorial(n);
             long[] labelCounts = table.LabelTotals.Select(t => t.Count).ToArray();
             double expected = 0;
-            foreach (var (_, a) in table.FeatureTotals)
+            // The terms depend on a feature value's count only, and most values share their count with many others.
+            foreach (var group in table.FeatureTotals.GroupBy(t => t.Count))
             {
+                long a = group.Key;
+                int valuesWithThisCount = group.Count();
+                double logA = Math.Log(a);
                 foreach (long b in labelCounts)
                 {
-                    long low = Math.Max(1, a + b - n), high = Math.Min(a, b);
-                    // log P(n_ij) = log a! + log b! + log (n−a)! + log (n−b)! − log n! − log n_ij! − log (a−n_ij)! − log (b−n_ij)! − log (n−a−b+n_ij)!
-                    double constant = LogFactorial(a) + LogFactorial(b) + LogFactorial(n - a) + LogFactorial(n - b) - logFactorialN;
-                    for (long k = low; k <= high; k++)
+                    // The cell count k is hypergeometric. Start at its mode and walk out both ways with the term ratio
+                    // P(k+1)/P(k) = (a−k)(b−k) / ((k+1)(n−a−b+k+1)) until the probabilities vanish: the distribution is unimodal.
+                    long low = Math.Max(0, a + b - n), high = Math.Min(a, b);
+                    long mode = Math.Clamp((long)((a + 1.0) * (b + 1.0) / (n + 2.0)), low, high);
+                    double logModeProbability = LogFactorial(a) + LogFactorial(b) + LogFactorial(n - a) + LogFactorial(n - b) - logFactorialN
+                        - LogFactorial(mode) - LogFactorial(a - mode) - LogFactorial(b - mode) - LogFactorial(n - a - b + mode);
+                    double modeProbability = Math.Exp(logModeProbability);
+                    double logB = Math.Log(b);
+                    double sum = Term(mode, modeProbability);
+                    double probability = modeProbability;
+                    for (long k = mode; k < high && probability > modeProbability * 1e-17; k++)
                     {
-                        double logProbability = constant - LogFactorial(k) - LogFactorial(a - k) - LogFactorial(b - k) - LogFactorial(n - a - b + k);
-                        double probability = Math.Exp(logProbability);
-                        if (probability < 1e-300)
-                            continue;
-                        expected += probability * k / n * (logN + Math.Log(k) - Math.Log(a) - Math.Log(b));
+                        probability *= (double)(a - k) * (b - k) / ((k + 1.0) * (n - a - b + k + 1.0));
+                        sum += Term(k + 1, probability);
                     }
+                    probability = modeProbability;
+                    for (long k = mode; k > low && probability > modeProbability * 1e-17; k--)
+                    {
+                        probability *= k * (double)(n - a - b + k) / ((a - k + 1.0) * (b - k + 1.0));
+                        sum += Term(k - 1, probability);
+                    }
+                    expected += valuesWithThisCount * sum;
+
+                    double Term(long k, double p) => k == 0 ? 0 : p * k / n * (logN + Math.Log(k) - logA - logB);
                 }
             }
             return expected;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace MLExt.Transforms.OutRank.Core
 {
@@ -10,33 +11,64 @@ namespace MLExt.Transforms.OutRank.Core
     /// </summary>
     internal sealed class ContingencyTable
     {
-        // One growable count array over feature codes per label code.
-        private readonly List<long[]> _byLabel = new List<long[]>();
-        private long[] _featureTotals = new long[16];
-        private long[] _labelTotals = new long[4];
+        // One growable count array over feature codes per label code. Totals are derived on demand, so that counting a
+        // row touches a single array element.
+        private long[][] _byLabel = new long[4][];
+        private long[] _featureTotals;
+        private long[] _labelTotals;
+        private long _total;
 
-        public long Total { get; private set; }
+        public long Total
+        {
+            get
+            {
+                EnsureTotals();
+                return _total;
+            }
+        }
 
-        public long FeatureCount(int feature) => feature < _featureTotals.Length ? _featureTotals[feature] : 0;
+        public long FeatureCount(int feature)
+        {
+            EnsureTotals();
+            return feature < _featureTotals.Length ? _featureTotals[feature] : 0;
+        }
 
-        public long LabelCount(int label) => label < _labelTotals.Length ? _labelTotals[label] : 0;
+        public long LabelCount(int label)
+        {
+            EnsureTotals();
+            return label < _labelTotals.Length ? _labelTotals[label] : 0;
+        }
 
         /// <summary>Count of rows with feature code <paramref name="feature"/> and label code <paramref name="label"/>.</summary>
         public long this[int feature, int label]
-            => label < _byLabel.Count && _byLabel[label] is long[] counts && feature < counts.Length ? counts[feature] : 0;
+            => label < _byLabel.Length && _byLabel[label] is long[] counts && feature < counts.Length ? counts[feature] : 0;
 
         /// <summary>The totals of the feature codes that occur, as (code, count).</summary>
-        public IEnumerable<(int Code, long Count)> FeatureTotals => NonZero(_featureTotals);
+        public IEnumerable<(int Code, long Count)> FeatureTotals
+        {
+            get
+            {
+                EnsureTotals();
+                return NonZero(_featureTotals);
+            }
+        }
 
         /// <summary>The totals of the label codes that occur, as (code, count).</summary>
-        public IEnumerable<(int Code, long Count)> LabelTotals => NonZero(_labelTotals);
+        public IEnumerable<(int Code, long Count)> LabelTotals
+        {
+            get
+            {
+                EnsureTotals();
+                return NonZero(_labelTotals);
+            }
+        }
 
         /// <summary>The non-zero cells as (feature, label, count).</summary>
         public IEnumerable<(int Feature, int Label, long Count)> Cells
         {
             get
             {
-                for (int label = 0; label < _byLabel.Count; label++)
+                for (int label = 0; label < _byLabel.Length; label++)
                 {
                     if (_byLabel[label] == null)
                         continue;
@@ -58,21 +90,21 @@ namespace MLExt.Transforms.OutRank.Core
 
         public void Add(int feature, int label, long count)
         {
+            _featureTotals = null;
+            if ((uint)label < (uint)_byLabel.Length && _byLabel[label] is long[] counts && (uint)feature < (uint)counts.Length)
+            {
+                counts[feature] += count;
+                return;
+            }
             if (feature < 0 || label < 0)
                 throw new ArgumentOutOfRangeException(nameof(feature), "Codes must be non-negative.");
-            while (_byLabel.Count <= label)
-                _byLabel.Add(null);
-            long[] counts = _byLabel[label] ??= new long[Math.Max(16, _featureTotals.Length)];
+            if (label >= _byLabel.Length)
+                Array.Resize(ref _byLabel, Math.Max(_byLabel.Length * 2, label + 1));
+            counts = _byLabel[label] ?? new long[16];
             if (feature >= counts.Length)
-                _byLabel[label] = counts = Grow(counts, feature);
-            if (feature >= _featureTotals.Length)
-                _featureTotals = Grow(_featureTotals, feature);
-            if (label >= _labelTotals.Length)
-                _labelTotals = Grow(_labelTotals, label);
+                Array.Resize(ref counts, Math.Max(counts.Length * 2, feature + 1));
+            _byLabel[label] = counts;
             counts[feature] += count;
-            _featureTotals[feature] += count;
-            _labelTotals[label] += count;
-            Total += count;
         }
 
         /// <summary>Adds another table's counts into this one.</summary>
@@ -82,11 +114,27 @@ namespace MLExt.Transforms.OutRank.Core
                 Add(feature, label, count);
         }
 
-        private static long[] Grow(long[] counts, int index)
+        private void EnsureTotals()
         {
-            var grown = new long[Math.Max(counts.Length * 2, index + 1)];
-            Array.Copy(counts, grown, counts.Length);
-            return grown;
+            if (_featureTotals != null)
+                return;
+            int width = _byLabel.Max(c => c?.Length ?? 0);
+            var featureTotals = new long[width];
+            _labelTotals = new long[_byLabel.Length];
+            _total = 0;
+            for (int label = 0; label < _byLabel.Length; label++)
+            {
+                long[] counts = _byLabel[label];
+                if (counts == null)
+                    continue;
+                for (int feature = 0; feature < counts.Length; feature++)
+                {
+                    featureTotals[feature] += counts[feature];
+                    _labelTotals[label] += counts[feature];
+                }
+                _total += _labelTotals[label];
+            }
+            _featureTotals = featureTotals;
         }
 
         private static IEnumerable<(int Code, long Count)> NonZero(long[] counts)

@@ -4,7 +4,7 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLExt.Transforms.OutRank
+namespace MLExt.Transforms.OutRanking
 {
     /// <summary>
     /// Turns a scalar column's values into dense integer codes for counting: 0 is "missing" (NaN, empty text, key 0),

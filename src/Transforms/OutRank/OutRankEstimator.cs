@@ -1,7 +1,7 @@
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
-using MLExt.Transforms.OutRank;
+using MLExt.Transforms.OutRanking;
 
 namespace MLExt.Transforms
 {

@@ -5,9 +5,9 @@ using System.Threading.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using MLExt.Transforms.OutRank.Core;
+using MLExt.Transforms.OutRanking.Core;
 
-namespace MLExt.Transforms.OutRank
+namespace MLExt.Transforms.OutRanking
 {
     /// <summary>Reads an <see cref="IDataView"/> into per-feature count tables and ranks the features against the label.</summary>
     internal static class OutRankRanker
@@ -33,7 +33,14 @@ namespace MLExt.Transforms.OutRank
             }
         }
 
+        /// <summary>What one counting pass learned: a table per feature against the label (and the row codes when a
+        /// row-based heuristic needs them).</summary>
+        public sealed record Counts(string[] Names, ContingencyTable[] Tables, long Rows, List<int>[] RowCodes, int[] LabelCodes);
+
         public static IReadOnlyList<OutRankFeatureScore> Rank(IHost host, IDataView data, OutRankOptions options, int seed)
+            => Score(Count(host, data, options, seed), options.Heuristic, seed);
+
+        public static Counts Count(IHost host, IDataView data, OutRankOptions options, int seed)
         {
             CheckShape(host, SchemaShape.Create(data.Schema), options);
             DataViewSchema.Column labelColumn = data.Schema[options.LabelColumnName];
@@ -82,23 +89,28 @@ namespace MLExt.Transforms.OutRank
             if (tables[0].LabelTotals.Count() < 2)
                 throw host.Except($"Label column '{labelColumn.Name}' has a single value; there is nothing to rank features against.");
 
-            var scores = new OutRankFeatureScore[featureColumns.Length];
-            int[] labelArray = labelCodes?.ToArray();
-            RunAll(featureColumns.Length, j =>
+            return new Counts(featureColumns.Select(c => c.Name).ToArray(), tables, rows, rowCodes, labelCodes?.ToArray());
+        }
+
+        /// <summary>Scores every counted feature with the heuristic; best first.</summary>
+        public static IReadOnlyList<OutRankFeatureScore> Score(Counts counts, OutRankHeuristic heuristic, int seed)
+        {
+            var scores = new OutRankFeatureScore[counts.Names.Length];
+            RunAll(counts.Names.Length, j =>
             {
-                ContingencyTable table = tables[j];
+                ContingencyTable table = counts.Tables[j];
                 double mutualInformation = MutualInformation.Plain(table);
-                double score = options.Heuristic switch
+                double score = heuristic switch
                 {
                     OutRankHeuristic.MutualInformation => mutualInformation,
                     OutRankHeuristic.ChanceAdjusted => mutualInformation - MutualInformation.ExpectedUnderIndependence(table),
-                    OutRankHeuristic.PermutationCorrected => mutualInformation - MutualInformation.PermutationBaseline(rowCodes[j].ToArray(), labelArray, seed + j),
-                    OutRankHeuristic.ReferenceShiftCorrected => MutualInformation.ReferenceCorrected(rowCodes[j].ToArray(), labelArray),
-                    _ => throw new ArgumentOutOfRangeException(nameof(options.Heuristic)),
+                    OutRankHeuristic.PermutationCorrected => mutualInformation - MutualInformation.PermutationBaseline(counts.RowCodes[j].ToArray(), counts.LabelCodes, seed + j),
+                    OutRankHeuristic.ReferenceShiftCorrected => MutualInformation.ReferenceCorrected(counts.RowCodes[j].ToArray(), counts.LabelCodes),
+                    _ => throw new ArgumentOutOfRangeException(nameof(heuristic)),
                 };
-                long missing = table.FeatureCount(0);
                 long cardinality = table.FeatureTotals.Count(t => t.Code != 0);
-                scores[j] = new OutRankFeatureScore(featureColumns[j].Name, score, mutualInformation, mutualInformation - score, cardinality, missing / (double)rows);
+                scores[j] = new OutRankFeatureScore(counts.Names[j], score, mutualInformation, mutualInformation - score, cardinality,
+                    table.FeatureCount(0) / (double)counts.Rows);
             });
             return scores.OrderByDescending(s => s.Score).ThenBy(s => s.Name, StringComparer.Ordinal).ToArray();
         }

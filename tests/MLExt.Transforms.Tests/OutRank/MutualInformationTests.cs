@@ -1,9 +1,9 @@
 using System;
 using System.Linq;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
-using MLExt.Transforms.OutRank.Core;
+using MLExt.Transforms.OutRanking.Core;
 
-namespace MLExt.Transforms.Tests.OutRank
+namespace MLExt.Transforms.Tests.OutRanking
 {
     [TestClass]
     public class MutualInformationTests

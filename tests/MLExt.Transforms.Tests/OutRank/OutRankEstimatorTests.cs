@@ -1,12 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using MLExt.Testing;
 
-namespace MLExt.Transforms.Tests.OutRank
+namespace MLExt.Transforms.Tests.OutRanking
 {
     [TestClass]
     public class OutRankEstimatorTests
@@ -125,6 +126,50 @@ namespace MLExt.Transforms.Tests.OutRank
             IDataView vectors = mlContext.Data.LoadFromEnumerable(new[] { new VectorRow { Colour = new float[2] } });
             ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", new[] { "Colour" }, 1).Fit(vectors), "Colour");
             ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", new[] { "Colour" }, 1).GetOutputSchema(ConformanceKit.ShapeOf(vectors.Schema)), "Colour");
+        }
+
+        [TestMethod]
+        public void AnalyzeReportsRankingAndDataQuality()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var rows = MakeRows(3000, 5);
+            foreach (var (row, i) in rows.Select((r, i) => (r, i)))
+            {
+                row.Browser = i % 10 < 7 ? "" : row.Browser;        // 70% missing
+                row.Coin = i % 200 != 0;                             // 99.5% one value
+                row.SessionId = i;                                   // an id: every row its own value
+            }
+            IDataView data = mlContext.Data.LoadFromEnumerable(rows);
+            OutRankReport report = OutRank.Analyze(mlContext, data, new OutRankOptions { FeatureColumnNames = Ranked, FeaturesToKeep = 3 });
+
+            Assert.AreEqual(3000, report.RowCount);
+            CollectionAssert.AreEqual(report.Ranking.Select(s => s.Name).ToArray(), report.Quality.Select(q => q.Name).ToArray());
+            var quality = report.Quality.ToDictionary(q => q.Name);
+            CollectionAssert.Contains(quality["Browser"].Flags.ToArray(), "mostly-missing");
+            Assert.AreEqual(0.7, quality["Browser"].MissingFraction, 1e-9);
+            CollectionAssert.Contains(quality["Coin"].Flags.ToArray(), "near-constant");
+            Assert.AreEqual(2985 / 3000.0, quality["Coin"].DominantValueShare, 1e-9);
+            CollectionAssert.Contains(quality["SessionId"].Flags.ToArray(), "id-like");
+            Assert.AreEqual(1.0, quality["SessionId"].RareValueShare, 1e-9);
+            Assert.AreEqual(0, quality["Colour"].Flags.Count);
+            Assert.AreEqual(4, quality["Colour"].Cardinality);
+
+            string folder = Path.Combine(Path.GetTempPath(), "outrank-report-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            try
+            {
+                report.WriteTsv(Path.Combine(folder, "ranking.tsv"));
+                report.WriteJson(Path.Combine(folder, "report.json"));
+                string[] lines = File.ReadAllLines(Path.Combine(folder, "ranking.tsv"));
+                Assert.AreEqual(Ranked.Length + 1, lines.Length);
+                StringAssert.StartsWith(lines[1], "1\t" + report.Ranking[0].Name + "\t");
+                using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "report.json")));
+                Assert.AreEqual(Ranked.Length, json.RootElement.GetProperty("ranking").GetArrayLength());
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 }

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace MLExt.Transforms.OutRank.Core
+namespace MLExt.Transforms.OutRanking.Core
 {
     /// <summary>
     /// Joint counts of a feature and a label, both given as dense integer codes (0..cardinality−1; OutRank's encoders hand

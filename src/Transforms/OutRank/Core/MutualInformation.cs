@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace MLExt.Transforms.OutRank.Core
+namespace MLExt.Transforms.OutRanking.Core
 {
     /// <summary>
     /// Mutual information between a feature and a label (natural log), and the baselines that correct it for the

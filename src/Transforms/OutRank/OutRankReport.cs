@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using MLExt.Transforms.OutRanking;
+using MLExt.Transforms.OutRanking.Core;
+
+namespace MLExt.Transforms
+{
+    /// <summary>Data-quality findings about one feature column.</summary>
+    public sealed class OutRankFeatureQuality
+    {
+        internal OutRankFeatureQuality(string name, long cardinality, double missingFraction, double dominantValueShare, double rareValueShare, IReadOnlyList<string> flags)
+        {
+            Name = name;
+            Cardinality = cardinality;
+            MissingFraction = missingFraction;
+            DominantValueShare = dominantValueShare;
+            RareValueShare = rareValueShare;
+            Flags = flags;
+        }
+
+        /// <summary>The column name.</summary>
+        public string Name { get; }
+
+        /// <summary>Distinct non-missing values (exact).</summary>
+        public long Cardinality { get; }
+
+        /// <summary>Share of rows with a missing value.</summary>
+        public double MissingFraction { get; }
+
+        /// <summary>Share of rows holding the most frequent non-missing value.</summary>
+        public double DominantValueShare { get; }
+
+        /// <summary>Share of rows whose value occurs fewer than <see cref="OutRank.RareValueCount"/> times.</summary>
+        public double RareValueShare { get; }
+
+        /// <summary>Anomalies: "constant", "near-constant", "mostly-missing", "id-like" (almost every row its own value).</summary>
+        public IReadOnlyList<string> Flags { get; }
+    }
+
+    /// <summary>What <see cref="OutRank.Analyze"/> found: the ranking and the data-quality section.</summary>
+    public sealed class OutRankReport
+    {
+        internal OutRankReport(long rowCount, OutRankHeuristic heuristic, IReadOnlyList<OutRankFeatureScore> ranking, IReadOnlyList<OutRankFeatureQuality> quality)
+        {
+            RowCount = rowCount;
+            Heuristic = heuristic;
+            Ranking = ranking;
+            Quality = quality;
+        }
+
+        /// <summary>Rows read.</summary>
+        public long RowCount { get; }
+
+        /// <summary>The heuristic the ranking used.</summary>
+        public OutRankHeuristic Heuristic { get; }
+
+        /// <summary>Every feature, best first.</summary>
+        public IReadOnlyList<OutRankFeatureScore> Ranking { get; }
+
+        /// <summary>Data quality per feature, in ranking order.</summary>
+        public IReadOnlyList<OutRankFeatureQuality> Quality { get; }
+
+        /// <summary>Writes the ranking with its quality columns as tab-separated text.</summary>
+        public void WriteTsv(string path)
+        {
+            var text = new StringBuilder("rank\tfeature\tscore\tmutual_information\tbaseline\tcardinality\tmissing_fraction\tdominant_share\trare_share\tflags\n");
+            for (int i = 0; i < Ranking.Count; i++)
+            {
+                OutRankFeatureScore s = Ranking[i];
+                OutRankFeatureQuality q = Quality[i];
+                text.Append(string.Join("\t", (i + 1).ToString(CultureInfo.InvariantCulture), s.Name, Number(s.Score), Number(s.MutualInformation),
+                    Number(s.Baseline), s.Cardinality.ToString(CultureInfo.InvariantCulture), Number(s.MissingFraction), Number(q.DominantValueShare),
+                    Number(q.RareValueShare), string.Join(",", q.Flags))).Append('\n');
+            }
+            File.WriteAllText(path, text.ToString());
+        }
+
+        /// <summary>Writes the whole report as JSON.</summary>
+        public void WriteJson(string path)
+        {
+            var document = new
+            {
+                rows = RowCount,
+                heuristic = Heuristic.ToString(),
+                ranking = Ranking.Select((s, i) => new
+                {
+                    rank = i + 1, feature = s.Name, score = s.Score, mutualInformation = s.MutualInformation, baseline = s.Baseline,
+                    cardinality = s.Cardinality, missingFraction = s.MissingFraction,
+                }),
+                quality = Quality.Select(q => new
+                {
+                    feature = q.Name, cardinality = q.Cardinality, missingFraction = q.MissingFraction,
+                    dominantValueShare = q.DominantValueShare, rareValueShare = q.RareValueShare, flags = q.Flags,
+                }),
+            };
+            File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+        }
+
+        private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>OutRank without a pipeline: rank the features of a data view and report on their quality.</summary>
+    public static class OutRank
+    {
+        /// <summary>A value seen fewer times than this is rare.</summary>
+        public const int RareValueCount = 5;
+
+        private const double NearConstantShare = 0.99;
+        private const double MostlyMissingShare = 0.5;
+        private const double IdLikeShare = 0.5;
+
+        /// <summary>Ranks <see cref="OutRankOptions.FeatureColumnNames"/> against the label and reports on each column's data quality.</summary>
+        public static OutRankReport Analyze(MLContext mlContext, IDataView data, OutRankOptions options)
+        {
+            Contracts.CheckValue(mlContext, nameof(mlContext));
+            IHost host = ((IHostEnvironment)mlContext).Register(nameof(OutRank));
+            host.CheckValue(data, nameof(data));
+            int seed = options?.Seed ?? host.Rand.Next();
+            OutRankRanker.Counts counts = OutRankRanker.Count(host, data, options, seed);
+            IReadOnlyList<OutRankFeatureScore> ranking = OutRankRanker.Score(counts, options.Heuristic, seed);
+            var quality = ranking.Select(s => Quality(s.Name, counts.Tables[Array.IndexOf(counts.Names, s.Name)], counts.Rows)).ToArray();
+            return new OutRankReport(counts.Rows, options.Heuristic, ranking, quality);
+        }
+
+        private static OutRankFeatureQuality Quality(string name, ContingencyTable table, long rows)
+        {
+            var values = table.FeatureTotals.Where(t => t.Code != 0).Select(t => t.Count).ToArray();
+            double missing = table.FeatureCount(0) / (double)rows;
+            double dominant = values.Length == 0 ? 0 : values.Max() / (double)rows;
+            double rare = values.Where(c => c < RareValueCount).Sum() / (double)rows;
+            var flags = new List<string>();
+            if (values.Length <= 1)
+                flags.Add("constant");
+            else if (dominant >= NearConstantShare)
+                flags.Add("near-constant");
+            if (missing >= MostlyMissingShare)
+                flags.Add("mostly-missing");
+            if (values.Length >= IdLikeShare * rows && rows >= 2 * RareValueCount)
+                flags.Add("id-like");
+            return new OutRankFeatureQuality(name, values.Length, missing, dominant, rare, flags);
+        }
+    }
+}

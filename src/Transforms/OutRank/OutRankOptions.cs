@@ -39,6 +39,16 @@ namespace MLExt.Transforms
         /// <summary>Treat every distinct numeric value as its own category (the reference's behaviour) instead of binning.</summary>
         public bool TreatNumericAsNominal { get; set; }
 
+        /// <summary>Also order the features by the redundancy-aware greedy rule (3MR) in <see cref="OutRank.Analyze"/>. Keeps every
+        /// row's codes in memory and measures pairs of features, so it costs more than the ranking.</summary>
+        public bool RedundancyAwareSelection { get; set; }
+
+        /// <summary>β of the redundancy-aware rule: the weight of the mean redundancy with the features already chosen.</summary>
+        public double RedundancyWeight { get; set; } = 1.0;
+
+        /// <summary>γ of the redundancy-aware rule: the weight of the mean synergy (what a pair tells beyond its parts).</summary>
+        public double SynergyWeight { get; set; } = 1.0;
+
         /// <summary>Seed for numeric bin sampling and the permutation baseline; null: from the MLContext.</summary>
         public int? Seed { get; set; }
     }

@@ -52,7 +52,8 @@ namespace MLExt.Transforms.OutRanking
 
             // Counting runs in parallel over groups of features, each group on its own cursor over all rows. Every group
             // encodes the label itself: codes follow first appearance, so they agree across groups.
-            bool keepRows = options.Heuristic is OutRankHeuristic.PermutationCorrected or OutRankHeuristic.ReferenceShiftCorrected;
+            bool keepRows = options.Heuristic is OutRankHeuristic.PermutationCorrected or OutRankHeuristic.ReferenceShiftCorrected
+                || options.RedundancyAwareSelection;
             var tables = featureColumns.Select(_ => new ContingencyTable()).ToArray();
             var rowCodes = keepRows ? featureColumns.Select(_ => new List<int>()).ToArray() : null;
             var labelCodes = keepRows ? new List<int>() : null;

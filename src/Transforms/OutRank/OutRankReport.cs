@@ -44,16 +44,58 @@ namespace MLExt.Transforms
         public IReadOnlyList<string> Flags { get; }
     }
 
-    /// <summary>What <see cref="OutRank.Analyze"/> found: the ranking and the data-quality section.</summary>
+    /// <summary>One step of the redundancy-aware (3MR) order: Score = Relevance − β·Redundancy + γ·Synergy.</summary>
+    public sealed class OutRankSelectionStep
+    {
+        internal OutRankSelectionStep(string name, double score, double relevance, double redundancy, double synergy)
+        {
+            Name = name;
+            Score = score;
+            Relevance = relevance;
+            Redundancy = redundancy;
+            Synergy = synergy;
+        }
+
+        /// <summary>The feature chosen at this step.</summary>
+        public string Name { get; }
+
+        /// <summary>Its score when chosen.</summary>
+        public double Score { get; }
+
+        /// <summary>Its ranking score (information about the label).</summary>
+        public double Relevance { get; }
+
+        /// <summary>Mean chance-adjusted mutual information with the features chosen before it.</summary>
+        public double Redundancy { get; }
+
+        /// <summary>Mean of what it and each earlier feature tell about the label together beyond what they tell apart.</summary>
+        public double Synergy { get; }
+    }
+
+    /// <summary>What <see cref="OutRank.Analyze"/> found: the ranking, the redundancy-aware order and the data-quality section.</summary>
     public sealed class OutRankReport
     {
-        internal OutRankReport(long rowCount, OutRankHeuristic heuristic, IReadOnlyList<OutRankFeatureScore> ranking, IReadOnlyList<OutRankFeatureQuality> quality)
+        internal OutRankReport(long rowCount, OutRankOptions options, IReadOnlyList<OutRankFeatureScore> ranking,
+            IReadOnlyList<OutRankSelectionStep> redundancyAwareOrder, IReadOnlyList<OutRankFeatureQuality> quality)
         {
             RowCount = rowCount;
-            Heuristic = heuristic;
+            Heuristic = options.Heuristic;
+            RedundancyWeight = options.RedundancyWeight;
+            SynergyWeight = options.SynergyWeight;
             Ranking = ranking;
+            RedundancyAwareOrder = redundancyAwareOrder;
             Quality = quality;
         }
+
+        /// <summary>β of the redundancy-aware order.</summary>
+        public double RedundancyWeight { get; }
+
+        /// <summary>γ of the redundancy-aware order.</summary>
+        public double SynergyWeight { get; }
+
+        /// <summary>The features in the order the redundancy-aware rule picks them; empty unless
+        /// <see cref="OutRankOptions.RedundancyAwareSelection"/> was set.</summary>
+        public IReadOnlyList<OutRankSelectionStep> RedundancyAwareOrder { get; }
 
         /// <summary>Rows read.</summary>
         public long RowCount { get; }
@@ -89,6 +131,12 @@ namespace MLExt.Transforms
             {
                 rows = RowCount,
                 heuristic = Heuristic.ToString(),
+                redundancyWeight = RedundancyWeight,
+                synergyWeight = SynergyWeight,
+                redundancyAwareOrder = RedundancyAwareOrder.Select((s, i) => new
+                {
+                    step = i + 1, feature = s.Name, score = s.Score, relevance = s.Relevance, redundancy = s.Redundancy, synergy = s.Synergy,
+                }),
                 ranking = Ranking.Select((s, i) => new
                 {
                     rank = i + 1, feature = s.Name, score = s.Score, mutualInformation = s.MutualInformation, baseline = s.Baseline,
@@ -126,7 +174,15 @@ namespace MLExt.Transforms
             OutRankRanker.Counts counts = OutRankRanker.Count(host, data, options, seed);
             IReadOnlyList<OutRankFeatureScore> ranking = OutRankRanker.Score(counts, options.Heuristic, seed);
             var quality = ranking.Select(s => Quality(s.Name, counts.Tables[Array.IndexOf(counts.Names, s.Name)], counts.Rows)).ToArray();
-            return new OutRankReport(counts.Rows, options.Heuristic, ranking, quality);
+            var order = Array.Empty<OutRankSelectionStep>();
+            if (options.RedundancyAwareSelection)
+            {
+                double[] relevance = counts.Names.Select(n => ranking.First(s => s.Name == n).Score).ToArray();
+                var selection = new RedundancyAwareSelection(counts.RowCodes.Select(c => c.ToArray()).ToArray(), counts.LabelCodes, relevance);
+                order = selection.Order(counts.Names.Length, options.RedundancyWeight, options.SynergyWeight)
+                    .Select(step => new OutRankSelectionStep(counts.Names[step.Feature], step.Score, step.Relevance, step.Redundancy, step.Synergy)).ToArray();
+            }
+            return new OutRankReport(counts.Rows, options, ranking, order, quality);
         }
 
         private static OutRankFeatureQuality Quality(string name, ContingencyTable table, long rows)

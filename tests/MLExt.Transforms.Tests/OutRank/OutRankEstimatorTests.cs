@@ -22,6 +22,7 @@ namespace MLExt.Transforms.Tests.OutRanking
             public string Browser { get; set; }     // noise, 100 values
             public int SessionId { get; set; }      // noise, 12,000 values
             public float Passthrough { get; set; }  // not ranked
+            public string ColourCopy { get; set; }  // Colour under other names (ranked only by the redundancy test)
         }
 
         public sealed class VectorRow
@@ -53,6 +54,7 @@ namespace MLExt.Transforms.Tests.OutRanking
                     Browser = "b" + random.Next(100),
                     SessionId = random.Next(12000),
                     Passthrough = (float)random.NextDouble(),
+                    ColourCopy = "copy-" + colours[colour],
                 };
             }).ToList();
         }
@@ -170,6 +172,33 @@ namespace MLExt.Transforms.Tests.OutRanking
             {
                 Directory.Delete(folder, recursive: true);
             }
+        }
+
+        [TestMethod]
+        public void TheRedundancyAwareOrderPutsADuplicateAfterTheInformativeFeatures()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(MakeRows(6000, 6));
+            string[] features = Ranked.Append("ColourCopy").ToArray();
+            OutRankReport report = OutRank.Analyze(mlContext, data, new OutRankOptions
+            {
+                FeatureColumnNames = features,
+                FeaturesToKeep = 3,
+                RedundancyAwareSelection = true,
+            });
+
+            // By relevance alone the copy ties with the original.
+            var ranking = report.Ranking.ToDictionary(s => s.Name);
+            Assert.AreEqual(ranking["Colour"].Score, ranking["ColourCopy"].Score, 1e-12);
+            string[] order = report.RedundancyAwareOrder.Select(s => s.Name).ToArray();
+            Assert.AreEqual(features.Length, order.Length);
+            int copy = Array.IndexOf(order, "ColourCopy");
+            foreach (string informative in Informative)
+                Assert.IsTrue(Array.IndexOf(order, informative) < copy, string.Join(", ", order));
+            OutRankSelectionStep copyStep = report.RedundancyAwareOrder[copy];
+            Assert.IsTrue(copyStep.Redundancy > 0.1, $"the copy's redundancy is {copyStep.Redundancy}");
+            Assert.AreEqual(copyStep.Relevance - report.RedundancyWeight * copyStep.Redundancy + report.SynergyWeight * copyStep.Synergy, copyStep.Score, 1e-12);
+            Assert.AreEqual(0, report.RedundancyAwareOrder[0].Redundancy, "nothing is chosen before the first step");
         }
     }
 }

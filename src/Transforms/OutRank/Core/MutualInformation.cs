@@ -81,7 +81,8 @@ namespace MLExt.Transforms.OutRanking.Core
             long n = table.Total;
             double logN = Math.Log(n);
             double logFactorialN = LogFactorial(n);
-            long[] labelCounts = table.LabelTotals.Select(t => t.Count).ToArray();
+            // Label values that share a count contribute alike too (this matters when the "label" is another feature).
+            var labelCounts = table.LabelTotals.GroupBy(t => t.Count).Select(g => (Count: g.Key, Values: g.Count())).ToArray();
             double expected = 0;
             // The terms depend on a feature value's count only, and most values share their count with many others.
             foreach (var group in table.FeatureTotals.GroupBy(t => t.Count))
@@ -89,7 +90,7 @@ namespace MLExt.Transforms.OutRanking.Core
                 long a = group.Key;
                 int valuesWithThisCount = group.Count();
                 double logA = Math.Log(a);
-                foreach (long b in labelCounts)
+                foreach (var (b, labelValuesWithThisCount) in labelCounts)
                 {
                     // The cell count k is hypergeometric. Start at its mode and walk out both ways with the term ratio
                     // P(k+1)/P(k) = (a−k)(b−k) / ((k+1)(n−a−b+k+1)) until the probabilities vanish: the distribution is unimodal.
@@ -112,7 +113,7 @@ namespace MLExt.Transforms.OutRanking.Core
                         probability *= k * (double)(n - a - b + k) / ((a - k + 1.0) * (b - k + 1.0));
                         sum += Term(k - 1, probability);
                     }
-                    expected += valuesWithThisCount * sum;
+                    expected += (double)valuesWithThisCount * labelValuesWithThisCount * sum;
 
                     double Term(long k, double p) => k == 0 ? 0 : p * k / n * (logN + Math.Log(k) - logA - logB);
                 }

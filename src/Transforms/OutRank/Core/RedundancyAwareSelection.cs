@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+
+namespace MLExt.Transforms.OutRanking.Core
+{
+    /// <summary>One step of the redundancy-aware order: the feature chosen and the terms of its score.</summary>
+    internal readonly record struct SelectionStep(int Feature, double Score, double Relevance, double Redundancy, double Synergy);
+
+    /// <summary>
+    /// Greedy minimum-redundancy maximum-relevance selection in the spirit of OutRank's 3MR. Each step picks the feature
+    /// that maximizes relevance − β · mean redundancy with the chosen features + γ · mean synergy with them, where
+    /// redundancy is the chance-adjusted mutual information between two features and synergy is what a pair tells about
+    /// the label beyond its two parts (I((c, s); L) − I(c; L) − I(s; L), chance-adjusted).
+    /// </summary>
+    internal sealed class RedundancyAwareSelection
+    {
+        private readonly int[][] _codes;
+        private readonly int[] _label;
+        private readonly double[] _relevance;
+        private readonly ConcurrentDictionary<(int, int), (double Redundancy, double Synergy)> _pairs = new();
+
+        /// <param name="codes">Each feature's code per row.</param>
+        /// <param name="label">The label code per row.</param>
+        /// <param name="relevance">Each feature's relevance to the label (the ranking's score).</param>
+        public RedundancyAwareSelection(int[][] codes, int[] label, double[] relevance)
+        {
+            _codes = codes;
+            _label = label;
+            _relevance = relevance;
+        }
+
+        /// <summary>The order in which the greedy rule picks the first <paramref name="steps"/> features.</summary>
+        public IReadOnlyList<SelectionStep> Order(int steps, double redundancyWeight, double synergyWeight)
+        {
+            var chosen = new List<SelectionStep>();
+            var remaining = Enumerable.Range(0, _codes.Length).ToList();
+            while (chosen.Count < steps && remaining.Count > 0)
+            {
+                var candidates = new SelectionStep[remaining.Count];
+                Parallel.For(0, remaining.Count, t =>
+                {
+                    int c = remaining[t];
+                    double redundancy = 0, synergy = 0;
+                    foreach (SelectionStep s in chosen)
+                    {
+                        var pair = Pair(c, s.Feature);
+                        redundancy += pair.Redundancy;
+                        synergy += pair.Synergy;
+                    }
+                    if (chosen.Count > 0)
+                    {
+                        redundancy /= chosen.Count;
+                        synergy /= chosen.Count;
+                    }
+                    double score = _relevance[c] - redundancyWeight * redundancy + synergyWeight * synergy;
+                    candidates[t] = new SelectionStep(c, score, _relevance[c], redundancy, synergy);
+                });
+                // Highest score; ties go to the more relevant feature, then the lower index, so the order is deterministic.
+                SelectionStep best = candidates.OrderByDescending(x => x.Score).ThenByDescending(x => x.Relevance).ThenBy(x => x.Feature).First();
+                chosen.Add(best);
+                remaining.Remove(best.Feature);
+            }
+            return chosen;
+        }
+
+        private (double Redundancy, double Synergy) Pair(int a, int b) => _pairs.GetOrAdd((Math.Min(a, b), Math.Max(a, b)), key =>
+        {
+            int[] first = _codes[key.Item1], second = _codes[key.Item2];
+            double redundancy = MutualInformation.ChanceAdjusted(ContingencyTable.Count(first, second));
+            int[] joint = Combine(first, second);
+            double together = MutualInformation.ChanceAdjusted(ContingencyTable.Count(joint, _label));
+            double apart = MutualInformation.ChanceAdjusted(ContingencyTable.Count(first, _label))
+                + MutualInformation.ChanceAdjusted(ContingencyTable.Count(second, _label));
+            return (redundancy, together - apart);
+        });
+
+        // Dense codes for the pair of values (a, b), in order of first appearance.
+        private static int[] Combine(int[] a, int[] b)
+        {
+            var codes = new Dictionary<long, int>();
+            var combined = new int[a.Length];
+            for (int i = 0; i < a.Length; i++)
+            {
+                long key = ((long)a[i] << 32) | (uint)b[i];
+                if (!codes.TryGetValue(key, out int code))
+                {
+                    code = codes.Count;
+                    codes.Add(key, code);
+                }
+                combined[i] = code;
+            }
+            return combined;
+        }
+    }
+}

@@ -43,7 +43,7 @@ namespace MLExt.Transforms
         /// row's codes in memory and measures pairs of features, so it costs more than the ranking.</summary>
         public bool RedundancyAwareSelection { get; set; }
 
-        /// <summary>β of the redundancy-aware rule: the weight of the mean redundancy with the features already chosen.</summary>
+        /// <summary>β of the redundancy-aware rule: the weight of the redundancy with the features already chosen.</summary>
         public double RedundancyWeight { get; set; } = 1.0;
 
         /// <summary>γ of the redundancy-aware rule: the weight of the mean synergy (what a pair tells beyond its parts).</summary>

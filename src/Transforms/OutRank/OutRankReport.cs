@@ -65,7 +65,8 @@ namespace MLExt.Transforms
         /// <summary>Its ranking score (information about the label).</summary>
         public double Relevance { get; }
 
-        /// <summary>Mean chance-adjusted mutual information with the features chosen before it.</summary>
+        /// <summary>The part of its relevance taken as already covered by the features chosen before it: relevance times the largest
+        /// similarity (chance-adjusted mutual information over the smaller entropy) with one of them.</summary>
         public double Redundancy { get; }
 
         /// <summary>Mean of what it and each earlier feature tell about the label together beyond what they tell apart.</summary>

@@ -15,15 +15,22 @@ namespace MLExt.Transforms.OutRanking.Core
         /// contribute no conditional entropy (OutRank's reference convention).
         /// </summary>
         public static double Plain(ContingencyTable table, bool skipSingletonLabels = false)
+            => Entropy(table.FeatureTotals.Select(t => t.Count)) - ConditionalEntropy(table, skipSingletonLabels);
+
+        /// <summary>Entropy (nats) of the distribution with these counts.</summary>
+        public static double Entropy(IEnumerable<long> counts)
         {
-            double n = table.Total;
-            double featureEntropy = 0;
-            foreach (var (_, count) in table.FeatureTotals)
+            long[] values = counts.ToArray();
+            double n = values.Sum();
+            double entropy = 0;
+            foreach (long count in values)
             {
+                if (count == 0)
+                    continue;
                 double p = count / n;
-                featureEntropy -= p * Math.Log(p);
+                entropy -= p * Math.Log(p);
             }
-            return featureEntropy - ConditionalEntropy(table, skipSingletonLabels);
+            return entropy;
         }
 
         /// <summary>Σ_v p(L = v) H(F | L = v) from the cells of a table.</summary>

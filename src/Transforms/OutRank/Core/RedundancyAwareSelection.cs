@@ -11,8 +11,11 @@ namespace MLExt.Transforms.OutRanking.Core
 
     /// <summary>
     /// Greedy minimum-redundancy maximum-relevance selection in the spirit of OutRank's 3MR. Each step picks the feature
-    /// that maximizes relevance − β · mean redundancy with the chosen features + γ · mean synergy with them, where
-    /// redundancy is the chance-adjusted mutual information between two features and synergy is what a pair tells about
+    /// that maximizes relevance − β · redundancy + γ · mean synergy with the chosen features. Redundancy is the part of the
+    /// feature's relevance taken as already covered: max(relevance, 0) × the largest similarity with a chosen feature, where
+    /// similarity is their chance-adjusted mutual information over the smaller of the two entropies (0 unrelated, 1 a copy).
+    /// Raw feature-feature information is measured in entropy units, which dwarf the few hundredths of a nat a feature
+    /// tells about a rare label; the similarity keeps both terms on the relevance scale. Synergy is what a pair tells about
     /// the label beyond its two parts (I((c, s); L) − I(c; L) − I(s; L), chance-adjusted).
     /// </summary>
     internal sealed class RedundancyAwareSelection
@@ -20,7 +23,7 @@ namespace MLExt.Transforms.OutRanking.Core
         private readonly int[][] _codes;
         private readonly int[] _label;
         private readonly double[] _relevance;
-        private readonly ConcurrentDictionary<(int, int), (double Redundancy, double Synergy)> _pairs = new();
+        private readonly ConcurrentDictionary<(int, int), (double Similarity, double Synergy)> _pairs = new();
 
         /// <param name="codes">Each feature's code per row.</param>
         /// <param name="label">The label code per row.</param>
@@ -43,18 +46,16 @@ namespace MLExt.Transforms.OutRanking.Core
                 Parallel.For(0, remaining.Count, t =>
                 {
                     int c = remaining[t];
-                    double redundancy = 0, synergy = 0;
+                    double similarity = 0, synergy = 0;
                     foreach (SelectionStep s in chosen)
                     {
                         var pair = Pair(c, s.Feature);
-                        redundancy += pair.Redundancy;
+                        similarity = Math.Max(similarity, pair.Similarity);
                         synergy += pair.Synergy;
                     }
                     if (chosen.Count > 0)
-                    {
-                        redundancy /= chosen.Count;
                         synergy /= chosen.Count;
-                    }
+                    double redundancy = Math.Max(_relevance[c], 0) * similarity;
                     double score = _relevance[c] - redundancyWeight * redundancy + synergyWeight * synergy;
                     candidates[t] = new SelectionStep(c, score, _relevance[c], redundancy, synergy);
                 });
@@ -66,15 +67,18 @@ namespace MLExt.Transforms.OutRanking.Core
             return chosen;
         }
 
-        private (double Redundancy, double Synergy) Pair(int a, int b) => _pairs.GetOrAdd((Math.Min(a, b), Math.Max(a, b)), key =>
+        private (double Similarity, double Synergy) Pair(int a, int b) => _pairs.GetOrAdd((Math.Min(a, b), Math.Max(a, b)), key =>
         {
             int[] first = _codes[key.Item1], second = _codes[key.Item2];
-            double redundancy = MutualInformation.ChanceAdjusted(ContingencyTable.Count(first, second));
+            var crossTable = ContingencyTable.Count(first, second);
+            double smallerEntropy = Math.Min(MutualInformation.Entropy(crossTable.FeatureTotals.Select(t => t.Count)),
+                MutualInformation.Entropy(crossTable.LabelTotals.Select(t => t.Count)));
+            double similarity = smallerEntropy <= 0 ? 0 : Math.Clamp(MutualInformation.ChanceAdjusted(crossTable) / smallerEntropy, 0, 1);
             int[] joint = Combine(first, second);
             double together = MutualInformation.ChanceAdjusted(ContingencyTable.Count(joint, _label));
             double apart = MutualInformation.ChanceAdjusted(ContingencyTable.Count(first, _label))
                 + MutualInformation.ChanceAdjusted(ContingencyTable.Count(second, _label));
-            return (redundancy, together - apart);
+            return (similarity, together - apart);
         });
 
         // Dense codes for the pair of values (a, b), in order of first appearance.

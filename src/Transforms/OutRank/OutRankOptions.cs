@@ -49,6 +49,15 @@ namespace MLExt.Transforms
         /// <summary>γ of the redundancy-aware rule: the weight of the mean synergy (what a pair tells beyond its parts).</summary>
         public double SynergyWeight { get; set; } = 1.0;
 
+        /// <summary>Score combinations of this many features (2 or 3) against the label in <see cref="OutRank.Analyze"/>; 0: none.</summary>
+        public int InteractionOrder { get; set; }
+
+        /// <summary>Interactions are formed among this many best-ranked features (the number of combinations grows fast).</summary>
+        public int InteractionCandidates { get; set; } = 10;
+
+        /// <summary>A combination's values are hashed into 2^bits buckets, which bounds its count table.</summary>
+        public int InteractionHashBits { get; set; } = 20;
+
         /// <summary>Seed for numeric bin sampling and the permutation baseline; null: from the MLContext.</summary>
         public int? Seed { get; set; }
     }

@@ -53,7 +53,7 @@ namespace MLExt.Transforms.OutRanking
             // Counting runs in parallel over groups of features, each group on its own cursor over all rows. Every group
             // encodes the label itself: codes follow first appearance, so they agree across groups.
             bool keepRows = options.Heuristic is OutRankHeuristic.PermutationCorrected or OutRankHeuristic.ReferenceShiftCorrected
-                || options.RedundancyAwareSelection;
+                || options.RedundancyAwareSelection || options.InteractionOrder > 0;
             var tables = featureColumns.Select(_ => new ContingencyTable()).ToArray();
             var rowCodes = keepRows ? featureColumns.Select(_ => new List<int>()).ToArray() : null;
             var labelCodes = keepRows ? new List<int>() : null;
@@ -143,6 +143,12 @@ namespace MLExt.Transforms.OutRanking
             if (options.FeaturesToKeep < 1 || options.FeaturesToKeep > options.FeatureColumnNames.Length)
                 throw host.ExceptParam(nameof(options.FeaturesToKeep),
                     $"FeaturesToKeep is {options.FeaturesToKeep}; it must be between 1 and the {options.FeatureColumnNames.Length} listed feature columns.");
+            if (options.InteractionOrder != 0 && (options.InteractionOrder < 2 || options.InteractionOrder > 3))
+                throw host.ExceptParam(nameof(options.InteractionOrder), $"InteractionOrder must be 0 (none), 2 or 3; it is {options.InteractionOrder}.");
+            if (options.InteractionOrder > 0 && options.InteractionCandidates < options.InteractionOrder)
+                throw host.ExceptParam(nameof(options.InteractionCandidates), $"InteractionCandidates must be at least InteractionOrder ({options.InteractionOrder}).");
+            if (options.InteractionHashBits < 8 || options.InteractionHashBits > 30)
+                throw host.ExceptParam(nameof(options.InteractionHashBits), $"InteractionHashBits must be between 8 and 30; it is {options.InteractionHashBits}.");
             if (options.NumericBins < 2)
                 throw host.ExceptParam(nameof(options.NumericBins), $"NumericBins must be at least 2; it is {options.NumericBins}.");
         }

@@ -73,12 +73,37 @@ namespace MLExt.Transforms
         public double Synergy { get; }
     }
 
+    /// <summary>A combination of features scored against the label as one feature.</summary>
+    public sealed class OutRankInteraction
+    {
+        internal OutRankInteraction(IReadOnlyList<string> features, double score, double mutualInformation, double gain)
+        {
+            Features = features;
+            Score = score;
+            MutualInformation = mutualInformation;
+            Gain = gain;
+        }
+
+        /// <summary>The features combined.</summary>
+        public IReadOnlyList<string> Features { get; }
+
+        /// <summary>Chance-adjusted mutual information of the combination with the label.</summary>
+        public double Score { get; }
+
+        /// <summary>Plain mutual information of the combination with the label.</summary>
+        public double MutualInformation { get; }
+
+        /// <summary>Score minus the best member's score: what the combination adds beyond its strongest part.</summary>
+        public double Gain { get; }
+    }
+
     /// <summary>What <see cref="OutRank.Analyze"/> found: the ranking, the redundancy-aware order and the data-quality section.</summary>
     public sealed class OutRankReport
     {
         internal OutRankReport(long rowCount, OutRankOptions options, IReadOnlyList<OutRankFeatureScore> ranking,
-            IReadOnlyList<OutRankSelectionStep> redundancyAwareOrder, IReadOnlyList<OutRankFeatureQuality> quality)
+            IReadOnlyList<OutRankSelectionStep> redundancyAwareOrder, IReadOnlyList<OutRankInteraction> interactions, IReadOnlyList<OutRankFeatureQuality> quality)
         {
+            Interactions = interactions;
             RowCount = rowCount;
             Heuristic = options.Heuristic;
             RedundancyWeight = options.RedundancyWeight;
@@ -87,6 +112,9 @@ namespace MLExt.Transforms
             RedundancyAwareOrder = redundancyAwareOrder;
             Quality = quality;
         }
+
+        /// <summary>Scored feature combinations, best first; empty unless <see cref="OutRankOptions.InteractionOrder"/> was set.</summary>
+        public IReadOnlyList<OutRankInteraction> Interactions { get; }
 
         /// <summary>β of the redundancy-aware order.</summary>
         public double RedundancyWeight { get; }
@@ -143,6 +171,7 @@ namespace MLExt.Transforms
                     rank = i + 1, feature = s.Name, score = s.Score, mutualInformation = s.MutualInformation, baseline = s.Baseline,
                     cardinality = s.Cardinality, missingFraction = s.MissingFraction,
                 }),
+                interactions = Interactions.Select(x => new { features = x.Features, score = x.Score, mutualInformation = x.MutualInformation, gain = x.Gain }),
                 quality = Quality.Select(q => new
                 {
                     feature = q.Name, cardinality = q.Cardinality, missingFraction = q.MissingFraction,
@@ -183,7 +212,20 @@ namespace MLExt.Transforms
                 order = selection.Order(counts.Names.Length, options.RedundancyWeight, options.SynergyWeight)
                     .Select(step => new OutRankSelectionStep(counts.Names[step.Feature], step.Score, step.Relevance, step.Redundancy, step.Synergy)).ToArray();
             }
-            return new OutRankReport(counts.Rows, options, ranking, order, quality);
+            var interactions = Array.Empty<OutRankInteraction>();
+            if (options.InteractionOrder > 0)
+            {
+                int[][] codes = counts.RowCodes.Select(c => c.ToArray()).ToArray();
+                int[] candidates = ranking.Take(options.InteractionCandidates).Select(s => Array.IndexOf(counts.Names, s.Name)).ToArray();
+                var byName = ranking.ToDictionary(s => s.Name, s => s.Score);
+                interactions = OutRanking.Core.Interactions.Score(codes, counts.LabelCodes, candidates, options.InteractionOrder, options.InteractionHashBits)
+                    .Select(x =>
+                    {
+                        string[] members = x.Members.Select(m => counts.Names[m]).ToArray();
+                        return new OutRankInteraction(members, x.Score, x.MutualInformation, x.Score - members.Max(m => byName[m]));
+                    }).ToArray();
+            }
+            return new OutRankReport(counts.Rows, options, ranking, order, interactions, quality);
         }
 
         private static OutRankFeatureQuality Quality(string name, ContingencyTable table, long rows)

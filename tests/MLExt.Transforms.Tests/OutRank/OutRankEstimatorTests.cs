@@ -201,5 +201,41 @@ namespace MLExt.Transforms.Tests.OutRanking
             Assert.AreEqual(copyStep.Relevance - report.RedundancyWeight * copyStep.Redundancy + report.SynergyWeight * copyStep.Synergy, copyStep.Score, 1e-12);
             Assert.AreEqual(0, report.RedundancyAwareOrder[0].Redundancy, "nothing is chosen before the first step");
         }
+
+        public sealed class XorRow
+        {
+            public bool Label { get; set; }
+            public bool A { get; set; }
+            public bool B { get; set; }
+            public int Noise { get; set; }
+        }
+
+        [TestMethod]
+        public void InteractionsFindAPairThatOnlyTellsTogether()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var random = new Random(8);
+            var rows = Enumerable.Range(0, 4000).Select(_ =>
+            {
+                bool a = random.Next(2) == 1, b = random.Next(2) == 1;
+                return new XorRow { A = a, B = b, Noise = random.Next(50), Label = (a ^ b) ^ (random.NextDouble() < 0.1) };
+            }).ToList();
+            OutRankReport report = OutRank.Analyze(mlContext, mlContext.Data.LoadFromEnumerable(rows), new OutRankOptions
+            {
+                FeatureColumnNames = new[] { "A", "B", "Noise" },
+                FeaturesToKeep = 2,
+                InteractionOrder = 2,
+            });
+            // Alone, A and B tell nothing; together they tell the label up to its 10% noise: ln 2 − H(0.1) ≈ 0.368 nats.
+            Assert.IsTrue(report.Ranking.All(s => s.Score < 0.01), string.Join("\n", report.Ranking));
+            OutRankInteraction best = report.Interactions[0];
+            CollectionAssert.AreEquivalent(new[] { "A", "B" }, best.Features.ToArray());
+            double expected = Math.Log(2) + 0.1 * Math.Log(0.1) + 0.9 * Math.Log(0.9);
+            Assert.AreEqual(expected, best.MutualInformation, 0.03);
+            Assert.IsTrue(best.Gain > 0.3);
+            Assert.AreEqual(3, report.Interactions.Count, "three pairs among three candidates");
+            ConformanceKit.AssertThrowsMentioning(() => OutRank.Analyze(mlContext, mlContext.Data.LoadFromEnumerable(rows),
+                new OutRankOptions { FeatureColumnNames = new[] { "A", "B" }, FeaturesToKeep = 1, InteractionOrder = 4 }), "InteractionOrder");
+        }
     }
 }

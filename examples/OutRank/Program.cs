@@ -6,7 +6,7 @@ using Microsoft.ML.Data;
 using MLExt.Transforms;
 
 // OutRank on the Lending Club loans: which columns tell most about a loan going bad, with plain mutual information
-// for contrast, the redundancy-aware order and the data-quality findings. Writes outrank-report/ranking.tsv and report.json.
+// for contrast, the redundancy-aware order, the best pairs and the data-quality findings. Writes outrank-report/ranking.tsv and report.json.
 var mlContext = new MLContext(seed: 2026);
 string[] text = { "term", "sub_grade", "addr_state", "verification_status", "emp_length", "Class" };
 string header = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Data", "lending_club.csv")).First();
@@ -24,7 +24,7 @@ string[] features = names.Where(n => n != "Class").ToArray();
 var options = new OutRankOptions { LabelColumnName = "Class", FeatureColumnNames = features, FeaturesToKeep = 8 };
 OutRankReport report = OutRank.Analyze(mlContext, loans, new OutRankOptions
 {
-    LabelColumnName = "Class", FeatureColumnNames = features, FeaturesToKeep = 8, RedundancyAwareSelection = true,
+    LabelColumnName = "Class", FeatureColumnNames = features, FeaturesToKeep = 8, RedundancyAwareSelection = true, InteractionOrder = 2,
 });
 OutRankReport plain = OutRank.Analyze(mlContext, loans, new OutRankOptions
 {
@@ -44,6 +44,11 @@ Console.WriteLine();
 Console.WriteLine("Redundancy-aware order (relevance - redundancy with earlier picks + synergy), first eight:");
 foreach (OutRankSelectionStep step in report.RedundancyAwareOrder.Take(8))
     Console.WriteLine($"  {step.Name,-28} score {step.Score,9:F5} = {step.Relevance:F5} - {step.Redundancy:F5} + {step.Synergy:F5}");
+
+Console.WriteLine();
+Console.WriteLine("Best pairs among the ten best-ranked columns (gain: beyond the better member):");
+foreach (OutRankInteraction pair in report.Interactions.Take(3))
+    Console.WriteLine($"  {string.Join(" x ", pair.Features),-40} score {pair.Score:F5}, gain {pair.Gain:F5}");
 
 Console.WriteLine();
 Console.WriteLine("Data-quality findings:");

@@ -33,7 +33,7 @@ namespace MLExt.Benchmarks.ElasticNet
             // Full default path, as glmnet(x, y, family = "binomial") does: 100 lambdas, ratio 1e-4, glmnet's early stop.
             var problem = Problem(x, y, standardize: true, tolerance: 1e-7);
             PathFit path = null;
-            double pathSeconds = BestOf(3, () =>
+            double pathSeconds = Timing.BestOf(3, () =>
             {
                 var solver = new CoordinateDescentSolver(problem);
                 path = solver.FitPath(solver.DefaultLambdas(100, 1e-4), stopEarly: true);
@@ -96,7 +96,7 @@ namespace MLExt.Benchmarks.ElasticNet
             foreach (double tolerance in new[] { 1e-5, 1e-7, 1e-9 })
             {
                 ElasticNetBinaryModelParameters ours = null;
-                double seconds = BestOf(3, () => ours = mlContext.BinaryClassification.Trainers.ElasticNet(new ElasticNetTrainer.Options
+                double seconds = Timing.BestOf(3, () => ours = mlContext.BinaryClassification.Trainers.ElasticNet(new ElasticNetTrainer.Options
                 {
                     Lambda = lambda,
                     Standardize = false,
@@ -109,7 +109,7 @@ namespace MLExt.Benchmarks.ElasticNet
             foreach (float tolerance in new[] { 1e-4f, 1e-6f, 1e-8f })
             {
                 LinearBinaryModelParameters lbfgs = null;
-                double seconds = BestOf(3, () => lbfgs = mlContext.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+                double seconds = Timing.BestOf(3, () => lbfgs = mlContext.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
                 {
                     L1Regularization = (float)(lambda * rows),
                     L2Regularization = 0,
@@ -150,7 +150,7 @@ namespace MLExt.Benchmarks.ElasticNet
             var ones = Enumerable.Repeat(1.0, x.Length).ToArray();
             var problem = Problem(x, y, standardize: false, tolerance: 1e-9);
             PathFit path = null;
-            double pathSeconds = BestOf(1, () =>
+            double pathSeconds = Timing.BestOf(1, () =>
             {
                 var solver = new CoordinateDescentSolver(problem);
                 path = solver.FitPath(solver.DefaultLambdas(100, 1e-4), stopEarly: true);
@@ -166,7 +166,7 @@ namespace MLExt.Benchmarks.ElasticNet
                 double lambda = path.Lambdas[k];
                 double ours = Objective(x, y, path.Intercepts[k], path.Coefficients[k].ToDense(x.Length), lambda, ones);
                 LinearBinaryModelParameters lbfgs = null;
-                double seconds = BestOf(1, () => lbfgs = mlContext.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+                double seconds = Timing.BestOf(1, () => lbfgs = mlContext.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
                 {
                     L1Regularization = (float)(lambda * rows),
                     L2Regularization = 0,
@@ -304,18 +304,6 @@ namespace MLExt.Benchmarks.ElasticNet
         {
             double u = 1 - random.NextDouble(), v = random.NextDouble();
             return Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v);
-        }
-
-        private static double BestOf(int repeats, Action action)
-        {
-            double best = double.MaxValue;
-            for (int r = 0; r < repeats; r++)
-            {
-                var watch = Stopwatch.StartNew();
-                action();
-                best = Math.Min(best, watch.Elapsed.TotalSeconds);
-            }
-            return best;
         }
     }
 }

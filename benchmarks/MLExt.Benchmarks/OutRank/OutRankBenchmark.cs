@@ -36,11 +36,11 @@ namespace MLExt.Benchmarks.OutRank
 
             string[] names = Enumerable.Range(0, Features).Select(j => $"F{j:00}").ToArray();
             OutRankTransformer ours = null;
-            double oursSeconds = BestOf(3, () => ours = mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank("Label", names, 10).Fit(scalarView));
+            double oursSeconds = Timing.BestOf(3, () => ours = mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank("Label", names, 10).Fit(scalarView));
             log($"MLExt OutRank: {oursSeconds:F3}s");
-            double plainSeconds = BestOf(3, () => mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank("Label", names, 10, OutRankHeuristic.MutualInformation).Fit(scalarView));
+            double plainSeconds = Timing.BestOf(3, () => mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank("Label", names, 10, OutRankHeuristic.MutualInformation).Fit(scalarView));
             log($"MLExt OutRank plain MI: {plainSeconds:F3}s");
-            double mlnetSeconds = BestOf(1, () => mlContext.Transforms.FeatureSelection.SelectFeaturesBasedOnMutualInformation("Selected", "Codes", "Label", slotsInOutput: 10).Fit(vectorView));
+            double mlnetSeconds = Timing.BestOf(1, () => mlContext.Transforms.FeatureSelection.SelectFeaturesBasedOnMutualInformation("Selected", "Codes", "Label", slotsInOutput: 10).Fit(vectorView));
             log($"ML.NET mutual-information selector: {mlnetSeconds:F3}s");
 
             var report = new StringBuilder();
@@ -89,18 +89,6 @@ namespace MLExt.Benchmarks.OutRank
                 label[i] = random.NextDouble() < 1 / (1 + Math.Exp(-logit));
             }
             return (codes, cardinalities, label);
-        }
-
-        private static double BestOf(int repeats, Action action)
-        {
-            double best = double.MaxValue;
-            for (int r = 0; r < repeats; r++)
-            {
-                var watch = Stopwatch.StartNew();
-                action();
-                best = Math.Min(best, watch.Elapsed.TotalSeconds);
-            }
-            return best;
         }
     }
 }

@@ -7,37 +7,43 @@ using Microsoft.ML.Data;
 namespace MLExt.Transforms.OutRanking
 {
     /// <summary>
-    /// Turns a scalar column's values into dense integer codes for counting: 0 is "missing" (NaN, empty text, key 0),
-    /// other values get codes 1, 2, ... in order of first appearance; numeric columns are cut at quantile edges.
+    /// Turns one feature's values (a scalar column, or one slot of a vector column) into dense integer codes for counting:
+    /// 0 is "missing" (NaN, empty text, key 0), other values get codes 1, 2, ... in order of first appearance; numeric
+    /// features are cut at quantile edges.
     /// </summary>
     internal abstract class ColumnEncoder
     {
-        /// <summary>A function that returns the code of <paramref name="row"/>'s current value.</summary>
-        public abstract Func<int> Bind(DataViewRow row, DataViewSchema.Column column);
+        /// <summary>A function that returns the code of the feature's value in <paramref name="row"/>'s current row.</summary>
+        /// <param name="row">The cursor.</param>
+        /// <param name="column">The column.</param>
+        /// <param name="slot">The slot of a vector column, or −1 for a scalar column.</param>
+        /// <param name="values">Shares one read of a vector per row among the slots of that vector.</param>
+        public abstract Func<int> Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values);
 
         /// <summary>Whether this encoder needs a sample of values (<see cref="SetSample"/>) before it can encode.</summary>
         public virtual bool NeedsSample => false;
 
         /// <summary>A function that returns the current value as a double for sampling (numeric encoders only).</summary>
-        public virtual Func<double> BindSample(DataViewRow row, DataViewSchema.Column column) => throw new NotSupportedException();
+        public virtual Func<double> BindSample(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values) => throw new NotSupportedException();
 
         public virtual void SetSample(IReadOnlyList<double> sample) => throw new NotSupportedException();
 
-        /// <summary>Whether OutRank can rank a column of this type.</summary>
+        /// <summary>Whether OutRank can rank values of this (item) type.</summary>
         public static bool Supports(DataViewType type)
             => type is TextDataViewType || type is KeyDataViewType || type is BooleanDataViewType || IsNumeric(type.RawType);
 
+        /// <summary>Scalars and known-size vectors (ranked slot by slot) of a supported item type.</summary>
         public static bool Supports(SchemaShape.Column column)
-            => column.Kind == SchemaShape.Column.VectorKind.Scalar && (column.IsKey || Supports(column.ItemType));
+            => column.Kind != SchemaShape.Column.VectorKind.VariableVector && (column.IsKey || Supports(column.ItemType));
 
-        public static ColumnEncoder For(DataViewType type, bool binNumeric, int bins)
+        public static ColumnEncoder For(DataViewType itemType, bool binNumeric, int bins)
         {
-            Type raw = type.RawType;
-            if (type is TextDataViewType)
+            Type raw = itemType.RawType;
+            if (itemType is TextDataViewType)
                 return new Nominal<ReadOnlyMemory<char>, string>(v => v.Length == 0 ? null : v.ToString());
-            if (type is KeyDataViewType)
+            if (itemType is KeyDataViewType)
                 return new KeyEncoder();
-            if (type is BooleanDataViewType)
+            if (itemType is BooleanDataViewType)
                 return new Nominal<bool, bool?>(v => v);
             if (raw == typeof(float))
                 return binNumeric ? new Binned<float>(v => v, bins) : new Nominal<float, float?>(v => float.IsNaN(v) ? null : v);
@@ -51,7 +57,7 @@ namespace MLExt.Transforms.OutRanking
             if (raw == typeof(ushort)) return new Nominal<ushort, long?>(v => v);
             if (raw == typeof(uint)) return new Nominal<uint, long?>(v => v);
             if (raw == typeof(ulong)) return new Nominal<ulong, long?>(v => (long)v);
-            throw new NotSupportedException($"OutRank cannot encode values of type {type}.");
+            throw new NotSupportedException($"OutRank cannot encode values of type {itemType}.");
         }
 
         private static bool IsNumeric(Type raw)
@@ -66,9 +72,9 @@ namespace MLExt.Transforms.OutRanking
 
             public Nominal(Func<TValue, TKey> key) => _key = key;
 
-            public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column)
+            public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
             {
-                var getter = row.GetGetter<TValue>(column);
+                ValueGetter<TValue> getter = values.Of<TValue>(row, column, slot);
                 TValue value = default;
                 return () =>
                 {
@@ -88,9 +94,9 @@ namespace MLExt.Transforms.OutRanking
 
         private sealed class KeyEncoder : ColumnEncoder
         {
-            public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column)
+            public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
             {
-                var getter = row.GetGetter<uint>(column);
+                ValueGetter<uint> getter = values.Of<uint>(row, column, slot);
                 uint value = 0;
                 return () =>
                 {
@@ -115,9 +121,9 @@ namespace MLExt.Transforms.OutRanking
 
             public override bool NeedsSample => true;
 
-            public override Func<double> BindSample(DataViewRow row, DataViewSchema.Column column)
+            public override Func<double> BindSample(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
             {
-                var getter = row.GetGetter<TValue>(column);
+                ValueGetter<TValue> getter = values.Of<TValue>(row, column, slot);
                 TValue value = default;
                 return () =>
                 {
@@ -134,9 +140,9 @@ namespace MLExt.Transforms.OutRanking
                     : Enumerable.Range(1, _bins - 1).Select(k => sorted[(int)((long)k * (sorted.Length - 1) / _bins)]).Distinct().ToArray();
             }
 
-            public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column)
+            public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
             {
-                var getter = row.GetGetter<TValue>(column);
+                ValueGetter<TValue> getter = values.Of<TValue>(row, column, slot);
                 TValue value = default;
                 double[] edges = _edges ?? throw new InvalidOperationException("The numeric encoder has no bin edges yet.");
                 return () =>
@@ -149,6 +155,47 @@ namespace MLExt.Transforms.OutRanking
                     int index = Array.BinarySearch(edges, x);
                     return 1 + (index >= 0 ? index : ~index);
                 };
+            }
+        }
+    }
+
+    /// <summary>Reads values of a cursor's current row: scalars directly, vectors once per row for all their slots.</summary>
+    internal sealed class RowValues
+    {
+        private readonly Dictionary<int, object> _vectors = new Dictionary<int, object>();
+
+        // A scalar column's own getter (no extra call on the hot path), or a getter of one slot of a shared vector read.
+        public ValueGetter<T> Of<T>(DataViewRow row, DataViewSchema.Column column, int slot)
+        {
+            if (slot < 0)
+                return row.GetGetter<T>(column);
+            if (!_vectors.TryGetValue(column.Index, out object reader))
+                _vectors[column.Index] = reader = new VectorReader<T>(row, column);
+            var vector = (VectorReader<T>)reader;
+            return (ref T value) => value = vector.Slot(slot);
+        }
+
+        private sealed class VectorReader<T>
+        {
+            private readonly DataViewRow _row;
+            private readonly ValueGetter<VBuffer<T>> _getter;
+            private VBuffer<T> _buffer;
+            private long _position = -1;
+
+            public VectorReader(DataViewRow row, DataViewSchema.Column column)
+            {
+                _row = row;
+                _getter = row.GetGetter<VBuffer<T>>(column);
+            }
+
+            public T Slot(int slot)
+            {
+                if (_row.Position != _position)
+                {
+                    _getter(ref _buffer);
+                    _position = _row.Position;
+                }
+                return _buffer.GetItemOrDefault(slot);
             }
         }
     }

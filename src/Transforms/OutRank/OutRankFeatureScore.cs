@@ -3,9 +3,11 @@ namespace MLExt.Transforms
     /// <summary>One feature's place in an OutRank ranking.</summary>
     public sealed class OutRankFeatureScore
     {
-        internal OutRankFeatureScore(string name, double score, double mutualInformation, double baseline, long cardinality, double missingFraction)
+        internal OutRankFeatureScore(string name, string columnName, int? slot, double score, double mutualInformation, double baseline, long cardinality, double missingFraction)
         {
             Name = name;
+            ColumnName = columnName;
+            Slot = slot;
             Score = score;
             MutualInformation = mutualInformation;
             Baseline = baseline;
@@ -13,8 +15,14 @@ namespace MLExt.Transforms
             MissingFraction = missingFraction;
         }
 
-        /// <summary>The column name.</summary>
+        /// <summary>The feature's name: the column name, or Column[slot name] for a slot of a vector column.</summary>
         public string Name { get; }
+
+        /// <summary>The column the feature comes from.</summary>
+        public string ColumnName { get; }
+
+        /// <summary>The slot within a vector column; null for a scalar column.</summary>
+        public int? Slot { get; }
 
         /// <summary>The heuristic's score; the ranking is by this, highest first.</summary>
         public double Score { get; }

@@ -20,7 +20,7 @@ namespace MLExt.Transforms.OutRanking
             CheckNames(host, options);
             if (!schema.TryFindColumn(options.LabelColumnName, out var label))
                 throw host.ExceptSchemaMismatch(nameof(options.LabelColumnName), "label", options.LabelColumnName);
-            if (!ColumnEncoder.Supports(label))
+            if (label.Kind != SchemaShape.Column.VectorKind.Scalar || !ColumnEncoder.Supports(label))
                 throw host.ExceptSchemaMismatch(nameof(options.LabelColumnName), "label", options.LabelColumnName,
                     "a scalar Boolean, key, text or numeric column", label.GetTypeString());
             foreach (string name in options.FeatureColumnNames)
@@ -29,13 +29,45 @@ namespace MLExt.Transforms.OutRanking
                     throw host.ExceptSchemaMismatch(nameof(options.FeatureColumnNames), "feature", name);
                 if (!ColumnEncoder.Supports(feature))
                     throw host.ExceptSchemaMismatch(nameof(options.FeatureColumnNames), "feature", name,
-                        "a scalar text, key, Boolean or numeric column", feature.GetTypeString());
+                        "a scalar or known-size vector of text, key, Boolean or numeric values", feature.GetTypeString());
             }
         }
 
         /// <summary>What one counting pass learned: a table per feature against the label (and the row codes when a
         /// row-based heuristic needs them).</summary>
-        public sealed record Counts(string[] Names, ContingencyTable[] Tables, long Rows, List<int>[] RowCodes, int[] LabelCodes);
+        public sealed record Counts(FeatureSource[] Features, ContingencyTable[] Tables, long Rows, List<int>[] RowCodes, int[] LabelCodes)
+        {
+            public string[] Names => Features.Select(f => f.Name).ToArray();
+        }
+
+        /// <summary>One ranked feature: a scalar column (slot −1) or one slot of a vector column.</summary>
+        public readonly record struct FeatureSource(string Name, DataViewSchema.Column Column, int Slot);
+
+        // A vector column contributes one feature per slot, named Column[slot name] (or Column[index] without slot names).
+        private static FeatureSource[] Sources(IHost host, DataViewSchema schema, OutRankOptions options)
+        {
+            var sources = new List<FeatureSource>();
+            foreach (string name in options.FeatureColumnNames)
+            {
+                DataViewSchema.Column column = schema[name];
+                if (column.Type is not VectorDataViewType vector)
+                {
+                    sources.Add(new FeatureSource(name, column, -1));
+                    continue;
+                }
+                if (!vector.IsKnownSize)
+                    throw host.ExceptSchemaMismatch(nameof(options.FeatureColumnNames), "feature", name, "a scalar or known-size vector column", column.Type.ToString());
+                VBuffer<ReadOnlyMemory<char>> slotNames = default;
+                if (column.HasSlotNames(vector.Size))
+                    column.GetSlotNames(ref slotNames);
+                for (int slot = 0; slot < vector.Size; slot++)
+                {
+                    string slotName = slotNames.Length > 0 ? slotNames.GetItemOrDefault(slot).ToString() : "";
+                    sources.Add(new FeatureSource($"{name}[{(slotName.Length > 0 ? slotName : slot.ToString(System.Globalization.CultureInfo.InvariantCulture))}]", column, slot));
+                }
+            }
+            return sources.ToArray();
+        }
 
         public static IReadOnlyList<OutRankFeatureScore> Rank(IHost host, IDataView data, OutRankOptions options, int seed)
             => Score(Count(host, data, options, seed), options.Heuristic, seed);
@@ -44,28 +76,30 @@ namespace MLExt.Transforms.OutRanking
         {
             CheckShape(host, SchemaShape.Create(data.Schema), options);
             DataViewSchema.Column labelColumn = data.Schema[options.LabelColumnName];
-            DataViewSchema.Column[] featureColumns = options.FeatureColumnNames.Select(n => data.Schema[n]).ToArray();
-            ColumnEncoder[] encoders = featureColumns
-                .Select(c => ColumnEncoder.For(c.Type, binNumeric: !options.TreatNumericAsNominal, options.NumericBins)).ToArray();
+            FeatureSource[] sources = Sources(host, data.Schema, options);
+            ColumnEncoder[] encoders = sources
+                .Select(f => ColumnEncoder.For(f.Column.Type.GetItemType(), binNumeric: !options.TreatNumericAsNominal, options.NumericBins)).ToArray();
 
-            SampleNumericColumns(data, featureColumns, encoders, seed);
+            SampleNumericFeatures(data, sources, encoders, seed);
 
             // Counting runs in parallel over groups of features, each group on its own cursor over all rows. Every group
             // encodes the label itself: codes follow first appearance, so they agree across groups.
             bool keepRows = options.Heuristic is OutRankHeuristic.PermutationCorrected or OutRankHeuristic.ReferenceShiftCorrected
                 || options.RedundancyAwareSelection || options.InteractionOrder > 0;
-            var tables = featureColumns.Select(_ => new ContingencyTable()).ToArray();
-            var rowCodes = keepRows ? featureColumns.Select(_ => new List<int>()).ToArray() : null;
+            var tables = sources.Select(_ => new ContingencyTable()).ToArray();
+            var rowCodes = keepRows ? sources.Select(_ => new List<int>()).ToArray() : null;
             var labelCodes = keepRows ? new List<int>() : null;
-            int groups = Math.Min(Environment.ProcessorCount, featureColumns.Length);
+            int groups = Math.Min(Environment.ProcessorCount, sources.Length);
             var rowsSeen = new long[groups];
             RunAll(groups, group =>
             {
-                int[] mine = Enumerable.Range(0, featureColumns.Length).Where(j => j % groups == group).ToArray();
+                int[] mine = Enumerable.Range(0, sources.Length).Where(j => j % groups == group).ToArray();
                 ColumnEncoder labelEncoder = ColumnEncoder.For(labelColumn.Type, binNumeric: false, options.NumericBins);
-                using DataViewRowCursor cursor = data.GetRowCursor(mine.Select(j => featureColumns[j]).Append(labelColumn));
-                Func<int> label = labelEncoder.Bind(cursor, labelColumn);
-                Func<int>[] features = mine.Select(j => encoders[j].Bind(cursor, featureColumns[j])).ToArray();
+                var columns = mine.Select(j => sources[j].Column).Append(labelColumn).GroupBy(c => c.Index).Select(g => g.First());
+                using DataViewRowCursor cursor = data.GetRowCursor(columns);
+                var values = new RowValues();
+                Func<int> label = labelEncoder.Bind(cursor, labelColumn, -1, values);
+                Func<int>[] features = mine.Select(j => encoders[j].Bind(cursor, sources[j].Column, sources[j].Slot, values)).ToArray();
                 long rows = 0;
                 while (cursor.MoveNext())
                 {
@@ -90,14 +124,14 @@ namespace MLExt.Transforms.OutRanking
             if (tables[0].LabelTotals.Count() < 2)
                 throw host.Except($"Label column '{labelColumn.Name}' has a single value; there is nothing to rank features against.");
 
-            return new Counts(featureColumns.Select(c => c.Name).ToArray(), tables, rows, rowCodes, labelCodes?.ToArray());
+            return new Counts(sources, tables, rows, rowCodes, labelCodes?.ToArray());
         }
 
         /// <summary>Scores every counted feature with the heuristic; best first.</summary>
         public static IReadOnlyList<OutRankFeatureScore> Score(Counts counts, OutRankHeuristic heuristic, int seed)
         {
-            var scores = new OutRankFeatureScore[counts.Names.Length];
-            RunAll(counts.Names.Length, j =>
+            var scores = new OutRankFeatureScore[counts.Features.Length];
+            RunAll(counts.Features.Length, j =>
             {
                 ContingencyTable table = counts.Tables[j];
                 double mutualInformation = MutualInformation.Plain(table);
@@ -110,8 +144,9 @@ namespace MLExt.Transforms.OutRanking
                     _ => throw new ArgumentOutOfRangeException(nameof(heuristic)),
                 };
                 long cardinality = table.FeatureTotals.Count(t => t.Code != 0);
-                scores[j] = new OutRankFeatureScore(counts.Names[j], score, mutualInformation, mutualInformation - score, cardinality,
-                    table.FeatureCount(0) / (double)counts.Rows);
+                FeatureSource source = counts.Features[j];
+                scores[j] = new OutRankFeatureScore(source.Name, source.Column.Name, source.Slot < 0 ? null : source.Slot, score, mutualInformation,
+                    mutualInformation - score, cardinality, table.FeatureCount(0) / (double)counts.Rows);
             });
             return scores.OrderByDescending(s => s.Score).ThenBy(s => s.Name, StringComparer.Ordinal).ToArray();
         }
@@ -153,17 +188,18 @@ namespace MLExt.Transforms.OutRanking
                 throw host.ExceptParam(nameof(options.NumericBins), $"NumericBins must be at least 2; it is {options.NumericBins}.");
         }
 
-        // A seeded reservoir sample of each binned column fixes its quantile edges before the counting pass.
-        private static void SampleNumericColumns(IDataView data, DataViewSchema.Column[] columns, ColumnEncoder[] encoders, int seed)
+        // A seeded reservoir sample of each binned feature fixes its quantile edges before the counting pass.
+        private static void SampleNumericFeatures(IDataView data, FeatureSource[] sources, ColumnEncoder[] encoders, int seed)
         {
-            int[] sampled = Enumerable.Range(0, columns.Length).Where(j => encoders[j].NeedsSample).ToArray();
+            int[] sampled = Enumerable.Range(0, sources.Length).Where(j => encoders[j].NeedsSample).ToArray();
             if (sampled.Length == 0)
                 return;
             var random = new Random(seed);
             var samples = sampled.Select(_ => new List<double>()).ToArray();
             long seen = 0;
-            using DataViewRowCursor cursor = data.GetRowCursor(sampled.Select(j => columns[j]));
-            Func<double>[] values = sampled.Select(j => encoders[j].BindSample(cursor, columns[j])).ToArray();
+            using DataViewRowCursor cursor = data.GetRowCursor(sampled.Select(j => sources[j].Column).GroupBy(c => c.Index).Select(g => g.First()));
+            var rowValues = new RowValues();
+            Func<double>[] values = sampled.Select(j => encoders[j].BindSample(cursor, sources[j].Column, sources[j].Slot, rowValues)).ToArray();
             while (cursor.MoveNext())
             {
                 seen++;

@@ -203,25 +203,27 @@ namespace MLExt.Transforms
             int seed = options?.Seed ?? host.Rand.Next();
             OutRankRanker.Counts counts = OutRankRanker.Count(host, data, options, seed);
             IReadOnlyList<OutRankFeatureScore> ranking = OutRankRanker.Score(counts, options.Heuristic, seed);
-            var quality = ranking.Select(s => Quality(s.Name, counts.Tables[Array.IndexOf(counts.Names, s.Name)], counts.Rows)).ToArray();
+            string[] names = counts.Names;
+            var quality = ranking.Select(s => Quality(s.Name, counts.Tables[Array.IndexOf(names, s.Name)], counts.Rows)).ToArray();
             var order = Array.Empty<OutRankSelectionStep>();
             if (options.RedundancyAwareSelection)
             {
-                double[] relevance = counts.Names.Select(n => ranking.First(s => s.Name == n).Score).ToArray();
+                var scoreOf = ranking.ToDictionary(s => s.Name, s => s.Score);
+                double[] relevance = names.Select(n => scoreOf[n]).ToArray();
                 var selection = new RedundancyAwareSelection(counts.RowCodes.Select(c => c.ToArray()).ToArray(), counts.LabelCodes, relevance);
-                order = selection.Order(counts.Names.Length, options.RedundancyWeight, options.SynergyWeight)
-                    .Select(step => new OutRankSelectionStep(counts.Names[step.Feature], step.Score, step.Relevance, step.Redundancy, step.Synergy)).ToArray();
+                order = selection.Order(names.Length, options.RedundancyWeight, options.SynergyWeight)
+                    .Select(step => new OutRankSelectionStep(names[step.Feature], step.Score, step.Relevance, step.Redundancy, step.Synergy)).ToArray();
             }
             var interactions = Array.Empty<OutRankInteraction>();
             if (options.InteractionOrder > 0)
             {
                 int[][] codes = counts.RowCodes.Select(c => c.ToArray()).ToArray();
-                int[] candidates = ranking.Take(options.InteractionCandidates).Select(s => Array.IndexOf(counts.Names, s.Name)).ToArray();
+                int[] candidates = ranking.Take(options.InteractionCandidates).Select(s => Array.IndexOf(names, s.Name)).ToArray();
                 var byName = ranking.ToDictionary(s => s.Name, s => s.Score);
                 interactions = OutRanking.Core.Interactions.Score(codes, counts.LabelCodes, candidates, options.InteractionOrder, options.InteractionHashBits)
                     .Select(x =>
                     {
-                        string[] members = x.Members.Select(m => counts.Names[m]).ToArray();
+                        string[] members = x.Members.Select(m => names[m]).ToArray();
                         return new OutRankInteraction(members, x.Score, x.MutualInformation, x.Score - members.Max(m => byName[m]));
                     }).ToArray();
             }

@@ -28,26 +28,28 @@ namespace MLExt.Transforms
             _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(OutRankTransformer));
             _ranking = ranking.ToArray();
             _kept = _ranking.Take(featuresToKeep).Select(s => s.Name).ToArray();
-            _dropper = MakeDropper(env, _ranking.Skip(featuresToKeep).Select(s => s.Name).ToArray());
+            _dropper = MakeDropper(env, _ranking, featuresToKeep);
         }
 
         private OutRankTransformer(IHostEnvironment env, ModelLoadContext ctx)
         {
             _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(OutRankTransformer));
             // *** Binary format ***
-            // int: features kept; int: ranked features; per feature: string name, double score, double MI, double baseline,
-            // long cardinality, double missing fraction (best first)
+            // int: features kept; int: ranked features; per feature (best first): string name, string column, int slot (−1 for a
+            // scalar column), double score, double MI, double baseline, long cardinality, double missing fraction
             int kept = ctx.Reader.ReadInt32();
             int count = ctx.Reader.ReadInt32();
             _host.CheckDecode(kept >= 0 && kept <= count);
             _ranking = new OutRankFeatureScore[count];
             for (int i = 0; i < count; i++)
             {
-                _ranking[i] = new OutRankFeatureScore(ctx.LoadNonEmptyString(), ctx.Reader.ReadDouble(), ctx.Reader.ReadDouble(),
+                string name = ctx.LoadNonEmptyString(), column = ctx.LoadNonEmptyString();
+                int slot = ctx.Reader.ReadInt32();
+                _ranking[i] = new OutRankFeatureScore(name, column, slot < 0 ? null : slot, ctx.Reader.ReadDouble(), ctx.Reader.ReadDouble(),
                     ctx.Reader.ReadDouble(), ctx.Reader.ReadInt64(), ctx.Reader.ReadDouble());
             }
             _kept = _ranking.Take(kept).Select(s => s.Name).ToArray();
-            _dropper = MakeDropper(env, _ranking.Skip(kept).Select(s => s.Name).ToArray());
+            _dropper = MakeDropper(env, _ranking, kept);
         }
 
         internal static OutRankTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
@@ -61,7 +63,7 @@ namespace MLExt.Transforms
         /// <summary>Every ranked feature, best first.</summary>
         public IReadOnlyList<OutRankFeatureScore> Ranking => _ranking;
 
-        /// <summary>The feature columns kept, best first.</summary>
+        /// <summary>The features kept, best first: column names, or Column[slot] for slots of a vector column.</summary>
         public IReadOnlyList<string> SelectedColumns => _kept;
 
         /// <inheritdoc/>
@@ -98,6 +100,8 @@ namespace MLExt.Transforms
             foreach (OutRankFeatureScore score in _ranking)
             {
                 ctx.SaveNonEmptyString(score.Name);
+                ctx.SaveNonEmptyString(score.ColumnName);
+                ctx.Writer.Write(score.Slot ?? -1);
                 ctx.Writer.Write(score.Score);
                 ctx.Writer.Write(score.MutualInformation);
                 ctx.Writer.Write(score.Baseline);
@@ -106,18 +110,47 @@ namespace MLExt.Transforms
             }
         }
 
-        // The selection is a plain drop of the losing columns; ML.NET's own column selector does it (and is rebuilt on load).
-        private static ITransformer MakeDropper(IHostEnvironment env, string[] dropped)
-            => dropped.Length == 0
+        // Scalar columns that lost are dropped with ML.NET's column selector; a vector column keeps its winning slots through
+        // ML.NET's slot dropper, or is dropped when none won. Both are rebuilt from the ranking on load.
+        private static ITransformer MakeDropper(IHostEnvironment env, OutRankFeatureScore[] ranking, int kept)
+        {
+            var winners = ranking.Take(kept).ToArray();
+            var dropped = new List<string>();
+            var slotDrops = new List<SlotsDroppingTransformer.ColumnOptions>();
+            foreach (var column in ranking.GroupBy(s => s.ColumnName))
+            {
+                var keptSlots = winners.Where(w => w.ColumnName == column.Key).ToArray();
+                if (keptSlots.Length == 0)
+                {
+                    dropped.Add(column.Key);
+                    continue;
+                }
+                if (column.First().Slot == null)
+                    continue;
+                var keep = keptSlots.Select(w => w.Slot.Value).ToHashSet();
+                var ranges = column.Select(s => s.Slot.Value).Where(slot => !keep.Contains(slot)).OrderBy(slot => slot).Select(slot => (slot, (int?)slot)).ToArray();
+                if (ranges.Length > 0)
+                    slotDrops.Add(new SlotsDroppingTransformer.ColumnOptions(column.Key, column.Key, ranges));
+            }
+            var steps = new List<ITransformer>();
+            if (slotDrops.Count > 0)
+                steps.Add(new SlotsDroppingTransformer(env, slotDrops.ToArray()));
+            steps.Add(dropped.Count == 0
                 ? new ColumnSelectingTransformer(env, null, null, keepHidden: true)
-                : new ColumnSelectingTransformer(env, null, dropped, keepHidden: false, ignoreMissing: true);
+                : new ColumnSelectingTransformer(env, null, dropped.ToArray(), keepHidden: false, ignoreMissing: true));
+            return new TransformerChain<ITransformer>(steps.ToArray());
+        }
 
         private void CheckKeptColumns(DataViewSchema schema)
         {
-            foreach (string name in _kept)
+            foreach (OutRankFeatureScore feature in _ranking.Take(_kept.Length))
             {
-                if (schema.GetColumnOrNull(name) == null)
-                    throw _host.ExceptSchemaMismatch(nameof(schema), "selected feature", name);
+                DataViewSchema.Column? column = schema.GetColumnOrNull(feature.ColumnName);
+                if (column == null)
+                    throw _host.ExceptSchemaMismatch(nameof(schema), "selected feature", feature.ColumnName);
+                if (feature.Slot is int slot && column.Value.Type.GetVectorSize() <= slot)
+                    throw _host.ExceptSchemaMismatch(nameof(schema), "selected feature", feature.ColumnName,
+                        $"a vector of at least {slot + 1} slots", column.Value.Type.ToString());
             }
         }
 

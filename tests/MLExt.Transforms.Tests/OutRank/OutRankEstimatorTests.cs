@@ -25,10 +25,17 @@ namespace MLExt.Transforms.Tests.OutRanking
             public string ColourCopy { get; set; }  // Colour under other names (ranked only by the redundancy test)
         }
 
+        public sealed class VariableVectorRow
+        {
+            public bool Label { get; set; }
+            [VectorType] public float[] Colour { get; set; }
+        }
+
         public sealed class VectorRow
         {
             public bool Label { get; set; }
-            [VectorType(2)] public float[] Colour { get; set; }
+            [VectorType(6)] public float[] Pixels { get; set; }
+            public string Other { get; set; }
         }
 
         private static readonly string[] Informative = { "Colour", "Amount", "Site" };
@@ -125,7 +132,7 @@ namespace MLExt.Transforms.Tests.OutRanking
                 () => selection.SelectFeaturesByOutRank("Label", Ranked, 2).Fit(mlContext.Data.LoadFromEnumerable(rows.Select(r => { r.Label = true; return r; }).ToList())),
                 "single value");
             ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", Ranked, 2).Fit(mlContext.Data.LoadFromEnumerable(new List<Row>())), "empty");
-            IDataView vectors = mlContext.Data.LoadFromEnumerable(new[] { new VectorRow { Colour = new float[2] } });
+            IDataView vectors = mlContext.Data.LoadFromEnumerable(new[] { new VariableVectorRow { Colour = new float[2] } });
             ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", new[] { "Colour" }, 1).Fit(vectors), "Colour");
             ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", new[] { "Colour" }, 1).GetOutputSchema(ConformanceKit.ShapeOf(vectors.Schema)), "Colour");
         }
@@ -236,6 +243,45 @@ namespace MLExt.Transforms.Tests.OutRanking
             Assert.AreEqual(3, report.Interactions.Count, "three pairs among three candidates");
             ConformanceKit.AssertThrowsMentioning(() => OutRank.Analyze(mlContext, mlContext.Data.LoadFromEnumerable(rows),
                 new OutRankOptions { FeatureColumnNames = new[] { "A", "B" }, FeaturesToKeep = 1, InteractionOrder = 4 }), "InteractionOrder");
+        }
+
+        [TestMethod]
+        public void VectorColumnsAreRankedSlotBySlotAndTheLosingSlotsDropped()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var random = new Random(12);
+            var rows = Enumerable.Range(0, 3000).Select(_ =>
+            {
+                float[] pixels = Enumerable.Range(0, 6).Select(_ => (float)random.Next(4)).ToArray();
+                // Slots 1 and 4 carry the label; the others and the text column are noise.
+                double logit = (pixels[1] - 1.5) + 0.8 * (pixels[4] - 1.5);
+                return new VectorRow { Pixels = pixels, Other = "o" + random.Next(5), Label = random.NextDouble() < 1 / (1 + Math.Exp(-logit)) };
+            }).ToList();
+            IDataView data = mlContext.Data.LoadFromEnumerable(rows);
+            var estimator = mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank(new OutRankOptions
+            {
+                FeatureColumnNames = new[] { "Pixels", "Other" },
+                FeaturesToKeep = 2,
+                TreatNumericAsNominal = true,
+            });
+            OutRankTransformer transformer = ConformanceKit.Check(mlContext, estimator, data);
+
+            Assert.AreEqual(7, transformer.Ranking.Count, "six slots and one scalar");
+            CollectionAssert.AreEquivalent(new[] { "Pixels[1]", "Pixels[4]" }, transformer.SelectedColumns.ToArray());
+            Assert.AreEqual(1, transformer.Ranking[0].Slot);
+            Assert.AreEqual("Pixels", transformer.Ranking[0].ColumnName);
+
+            IDataView selected = transformer.Transform(data);
+            Assert.IsNull(selected.Schema.GetColumnOrNull("Other"), "the losing scalar column is dropped");
+            Assert.AreEqual(2, ((VectorDataViewType)selected.Schema["Pixels"].Type).Size, "only the winning slots remain");
+            var kept = mlContext.Data.CreateEnumerable<SelectedPixels>(selected, reuseRowObject: false).Take(50).ToArray();
+            for (int i = 0; i < kept.Length; i++)
+                CollectionAssert.AreEqual(new[] { rows[i].Pixels[1], rows[i].Pixels[4] }, kept[i].Pixels);
+        }
+
+        public sealed class SelectedPixels
+        {
+            [VectorType(2)] public float[] Pixels { get; set; }
         }
     }
 }

@@ -86,7 +86,7 @@ namespace MLExt.Transforms.OutRanking
             // encodes the label itself: codes follow first appearance, so they agree across groups.
             bool keepRows = options.Heuristic is OutRankHeuristic.PermutationCorrected or OutRankHeuristic.ReferenceShiftCorrected
                 || options.RedundancyAwareSelection || options.InteractionOrder > 0;
-            var tables = sources.Select(_ => new ContingencyTable()).ToArray();
+            var tables = new ContingencyTable[sources.Length];
             var rowCodes = keepRows ? sources.Select(_ => new List<int>()).ToArray() : null;
             var labelCodes = keepRows ? new List<int>() : null;
             int groups = Math.Min(Environment.ProcessorCount, sources.Length);
@@ -94,6 +94,10 @@ namespace MLExt.Transforms.OutRanking
             RunAll(groups, group =>
             {
                 int[] mine = Enumerable.Range(0, sources.Length).Where(j => j % groups == group).ToArray();
+                // Each thread allocates the tables it fills: tables of different threads side by side in memory would
+                // share cache lines, and every count would then bounce between the cores.
+                foreach (int j in mine)
+                    tables[j] = new ContingencyTable();
                 ColumnEncoder labelEncoder = ColumnEncoder.For(labelColumn.Type, binNumeric: false, options.NumericBins);
                 var columns = mine.Select(j => sources[j].Column).Append(labelColumn).GroupBy(c => c.Index).Select(g => g.First());
                 using DataViewRowCursor cursor = data.GetRowCursor(columns);

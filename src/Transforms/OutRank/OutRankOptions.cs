@@ -58,7 +58,11 @@ namespace MLExt.Transforms
         /// <summary>A combination's values are hashed into 2^bits buckets, which bounds its count table.</summary>
         public int InteractionHashBits { get; set; } = 20;
 
-        /// <summary>Seed for numeric bin sampling and the permutation baseline; null: from the MLContext.</summary>
+        /// <summary>Share of rows to count (a seeded, position-hashed subsample, the same on every run with the same seed); 1 counts all.</summary>
+        [Range(0.01, 1.0, 1.0)]
+        public double SampleFraction { get; set; } = 1.0;
+
+        /// <summary>Seed for row subsampling, numeric bin sampling and the permutation baseline; null: from the MLContext.</summary>
         public int? Seed { get; set; }
     }
 }

@@ -91,6 +91,7 @@ namespace MLExt.Transforms.OutRanking
             var labelCodes = keepRows ? new List<int>() : null;
             int groups = Math.Min(Environment.ProcessorCount, sources.Length);
             var rowsSeen = new long[groups];
+            Func<long, bool> sample = RowSample(options.SampleFraction, seed);
             RunAll(groups, group =>
             {
                 int[] mine = Enumerable.Range(0, sources.Length).Where(j => j % groups == group).ToArray();
@@ -107,9 +108,11 @@ namespace MLExt.Transforms.OutRanking
                 long rows = 0;
                 while (cursor.MoveNext())
                 {
+                    if (!sample(cursor.Position))
+                        continue;
                     int labelCode = label();
                     if (labelCode == 0)
-                        throw host.Except($"Label column '{labelColumn.Name}' has a missing value in row {rows}.");
+                        throw host.Except($"Label column '{labelColumn.Name}' has a missing value in row {cursor.Position}.");
                     if (group == 0)
                         labelCodes?.Add(labelCode);
                     for (int k = 0; k < mine.Length; k++)
@@ -155,6 +158,23 @@ namespace MLExt.Transforms.OutRanking
             return scores.OrderByDescending(s => s.Score).ThenBy(s => s.Name, StringComparer.Ordinal).ToArray();
         }
 
+        // Whether a row position is in the subsample: a hash of (position, seed), so every counting thread and every run with
+        // the same seed picks the same rows.
+        private static Func<long, bool> RowSample(double fraction, int seed)
+        {
+            if (fraction >= 1)
+                return _ => true;
+            ulong threshold = (ulong)(fraction * ulong.MaxValue);
+            ulong salt = (ulong)seed * 0x9E3779B97F4A7C15UL;
+            return position =>
+            {
+                ulong x = (ulong)position + salt;
+                x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+                x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+                return (x ^ (x >> 31)) < threshold;
+            };
+        }
+
         // Parallel.For, but a failure surfaces as itself rather than wrapped in an AggregateException.
         private static void RunAll(int count, Action<int> body)
         {
@@ -188,6 +208,8 @@ namespace MLExt.Transforms.OutRanking
                 throw host.ExceptParam(nameof(options.InteractionCandidates), $"InteractionCandidates must be at least InteractionOrder ({options.InteractionOrder}).");
             if (options.InteractionHashBits < 8 || options.InteractionHashBits > 30)
                 throw host.ExceptParam(nameof(options.InteractionHashBits), $"InteractionHashBits must be between 8 and 30; it is {options.InteractionHashBits}.");
+            if (!(options.SampleFraction > 0 && options.SampleFraction <= 1))
+                throw host.ExceptParam(nameof(options.SampleFraction), $"SampleFraction must be in (0, 1]; it is {options.SampleFraction}.");
             if (options.NumericBins < 2)
                 throw host.ExceptParam(nameof(options.NumericBins), $"NumericBins must be at least 2; it is {options.NumericBins}.");
         }

@@ -283,5 +283,23 @@ namespace MLExt.Transforms.Tests.OutRanking
         {
             [VectorType(2)] public float[] Pixels { get; set; }
         }
+
+        [TestMethod]
+        public void ASeededSubsampleCountsAboutTheAskedShareAndStillRanksTheSignalFirst()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(MakeRows(20000, 9));
+            OutRankReport Analyze(int seed) => OutRank.Analyze(mlContext, data,
+                new OutRankOptions { FeatureColumnNames = Ranked, FeaturesToKeep = 3, SampleFraction = 0.5, Seed = seed });
+            OutRankReport half = Analyze(3);
+            // Binomial(20000, 0.5): standard deviation about 71 rows.
+            Assert.AreEqual(10000, half.RowCount, 300);
+            Assert.AreEqual(half.RowCount, Analyze(3).RowCount, "the same seed picks the same rows");
+            Assert.AreNotEqual(half.RowCount, Analyze(4).RowCount, "another seed picks other rows");
+            double worstInformative = half.Ranking.Where(s => Informative.Contains(s.Name)).Min(s => s.Score);
+            Assert.IsTrue(half.Ranking.Where(s => Noise.Contains(s.Name)).All(s => s.Score < worstInformative));
+            ConformanceKit.AssertThrowsMentioning(() => OutRank.Analyze(mlContext, data,
+                new OutRankOptions { FeatureColumnNames = Ranked, FeaturesToKeep = 3, SampleFraction = 0 }), "SampleFraction");
+        }
     }
 }

@@ -23,6 +23,7 @@ namespace MLExt.Transforms.OutRanking
             if (label.Kind != SchemaShape.Column.VectorKind.Scalar || !ColumnEncoder.Supports(label))
                 throw host.ExceptSchemaMismatch(nameof(options.LabelColumnName), "label", options.LabelColumnName,
                     "a scalar Boolean, key, text or numeric column", label.GetTypeString());
+            bool allScalar = true;
             foreach (string name in options.FeatureColumnNames)
             {
                 if (!schema.TryFindColumn(name, out var feature))
@@ -30,7 +31,11 @@ namespace MLExt.Transforms.OutRanking
                 if (!ColumnEncoder.Supports(feature))
                     throw host.ExceptSchemaMismatch(nameof(options.FeatureColumnNames), "feature", name,
                         "a scalar or known-size vector of text, key, Boolean or numeric values", feature.GetTypeString());
+                allScalar &= feature.Kind == SchemaShape.Column.VectorKind.Scalar;
             }
+            // Vector sizes are unknown in a shape; with vectors the bound is checked when the data is read.
+            if (allScalar)
+                CheckFeaturesToKeep(host, options, options.FeatureColumnNames.Length);
         }
 
         /// <summary>What one counting pass learned: a table per feature against the label (and the row codes when a
@@ -77,6 +82,7 @@ namespace MLExt.Transforms.OutRanking
             CheckShape(host, SchemaShape.Create(data.Schema), options);
             DataViewSchema.Column labelColumn = data.Schema[options.LabelColumnName];
             FeatureSource[] sources = Sources(host, data.Schema, options);
+            CheckFeaturesToKeep(host, options, sources.Length);
             ColumnEncoder[] encoders = sources
                 .Select(f => ColumnEncoder.For(f.Column.Type.GetItemType(), binNumeric: !options.TreatNumericAsNominal, options.NumericBins)).ToArray();
 
@@ -188,6 +194,13 @@ namespace MLExt.Transforms.OutRanking
             }
         }
 
+        private static void CheckFeaturesToKeep(IHost host, OutRankOptions options, int features)
+        {
+            if (options.FeaturesToKeep > features)
+                throw host.ExceptParam(nameof(options.FeaturesToKeep),
+                    $"FeaturesToKeep is {options.FeaturesToKeep}; it must be between 1 and the {features} features to rank (a vector column counts one per slot).");
+        }
+
         private static void CheckNames(IHost host, OutRankOptions options)
         {
             host.CheckValue(options, nameof(options));
@@ -199,9 +212,8 @@ namespace MLExt.Transforms.OutRanking
                 throw host.ExceptParam(nameof(options.FeatureColumnNames), $"The label column '{options.LabelColumnName}' is also listed as a feature.");
             if (options.FeatureColumnNames.Distinct().Count() != options.FeatureColumnNames.Length)
                 throw host.ExceptParam(nameof(options.FeatureColumnNames), "A feature column is listed twice.");
-            if (options.FeaturesToKeep < 1 || options.FeaturesToKeep > options.FeatureColumnNames.Length)
-                throw host.ExceptParam(nameof(options.FeaturesToKeep),
-                    $"FeaturesToKeep is {options.FeaturesToKeep}; it must be between 1 and the {options.FeatureColumnNames.Length} listed feature columns.");
+            if (options.FeaturesToKeep < 1)
+                throw host.ExceptParam(nameof(options.FeaturesToKeep), $"FeaturesToKeep is {options.FeaturesToKeep}; it must be at least 1.");
             if (options.InteractionOrder != 0 && (options.InteractionOrder < 2 || options.InteractionOrder > 3))
                 throw host.ExceptParam(nameof(options.InteractionOrder), $"InteractionOrder must be 0 (none), 2 or 3; it is {options.InteractionOrder}.");
             if (options.InteractionOrder > 0 && options.InteractionCandidates < options.InteractionOrder)

@@ -135,9 +135,9 @@ namespace MLExt.Transforms
             var steps = new List<ITransformer>();
             if (slotDrops.Count > 0)
                 steps.Add(new SlotsDroppingTransformer(env, slotDrops.ToArray()));
-            steps.Add(dropped.Count == 0
-                ? new ColumnSelectingTransformer(env, null, null, keepHidden: true)
-                : new ColumnSelectingTransformer(env, null, dropped.ToArray(), keepHidden: false, ignoreMissing: true));
+            if (dropped.Count > 0)
+                steps.Add(new ColumnSelectingTransformer(env, null, dropped.ToArray(), keepHidden: false, ignoreMissing: true));
+            // With nothing to drop the chain is empty: the identity.
             return new TransformerChain<ITransformer>(steps.ToArray());
         }
 

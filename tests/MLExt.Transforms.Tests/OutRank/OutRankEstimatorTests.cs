@@ -277,6 +277,11 @@ namespace MLExt.Transforms.Tests.OutRanking
             var kept = mlContext.Data.CreateEnumerable<SelectedPixels>(selected, reuseRowObject: false).Take(50).ToArray();
             for (int i = 0; i < kept.Length; i++)
                 CollectionAssert.AreEqual(new[] { rows[i].Pixels[1], rows[i].Pixels[4] }, kept[i].Pixels);
+
+            // Keeping every feature drops nothing, and the model still saves and loads.
+            var keepAll = mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank(new OutRankOptions { FeatureColumnNames = new[] { "Pixels", "Other" }, FeaturesToKeep = 7 });
+            OutRankTransformer identity = ConformanceKit.Check(mlContext, keepAll, data);
+            ConformanceKit.AssertSchemasEqual(data.Schema, identity.Transform(data).Schema, "keeping every feature");
         }
 
         public sealed class SelectedPixels

@@ -24,15 +24,7 @@ namespace MLExt.Trainers
         private protected override GlmFamily Family => GlmFamily.Binomial;
 
         private protected override ValueGetter<double> MakeLabelGetter(DataViewRow row, DataViewSchema.Column column)
-        {
-            var getter = row.GetGetter<bool>(column);
-            bool value = false;
-            return (ref double label) =>
-            {
-                getter(ref value);
-                label = value ? 1 : 0;
-            };
-        }
+            => ConvertingGetter<bool>(row, column, value => value ? 1 : 0);
 
         private protected override void CheckLabels(double[] labels, string labelColumnName)
         {

@@ -23,15 +23,7 @@ namespace MLExt.Trainers
         private protected override GlmFamily Family => GlmFamily.Gaussian;
 
         private protected override ValueGetter<double> MakeLabelGetter(DataViewRow row, DataViewSchema.Column column)
-        {
-            var getter = row.GetGetter<float>(column);
-            float value = 0;
-            return (ref double label) =>
-            {
-                getter(ref value);
-                label = value;
-            };
-        }
+            => ConvertingGetter<float>(row, column, value => value);
 
         private protected override ElasticNetRegressionModelParameters CreateModel(float[] weights, float bias, double lambda, double[] lambdaPath,
             double[] devianceRatios, int[] nonZeroCounts, ElasticNetCrossValidationCurve crossValidation, int[] groups)

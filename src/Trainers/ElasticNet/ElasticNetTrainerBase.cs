@@ -34,6 +34,18 @@ namespace MLExt.Trainers
 
         private protected abstract ValueGetter<double> MakeLabelGetter(DataViewRow row, DataViewSchema.Column column);
 
+        // A getter of the label as a double, through the column's own getter.
+        private protected static ValueGetter<double> ConvertingGetter<T>(DataViewRow row, DataViewSchema.Column column, Func<T, double> convert)
+        {
+            var getter = row.GetGetter<T>(column);
+            T value = default;
+            return (ref double label) =>
+            {
+                getter(ref value);
+                label = convert(value);
+            };
+        }
+
         private protected abstract TModel CreateModel(float[] weights, float bias, double lambda, double[] lambdaPath, double[] devianceRatios,
             int[] nonZeroCounts, ElasticNetCrossValidationCurve crossValidation, int[] groups);
 

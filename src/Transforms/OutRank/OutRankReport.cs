@@ -205,19 +205,20 @@ namespace MLExt.Transforms
             IReadOnlyList<OutRankFeatureScore> ranking = OutRankRanker.Score(counts, options.Heuristic, seed);
             string[] names = counts.Names;
             var quality = ranking.Select(s => Quality(s.Name, counts.Tables[Array.IndexOf(names, s.Name)], counts.Rows)).ToArray();
+            // Row codes exist only when a pass over rows was asked for; both uses below share one copy.
+            int[][] codes = counts.RowCodes?.Select(c => c.ToArray()).ToArray();
             var order = Array.Empty<OutRankSelectionStep>();
             if (options.RedundancyAwareSelection)
             {
                 var scoreOf = ranking.ToDictionary(s => s.Name, s => s.Score);
                 double[] relevance = names.Select(n => scoreOf[n]).ToArray();
-                var selection = new RedundancyAwareSelection(counts.RowCodes.Select(c => c.ToArray()).ToArray(), counts.LabelCodes, relevance);
+                var selection = new RedundancyAwareSelection(codes, counts.LabelCodes, relevance);
                 order = selection.Order(names.Length, options.RedundancyWeight, options.SynergyWeight)
                     .Select(step => new OutRankSelectionStep(names[step.Feature], step.Score, step.Relevance, step.Redundancy, step.Synergy)).ToArray();
             }
             var interactions = Array.Empty<OutRankInteraction>();
             if (options.InteractionOrder > 0)
             {
-                int[][] codes = counts.RowCodes.Select(c => c.ToArray()).ToArray();
                 int[] candidates = ranking.Take(options.InteractionCandidates).Select(s => Array.IndexOf(names, s.Name)).ToArray();
                 var byName = ranking.ToDictionary(s => s.Name, s => s.Score);
                 interactions = OutRanking.Core.Interactions.Score(codes, counts.LabelCodes, candidates, options.InteractionOrder, options.InteractionHashBits)

@@ -27,8 +27,6 @@ namespace MLExt.Trainers.ElasticNet.Core
 
         /// <summary>Calls <paramref name="visitor"/> with (row, value) for every stored value.</summary>
         public abstract void VisitValues(Action<int, double> visitor);
-
-        public abstract int NonZeroCount { get; }
     }
 
     internal sealed class DenseFeatureColumn : FeatureColumn
@@ -36,8 +34,6 @@ namespace MLExt.Trainers.ElasticNet.Core
         private readonly double[] _values;
 
         public DenseFeatureColumn(double[] values) => _values = values;
-
-        public override int NonZeroCount => _values.Length;
 
         public override double Dot(double[] a) => TensorPrimitives.Dot<double>(_values, a);
 
@@ -108,8 +104,6 @@ namespace MLExt.Trainers.ElasticNet.Core
             _rows = rows;
             _values = values;
         }
-
-        public override int NonZeroCount => _rows.Length;
 
         public override double Dot(double[] a)
         {

@@ -39,10 +39,6 @@ namespace MLExt.Transforms.OutRanking.Core
             return label < _labelTotals.Length ? _labelTotals[label] : 0;
         }
 
-        /// <summary>Count of rows with feature code <paramref name="feature"/> and label code <paramref name="label"/>.</summary>
-        public long this[int feature, int label]
-            => label < _byLabel.Length && _byLabel[label] is long[] counts && feature < counts.Length ? counts[feature] : 0;
-
         /// <summary>The totals of the feature codes that occur, as (code, count).</summary>
         public IEnumerable<(int Code, long Count)> FeatureTotals
         {

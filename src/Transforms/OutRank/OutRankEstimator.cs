@@ -36,9 +36,10 @@ namespace MLExt.Transforms
             _host.CheckValue(input, nameof(input));
             int seed = _options.Seed ?? _host.Rand.Next();
             using IChannel channel = _host.Start("Ranking");
-            var ranking = OutRankRanker.Rank(_host, input, _options, seed);
-            channel.Info($"Ranked {ranking.Count} features with {_options.Heuristic}; keeping {string.Join(", ", ranking.Take(_options.FeaturesToKeep).Select(s => s.Name))}.");
-            return new OutRankTransformer(_host, ranking, _options.FeaturesToKeep);
+            var (ranking, kept) = OutRankRanker.Select(_host, input, _options, seed);
+            channel.Info($"Ranked {ranking.Count} features with {_options.Heuristic}; keeping {string.Join(", ", kept)}"
+                + (_options.RedundancyAwareSelection ? " (redundancy-aware order)." : "."));
+            return new OutRankTransformer(_host, ranking, kept);
         }
 
         /// <inheritdoc/>

@@ -39,8 +39,9 @@ namespace MLExt.Transforms
         /// <summary>Treat every distinct numeric value as its own category (the reference's behaviour) instead of binning.</summary>
         public bool TreatNumericAsNominal { get; set; }
 
-        /// <summary>Also order the features by the redundancy-aware greedy rule (3MR) in <see cref="OutRank.Analyze"/>. Keeps every
-        /// row's codes in memory and measures pairs of features, so it costs more than the ranking.</summary>
+        /// <summary>Order the features by the redundancy-aware greedy rule (3MR): the transformer then keeps the first
+        /// <see cref="FeaturesToKeep"/> of that order instead of the best-ranked ones, and <see cref="OutRank.Analyze"/> reports the
+        /// whole order. Keeps every row's codes in memory and measures pairs of features, so it costs more than the ranking.</summary>
         public bool RedundancyAwareSelection { get; set; }
 
         /// <summary>β of the redundancy-aware rule: the weight of the redundancy with the features already chosen.</summary>

@@ -74,8 +74,17 @@ namespace MLExt.Transforms.OutRanking
             return sources.ToArray();
         }
 
-        public static IReadOnlyList<OutRankFeatureScore> Rank(IHost host, IDataView data, OutRankOptions options, int seed)
-            => Score(Count(host, data, options, seed), options.Heuristic, seed);
+        /// <summary>Ranks the features and names the ones to keep: the best-ranked, or with
+        /// <see cref="OutRankOptions.RedundancyAwareSelection"/> the first ones of the redundancy-aware order.</summary>
+        public static (IReadOnlyList<OutRankFeatureScore> Ranking, string[] Kept) Select(IHost host, IDataView data, OutRankOptions options, int seed)
+        {
+            Counts counts = Count(host, data, options, seed);
+            IReadOnlyList<OutRankFeatureScore> ranking = Score(counts, options.Heuristic, seed);
+            string[] kept = options.RedundancyAwareSelection
+                ? RedundancyAwareOrder(counts, counts.RowCodes.Select(c => c.ToArray()).ToArray(), ranking, options, options.FeaturesToKeep).Select(s => s.Name).ToArray()
+                : ranking.Take(options.FeaturesToKeep).Select(s => s.Name).ToArray();
+            return (ranking, kept);
+        }
 
         public static Counts Count(IHost host, IDataView data, OutRankOptions options, int seed)
         {
@@ -162,6 +171,20 @@ namespace MLExt.Transforms.OutRanking
                     mutualInformation - score, cardinality, table.FeatureCount(0) / (double)counts.Rows);
             });
             return scores.OrderByDescending(s => s.Score).ThenBy(s => s.Name, StringComparer.Ordinal).ToArray();
+        }
+
+        /// <summary>The first <paramref name="steps"/> features in the order the redundancy-aware (3MR) rule picks them.</summary>
+        /// <param name="codes">Each feature's code per row (the counts' row codes as arrays).</param>
+        /// <param name="steps">How many features to order.</param>
+        public static IReadOnlyList<OutRankSelectionStep> RedundancyAwareOrder(Counts counts, int[][] codes, IReadOnlyList<OutRankFeatureScore> ranking,
+            OutRankOptions options, int steps)
+        {
+            string[] names = counts.Names;
+            var scoreOf = ranking.ToDictionary(s => s.Name, s => s.Score);
+            double[] relevance = names.Select(n => scoreOf[n]).ToArray();
+            var selection = new RedundancyAwareSelection(codes, counts.LabelCodes, relevance);
+            return selection.Order(steps, options.RedundancyWeight, options.SynergyWeight)
+                .Select(step => new OutRankSelectionStep(names[step.Feature], step.Score, step.Relevance, step.Redundancy, step.Synergy)).ToArray();
         }
 
         // Whether a row position is in the subsample: a hash of (position, seed), so every counting thread and every run with

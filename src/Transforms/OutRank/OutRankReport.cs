@@ -69,7 +69,8 @@ namespace MLExt.Transforms
         /// similarity (chance-adjusted mutual information over the smaller entropy) with one of them.</summary>
         public double Redundancy { get; }
 
-        /// <summary>Mean of what it and each earlier feature tell about the label together beyond what they tell apart.</summary>
+        /// <summary>Mean of what it and each earlier feature tell about the label together beyond what they tell apart (gains only: a
+        /// pair that seems to tell less than its parts adds 0).</summary>
         public double Synergy { get; }
     }
 
@@ -207,15 +208,9 @@ namespace MLExt.Transforms
             var quality = ranking.Select(s => Quality(s.Name, counts.Tables[Array.IndexOf(names, s.Name)], counts.Rows)).ToArray();
             // Row codes exist only when a pass over rows was asked for; both uses below share one copy.
             int[][] codes = counts.RowCodes?.Select(c => c.ToArray()).ToArray();
-            var order = Array.Empty<OutRankSelectionStep>();
-            if (options.RedundancyAwareSelection)
-            {
-                var scoreOf = ranking.ToDictionary(s => s.Name, s => s.Score);
-                double[] relevance = names.Select(n => scoreOf[n]).ToArray();
-                var selection = new RedundancyAwareSelection(codes, counts.LabelCodes, relevance);
-                order = selection.Order(names.Length, options.RedundancyWeight, options.SynergyWeight)
-                    .Select(step => new OutRankSelectionStep(names[step.Feature], step.Score, step.Relevance, step.Redundancy, step.Synergy)).ToArray();
-            }
+            IReadOnlyList<OutRankSelectionStep> order = options.RedundancyAwareSelection
+                ? OutRankRanker.RedundancyAwareOrder(counts, codes, ranking, options, names.Length)
+                : Array.Empty<OutRankSelectionStep>();
             var interactions = Array.Empty<OutRankInteraction>();
             if (options.InteractionOrder > 0)
             {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
@@ -20,15 +21,16 @@ namespace MLExt.Transforms
 
         private readonly IHost _host;
         private readonly OutRankFeatureScore[] _ranking;
-        private readonly string[] _kept;
+        private readonly OutRankFeatureScore[] _kept;
         private readonly ITransformer _dropper;
 
-        internal OutRankTransformer(IHostEnvironment env, IReadOnlyList<OutRankFeatureScore> ranking, int featuresToKeep)
+        internal OutRankTransformer(IHostEnvironment env, IReadOnlyList<OutRankFeatureScore> ranking, IReadOnlyList<string> kept)
         {
             _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(OutRankTransformer));
             _ranking = ranking.ToArray();
-            _kept = _ranking.Take(featuresToKeep).Select(s => s.Name).ToArray();
-            _dropper = MakeDropper(env, _ranking, featuresToKeep);
+            var byName = _ranking.ToDictionary(s => s.Name);
+            _kept = kept.Select(name => byName[name]).ToArray();
+            _dropper = MakeDropper(env, _ranking, _kept);
         }
 
         private OutRankTransformer(IHostEnvironment env, ModelLoadContext ctx)
@@ -36,7 +38,8 @@ namespace MLExt.Transforms
             _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(OutRankTransformer));
             // *** Binary format ***
             // int: features kept; int: ranked features; per feature (best first): string name, string column, int slot (−1 for a
-            // scalar column), double score, double MI, double baseline, long cardinality, double missing fraction
+            // scalar column), double score, double MI, double baseline, long cardinality, double missing fraction;
+            // since 0x00010002: per kept feature, in the order chosen, int: its index in the ranking (before, the best-ranked were kept)
             int kept = ctx.Reader.ReadInt32();
             int count = ctx.Reader.ReadInt32();
             _host.CheckDecode(kept >= 0 && kept <= count);
@@ -48,8 +51,19 @@ namespace MLExt.Transforms
                 _ranking[i] = new OutRankFeatureScore(name, column, slot < 0 ? null : slot, ctx.Reader.ReadDouble(), ctx.Reader.ReadDouble(),
                     ctx.Reader.ReadDouble(), ctx.Reader.ReadInt64(), ctx.Reader.ReadDouble());
             }
-            _kept = _ranking.Take(kept).Select(s => s.Name).ToArray();
-            _dropper = MakeDropper(env, _ranking, kept);
+            if (ctx.Header.ModelVerWritten >= KeptIndicesVersion)
+            {
+                _kept = new OutRankFeatureScore[kept];
+                for (int i = 0; i < kept; i++)
+                {
+                    int index = ctx.Reader.ReadInt32();
+                    _host.CheckDecode(index >= 0 && index < count);
+                    _kept[i] = _ranking[index];
+                }
+            }
+            else
+                _kept = _ranking.Take(kept).ToArray();
+            _dropper = MakeDropper(env, _ranking, _kept);
         }
 
         internal static OutRankTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
@@ -63,8 +77,8 @@ namespace MLExt.Transforms
         /// <summary>Every ranked feature, best first.</summary>
         public IReadOnlyList<OutRankFeatureScore> Ranking => _ranking;
 
-        /// <summary>The features kept, best first: column names, or Column[slot] for slots of a vector column.</summary>
-        public IReadOnlyList<string> SelectedColumns => _kept;
+        /// <summary>The features kept, in the order chosen (best-ranked first, or the redundancy-aware order): column names, or Column[slot] for slots of a vector column.</summary>
+        public IReadOnlyList<string> SelectedColumns => _kept.Select(s => s.Name).ToArray();
 
         /// <inheritdoc/>
         public bool IsRowToRowMapper => true;
@@ -108,13 +122,14 @@ namespace MLExt.Transforms
                 ctx.Writer.Write(score.Cardinality);
                 ctx.Writer.Write(score.MissingFraction);
             }
+            foreach (OutRankFeatureScore score in _kept)
+                ctx.Writer.Write(Array.IndexOf(_ranking, score));
         }
 
         // Scalar columns that lost are dropped with ML.NET's column selector; a vector column keeps its winning slots through
         // ML.NET's slot dropper, or is dropped when none won. Both are rebuilt from the ranking on load.
-        private static ITransformer MakeDropper(IHostEnvironment env, OutRankFeatureScore[] ranking, int kept)
+        private static ITransformer MakeDropper(IHostEnvironment env, OutRankFeatureScore[] ranking, OutRankFeatureScore[] winners)
         {
-            var winners = ranking.Take(kept).ToArray();
             var dropped = new List<string>();
             var slotDrops = new List<SlotsDroppingTransformer.ColumnOptions>();
             foreach (var column in ranking.GroupBy(s => s.ColumnName))
@@ -143,7 +158,7 @@ namespace MLExt.Transforms
 
         private void CheckKeptColumns(DataViewSchema schema)
         {
-            foreach (OutRankFeatureScore feature in _ranking.Take(_kept.Length))
+            foreach (OutRankFeatureScore feature in _kept)
             {
                 DataViewSchema.Column? column = schema.GetColumnOrNull(feature.ColumnName);
                 if (column == null)
@@ -154,10 +169,13 @@ namespace MLExt.Transforms
             }
         }
 
+        // Kept features saved by index, so a redundancy-aware choice (not a prefix of the ranking) survives the round trip.
+        private const uint KeptIndicesVersion = 0x00010002;
+
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "MXOUTRNK",
-            verWrittenCur: 0x00010001,
-            verReadableCur: 0x00010001,
+            verWrittenCur: KeptIndicesVersion,
+            verReadableCur: KeptIndicesVersion,
             verWeCanReadBack: 0x00010001,
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(OutRankTransformer).Assembly.FullName);

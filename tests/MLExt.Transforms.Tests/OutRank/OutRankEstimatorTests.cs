@@ -209,6 +209,26 @@ namespace MLExt.Transforms.Tests.OutRanking
             Assert.AreEqual(0, report.RedundancyAwareOrder[0].Redundancy, "nothing is chosen before the first step");
         }
 
+        [TestMethod]
+        public void TheTransformerCanKeepTheRedundancyAwareChoice()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(MakeRows(6000, 6));
+            string[] features = Ranked.Append("ColourCopy").ToArray();
+            var options = new OutRankOptions { FeatureColumnNames = features, FeaturesToKeep = 3 };
+
+            // By the ranking alone the copy ties with its original, so both are kept.
+            OutRankTransformer byRanking = mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank(options).Fit(data);
+            CollectionAssert.Contains(byRanking.SelectedColumns.ToArray(), "ColourCopy");
+
+            options.RedundancyAwareSelection = true;
+            OutRankTransformer redundancyAware = ConformanceKit.Check(mlContext, mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank(options), data);
+            CollectionAssert.AreEquivalent(Informative, redundancyAware.SelectedColumns.ToArray(), string.Join(", ", redundancyAware.SelectedColumns) + " / " + string.Join("\n", redundancyAware.Ranking));
+            DataViewSchema output = redundancyAware.Transform(data).Schema;
+            Assert.IsNull(output.GetColumnOrNull("ColourCopy"));
+            Assert.IsNotNull(output.GetColumnOrNull("Colour"));
+        }
+
         public sealed class XorRow
         {
             public bool Label { get; set; }

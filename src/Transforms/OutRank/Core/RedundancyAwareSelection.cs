@@ -16,7 +16,7 @@ namespace MLExt.Transforms.OutRanking.Core
     /// similarity is their chance-adjusted mutual information over the smaller of the two entropies (0 unrelated, 1 a copy).
     /// Raw feature-feature information is measured in entropy units, which dwarf the few hundredths of a nat a feature
     /// tells about a rare label; the similarity keeps both terms on the relevance scale. Synergy is what a pair tells about
-    /// the label beyond its two parts (I((c, s); L) − I(c; L) − I(s; L), chance-adjusted).
+    /// the label beyond its two parts (I((c, s); L) − I(c; L) − I(s; L), chance-adjusted, floored at 0).
     /// </summary>
     internal sealed class RedundancyAwareSelection
     {
@@ -78,7 +78,10 @@ namespace MLExt.Transforms.OutRanking.Core
             double together = MutualInformation.ChanceAdjusted(ContingencyTable.Count(joint, _label));
             double apart = MutualInformation.ChanceAdjusted(ContingencyTable.Count(first, _label))
                 + MutualInformation.ChanceAdjusted(ContingencyTable.Count(second, _label));
-            return (similarity, together - apart);
+            // Only a gain counts: a pair that seems to tell less than its parts is either redundant, which the similarity
+            // already charges, or split too thin for the chance-adjusted estimate (an informative feature paired with an
+            // id-like one), which must not push a real feature below noise.
+            return (similarity, Math.Max(0, together - apart));
         });
 
         // Dense codes for the pair of values (a, b), in order of first appearance.

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLExt.Transforms.OutRanking.Core;
 
 namespace MLExt.Transforms.OutRanking
 {
@@ -28,6 +29,10 @@ namespace MLExt.Transforms.OutRanking
 
         public virtual void SetSample(IReadOnlyList<double> sample) => throw new NotSupportedException();
 
+        /// <summary>The estimated number of distinct values when there were more than the encoder counts exactly; null while
+        /// every value has a code of its own (the count table then tells the exact number).</summary>
+        public virtual long? EstimatedCardinality => null;
+
         /// <summary>Whether OutRank can rank values of this (item) type.</summary>
         public static bool Supports(DataViewType type)
             => type is TextDataViewType || type is KeyDataViewType || type is BooleanDataViewType || IsNumeric(type.RawType);
@@ -36,41 +41,63 @@ namespace MLExt.Transforms.OutRanking
         public static bool Supports(SchemaShape.Column column)
             => column.Kind != SchemaShape.Column.VectorKind.VariableVector && (column.IsKey || Supports(column.ItemType));
 
-        public static ColumnEncoder For(DataViewType itemType, bool binNumeric, int bins)
+        /// <param name="itemType">The feature's (item) type.</param>
+        /// <param name="binNumeric">Cut Single and Double values at quantile edges rather than treat each value as a category.</param>
+        /// <param name="bins">How many quantile bins.</param>
+        /// <param name="maxExactCardinality">Nominal values beyond this many distinct ones share hashed overflow codes, and their
+        /// number is estimated with a HyperLogLog sketch: memory stays bounded whatever the column holds.</param>
+        public static ColumnEncoder For(DataViewType itemType, bool binNumeric, int bins, int maxExactCardinality)
         {
             Type raw = itemType.RawType;
+            int cap = maxExactCardinality;
             if (itemType is TextDataViewType)
-                return new Nominal<ReadOnlyMemory<char>, string>(v => v.Length == 0 ? null : v.ToString());
+                return new Nominal<ReadOnlyMemory<char>, string>(v => v.Length == 0 ? null : v.ToString(), StableHash.Of, cap);
             if (itemType is KeyDataViewType)
                 return new KeyEncoder();
             if (itemType is BooleanDataViewType)
-                return new Nominal<bool, bool?>(v => v);
+                return new Nominal<bool, bool?>(v => v, v => v.Value ? 1UL : 2UL, cap);
             if (raw == typeof(float))
-                return binNumeric ? new Binned<float>(v => v, bins) : new Nominal<float, float?>(v => float.IsNaN(v) ? null : v);
+                return binNumeric ? new Binned<float>(v => v, bins) : new Nominal<float, float?>(v => float.IsNaN(v) ? null : v, v => StableHash.Of(v.Value), cap);
             if (raw == typeof(double))
-                return binNumeric ? new Binned<double>(v => v, bins) : new Nominal<double, double?>(v => double.IsNaN(v) ? null : v);
-            if (raw == typeof(int)) return new Nominal<int, long?>(v => v);
-            if (raw == typeof(long)) return new Nominal<long, long?>(v => v);
-            if (raw == typeof(short)) return new Nominal<short, long?>(v => v);
-            if (raw == typeof(sbyte)) return new Nominal<sbyte, long?>(v => v);
-            if (raw == typeof(byte)) return new Nominal<byte, long?>(v => v);
-            if (raw == typeof(ushort)) return new Nominal<ushort, long?>(v => v);
-            if (raw == typeof(uint)) return new Nominal<uint, long?>(v => v);
-            if (raw == typeof(ulong)) return new Nominal<ulong, long?>(v => (long)v);
+                return binNumeric ? new Binned<double>(v => v, bins) : new Nominal<double, double?>(v => double.IsNaN(v) ? null : v, v => StableHash.Of(v.Value), cap);
+            if (raw == typeof(int)) return Integer<int>(v => v, cap);
+            if (raw == typeof(long)) return Integer<long>(v => v, cap);
+            if (raw == typeof(short)) return Integer<short>(v => v, cap);
+            if (raw == typeof(sbyte)) return Integer<sbyte>(v => v, cap);
+            if (raw == typeof(byte)) return Integer<byte>(v => v, cap);
+            if (raw == typeof(ushort)) return Integer<ushort>(v => v, cap);
+            if (raw == typeof(uint)) return Integer<uint>(v => v, cap);
+            if (raw == typeof(ulong)) return Integer<ulong>(v => (long)v, cap);
             throw new NotSupportedException($"OutRank cannot encode values of type {itemType}.");
         }
+
+        private static ColumnEncoder Integer<TValue>(Func<TValue, long?> key, int cap) => new Nominal<TValue, long?>(key, v => StableHash.Of(v.Value), cap);
 
         private static bool IsNumeric(Type raw)
             => raw == typeof(float) || raw == typeof(double) || raw == typeof(int) || raw == typeof(long) || raw == typeof(short)
             || raw == typeof(sbyte) || raw == typeof(byte) || raw == typeof(ushort) || raw == typeof(uint) || raw == typeof(ulong);
 
-        // Each distinct value (null for missing) gets the next code.
+        // Each distinct value (null for missing) gets the next code, up to the cap; values first seen after that share
+        // OverflowBuckets hashed codes above it, and a sketch counts how many distinct ones there were.
         private sealed class Nominal<TValue, TKey> : ColumnEncoder
         {
-            private readonly Func<TValue, TKey> _key;
-            private readonly Dictionary<TKey, int> _codes = new Dictionary<TKey, int>();
+            private const int OverflowBuckets = 1 << 16;
 
-            public Nominal(Func<TValue, TKey> key) => _key = key;
+            private readonly Func<TValue, TKey> _key;
+            private readonly Func<TKey, ulong> _hash;
+            private readonly int _cap;
+            private readonly Dictionary<TKey, int> _codes = new Dictionary<TKey, int>();
+            private HyperLogLog _overflow;
+
+            public Nominal(Func<TValue, TKey> key, Func<TKey, ulong> hash, int cap)
+            {
+                _key = key;
+                _hash = hash;
+                _cap = cap;
+            }
+
+            // The values with codes of their own plus the distinct ones that overflowed (none of which has a code).
+            public override long? EstimatedCardinality => _overflow == null ? null : _codes.Count + (long)Math.Round(_overflow.Estimate());
 
             public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
             {
@@ -82,12 +109,17 @@ namespace MLExt.Transforms.OutRanking
                     TKey key = _key(value);
                     if (key == null)
                         return 0;
-                    if (!_codes.TryGetValue(key, out int code))
+                    if (_codes.TryGetValue(key, out int code))
+                        return code;
+                    if (_codes.Count < _cap)
                     {
                         code = _codes.Count + 1;
                         _codes.Add(key, code);
+                        return code;
                     }
-                    return code;
+                    ulong hash = _hash(key);
+                    (_overflow ??= new HyperLogLog()).Add(hash);
+                    return _cap + 1 + (int)(hash % OverflowBuckets);
                 };
             }
         }

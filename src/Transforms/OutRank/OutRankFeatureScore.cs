@@ -33,7 +33,8 @@ namespace MLExt.Transforms
         /// <summary>The chance part the heuristic subtracted (MutualInformation − Score for the corrected heuristics, 0 for plain MI).</summary>
         public double Baseline { get; }
 
-        /// <summary>Distinct non-missing values (numeric columns: occupied bins unless treated as nominal).</summary>
+        /// <summary>Distinct non-missing values (numeric columns: occupied bins unless treated as nominal); a HyperLogLog estimate when
+        /// the column held more than <see cref="OutRankOptions.MaxExactCardinality"/>.</summary>
         public long Cardinality { get; }
 
         /// <summary>Share of rows where the value is missing (NaN, empty text, key 0).</summary>

@@ -39,6 +39,12 @@ namespace MLExt.Transforms
         /// <summary>Treat every distinct numeric value as its own category (the reference's behaviour) instead of binning.</summary>
         public bool TreatNumericAsNominal { get; set; }
 
+        /// <summary>A nominal column's values get exact counts up to this many distinct ones; values first seen after that share
+        /// 65,536 hashed codes and their number is estimated with a HyperLogLog sketch (about 1% error), so the count tables stay
+        /// bounded whatever the column holds. Numeric columns are binned and keys are bounded by their type, so this applies to text,
+        /// integer and nominal-numeric columns.</summary>
+        public int MaxExactCardinality { get; set; } = 1_000_000;
+
         /// <summary>Order the features by the redundancy-aware greedy rule (3MR): the transformer then keeps the first
         /// <see cref="FeaturesToKeep"/> of that order instead of the best-ranked ones, and <see cref="OutRank.Analyze"/> reports the
         /// whole order. Keeps every row's codes in memory and measures pairs of features, so it costs more than the ranking.</summary>

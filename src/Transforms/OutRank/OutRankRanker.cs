@@ -39,8 +39,10 @@ namespace MLExt.Transforms.OutRanking
         }
 
         /// <summary>What one counting pass learned: a table per feature against the label (and the row codes when a
-        /// row-based heuristic needs them).</summary>
-        public sealed record Counts(FeatureSource[] Features, ContingencyTable[] Tables, long Rows, List<int>[] RowCodes, int[] LabelCodes)
+        /// row-based heuristic needs them), and per feature the sketched number of distinct values when there were more than
+        /// <see cref="OutRankOptions.MaxExactCardinality"/> (null where the table's count is exact).</summary>
+        public sealed record Counts(FeatureSource[] Features, ContingencyTable[] Tables, long Rows, List<int>[] RowCodes, int[] LabelCodes,
+            long?[] EstimatedCardinalities)
         {
             public string[] Names => Features.Select(f => f.Name).ToArray();
         }
@@ -93,7 +95,8 @@ namespace MLExt.Transforms.OutRanking
             FeatureSource[] sources = Sources(host, data.Schema, options);
             CheckFeaturesToKeep(host, options, sources.Length);
             ColumnEncoder[] encoders = sources
-                .Select(f => ColumnEncoder.For(f.Column.Type.GetItemType(), binNumeric: !options.TreatNumericAsNominal, options.NumericBins)).ToArray();
+                .Select(f => ColumnEncoder.For(f.Column.Type.GetItemType(), binNumeric: !options.TreatNumericAsNominal, options.NumericBins, options.MaxExactCardinality))
+                .ToArray();
 
             SampleNumericFeatures(data, sources, encoders, seed);
 
@@ -114,7 +117,7 @@ namespace MLExt.Transforms.OutRanking
                 // share cache lines, and every count would then bounce between the cores.
                 foreach (int j in mine)
                     tables[j] = new ContingencyTable();
-                ColumnEncoder labelEncoder = ColumnEncoder.For(labelColumn.Type, binNumeric: false, options.NumericBins);
+                ColumnEncoder labelEncoder = ColumnEncoder.For(labelColumn.Type, binNumeric: false, options.NumericBins, int.MaxValue);
                 var columns = mine.Select(j => sources[j].Column).Append(labelColumn).GroupBy(c => c.Index).Select(g => g.First());
                 using DataViewRowCursor cursor = data.GetRowCursor(columns);
                 var values = new RowValues();
@@ -146,7 +149,7 @@ namespace MLExt.Transforms.OutRanking
             if (tables[0].LabelTotals.Count() < 2)
                 throw host.Except($"Label column '{labelColumn.Name}' has a single value; there is nothing to rank features against.");
 
-            return new Counts(sources, tables, rows, rowCodes, labelCodes?.ToArray());
+            return new Counts(sources, tables, rows, rowCodes, labelCodes?.ToArray(), encoders.Select(e => e.EstimatedCardinality).ToArray());
         }
 
         /// <summary>Scores every counted feature with the heuristic; best first.</summary>
@@ -165,7 +168,7 @@ namespace MLExt.Transforms.OutRanking
                     OutRankHeuristic.ReferenceShiftCorrected => MutualInformation.ReferenceCorrected(counts.RowCodes[j].ToArray(), counts.LabelCodes),
                     _ => throw new ArgumentOutOfRangeException(nameof(heuristic)),
                 };
-                long cardinality = table.FeatureTotals.Count(t => t.Code != 0);
+                long cardinality = counts.EstimatedCardinalities[j] ?? table.FeatureTotals.Count(t => t.Code != 0);
                 FeatureSource source = counts.Features[j];
                 scores[j] = new OutRankFeatureScore(source.Name, source.Column.Name, source.Slot < 0 ? null : source.Slot, score, mutualInformation,
                     mutualInformation - score, cardinality, table.FeatureCount(0) / (double)counts.Rows);
@@ -173,9 +176,8 @@ namespace MLExt.Transforms.OutRanking
             return scores.OrderByDescending(s => s.Score).ThenBy(s => s.Name, StringComparer.Ordinal).ToArray();
         }
 
-        /// <summary>The first <paramref name="steps"/> features in the order the redundancy-aware (3MR) rule picks them.</summary>
-        /// <param name="codes">Each feature's code per row (the counts' row codes as arrays).</param>
-        /// <param name="steps">How many features to order.</param>
+        /// <summary>The first <c>steps</c> features in the order the redundancy-aware (3MR) rule picks them; <c>codes</c> holds each
+        /// feature's code per row (the counts' row codes as arrays).</summary>
         public static IReadOnlyList<OutRankSelectionStep> RedundancyAwareOrder(Counts counts, int[][] codes, IReadOnlyList<OutRankFeatureScore> ranking,
             OutRankOptions options, int steps)
         {
@@ -195,13 +197,7 @@ namespace MLExt.Transforms.OutRanking
                 return _ => true;
             ulong threshold = (ulong)(fraction * ulong.MaxValue);
             ulong salt = (ulong)seed * 0x9E3779B97F4A7C15UL;
-            return position =>
-            {
-                ulong x = (ulong)position + salt;
-                x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-                x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-                return (x ^ (x >> 31)) < threshold;
-            };
+            return position => StableHash.Mix((ulong)position + salt) < threshold;
         }
 
         // Parallel.For, but a failure surfaces as itself rather than wrapped in an AggregateException.
@@ -245,6 +241,8 @@ namespace MLExt.Transforms.OutRanking
                 throw host.ExceptParam(nameof(options.InteractionHashBits), $"InteractionHashBits must be between 8 and 30; it is {options.InteractionHashBits}.");
             if (!(options.SampleFraction > 0 && options.SampleFraction <= 1))
                 throw host.ExceptParam(nameof(options.SampleFraction), $"SampleFraction must be in (0, 1]; it is {options.SampleFraction}.");
+            if (options.MaxExactCardinality < 1)
+                throw host.ExceptParam(nameof(options.MaxExactCardinality), $"MaxExactCardinality must be at least 1; it is {options.MaxExactCardinality}.");
             if (options.NumericBins < 2)
                 throw host.ExceptParam(nameof(options.NumericBins), $"NumericBins must be at least 2; it is {options.NumericBins}.");
         }

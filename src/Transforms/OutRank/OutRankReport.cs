@@ -28,7 +28,8 @@ namespace MLExt.Transforms
         /// <summary>The column name.</summary>
         public string Name { get; }
 
-        /// <summary>Distinct non-missing values (exact).</summary>
+        /// <summary>Distinct non-missing values: exact, or a HyperLogLog estimate past <see cref="OutRankOptions.MaxExactCardinality"/>
+        /// (flagged "cardinality-estimated"; the rare share then counts the hashed overflow codes, so it is a lower bound).</summary>
         public long Cardinality { get; }
 
         /// <summary>Share of rows with a missing value.</summary>
@@ -40,7 +41,8 @@ namespace MLExt.Transforms
         /// <summary>Share of rows whose value occurs fewer than <see cref="OutRank.RareValueCount"/> times.</summary>
         public double RareValueShare { get; }
 
-        /// <summary>Anomalies: "constant", "near-constant", "mostly-missing", "id-like" (almost every row its own value).</summary>
+        /// <summary>Anomalies: "constant", "near-constant", "mostly-missing", "id-like" (almost every row its own value), and
+        /// "cardinality-estimated" (more distinct values than were counted exactly).</summary>
         public IReadOnlyList<string> Flags { get; }
     }
 
@@ -205,7 +207,11 @@ namespace MLExt.Transforms
             OutRankRanker.Counts counts = OutRankRanker.Count(host, data, options, seed);
             IReadOnlyList<OutRankFeatureScore> ranking = OutRankRanker.Score(counts, options.Heuristic, seed);
             string[] names = counts.Names;
-            var quality = ranking.Select(s => Quality(s.Name, counts.Tables[Array.IndexOf(names, s.Name)], counts.Rows)).ToArray();
+            var quality = ranking.Select(s =>
+            {
+                int j = Array.IndexOf(names, s.Name);
+                return Quality(s, counts.Tables[j], counts.Rows, estimated: counts.EstimatedCardinalities[j] != null);
+            }).ToArray();
             // Row codes exist only when a pass over rows was asked for; both uses below share one copy.
             int[][] codes = counts.RowCodes?.Select(c => c.ToArray()).ToArray();
             IReadOnlyList<OutRankSelectionStep> order = options.RedundancyAwareSelection
@@ -226,22 +232,24 @@ namespace MLExt.Transforms
             return new OutRankReport(counts.Rows, options, ranking, order, interactions, quality);
         }
 
-        private static OutRankFeatureQuality Quality(string name, ContingencyTable table, long rows)
+        private static OutRankFeatureQuality Quality(OutRankFeatureScore score, ContingencyTable table, long rows, bool estimated)
         {
             var values = table.FeatureTotals.Where(t => t.Code != 0).Select(t => t.Count).ToArray();
             double missing = table.FeatureCount(0) / (double)rows;
             double dominant = values.Length == 0 ? 0 : values.Max() / (double)rows;
             double rare = values.Where(c => c < RareValueCount).Sum() / (double)rows;
             var flags = new List<string>();
-            if (values.Length <= 1)
+            if (score.Cardinality <= 1)
                 flags.Add("constant");
             else if (dominant >= NearConstantShare)
                 flags.Add("near-constant");
             if (missing >= MostlyMissingShare)
                 flags.Add("mostly-missing");
-            if (values.Length >= IdLikeShare * rows && rows >= 2 * RareValueCount)
+            if (score.Cardinality >= IdLikeShare * rows && rows >= 2 * RareValueCount)
                 flags.Add("id-like");
-            return new OutRankFeatureQuality(name, values.Length, missing, dominant, rare, flags);
+            if (estimated)
+                flags.Add("cardinality-estimated");
+            return new OutRankFeatureQuality(score.Name, score.Cardinality, missing, dominant, rare, flags);
         }
     }
 }

@@ -229,6 +229,27 @@ namespace MLExt.Transforms.Tests.OutRanking
             Assert.IsNotNull(output.GetColumnOrNull("Colour"));
         }
 
+        [TestMethod]
+        public void PastMaxExactCardinalityCountsStayBoundedAndCardinalityIsSketched()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var rows = MakeRows(6000, 9);
+            IDataView data = mlContext.Data.LoadFromEnumerable(rows);
+            OutRankReport report = OutRank.Analyze(mlContext, data, new OutRankOptions { FeatureColumnNames = Ranked, FeaturesToKeep = 3, MaxExactCardinality = 300 });
+
+            var session = report.Quality.Single(q => q.Name == "SessionId");
+            int distinctSessions = rows.Select(r => r.SessionId).Distinct().Count();
+            Assert.IsTrue(distinctSessions > 10 * 300);
+            Assert.AreEqual(distinctSessions, session.Cardinality, 0.03 * distinctSessions, "HyperLogLog's error is about 1%");
+            CollectionAssert.Contains(session.Flags.ToArray(), "cardinality-estimated");
+            CollectionAssert.DoesNotContain(report.Quality.Single(q => q.Name == "Colour").Flags.ToArray(), "cardinality-estimated");
+            Assert.AreEqual(4, report.Ranking.Single(s => s.Name == "Colour").Cardinality);
+
+            // Hashed overflow codes keep the information: the informative 2,000-value Site still ranks above all noise.
+            double site = report.Ranking.Single(s => s.Name == "Site").Score;
+            Assert.IsTrue(report.Ranking.Where(s => Noise.Contains(s.Name)).All(s => s.Score < site), string.Join("\n", report.Ranking));
+        }
+
         public sealed class XorRow
         {
             public bool Label { get; set; }

@@ -1,0 +1,32 @@
+using System;
+
+namespace MLExt.Transforms.OutRanking.Core
+{
+    /// <summary>
+    /// 64-bit hashes that are the same in every process and on every run (string.GetHashCode is randomized per process), so
+    /// anything decided by a hash, such as which rows a subsample keeps or which bucket a value falls in, is reproducible.
+    /// </summary>
+    internal static class StableHash
+    {
+        /// <summary>The splitmix64 finalizer: every input bit affects every output bit.</summary>
+        public static ulong Mix(ulong x)
+        {
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+            return x ^ (x >> 31);
+        }
+
+        public static ulong Of(long value) => Mix((ulong)value);
+
+        public static ulong Of(double value) => Mix((ulong)BitConverter.DoubleToInt64Bits(value));
+
+        /// <summary>FNV-1a over the UTF-16 code units, then mixed (FNV alone leaves the high bits weak for short strings).</summary>
+        public static ulong Of(string value)
+        {
+            ulong hash = 14695981039346656037UL;
+            foreach (char c in value)
+                hash = (hash ^ c) * 1099511628211UL;
+            return Mix(hash);
+        }
+    }
+}

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using MLExt.Charts;
 using MLExt.Transforms.OutRanking;
 using MLExt.Transforms.OutRanking.Core;
 
@@ -182,6 +183,16 @@ namespace MLExt.Transforms
                 }),
             };
             File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+        }
+
+        /// <summary>Writes a PNG bar chart of the best <paramref name="maxFeatures"/> features' scores, best at the top.</summary>
+        public void WriteChart(string path, int maxFeatures = 30)
+        {
+            if (maxFeatures < 1)
+                throw new ArgumentOutOfRangeException(nameof(maxFeatures), $"The chart needs at least one feature; maxFeatures is {maxFeatures}.");
+            var bars = Ranking.Take(maxFeatures).Select(s => (s.Name, s.Score)).ToArray();
+            string shown = Ranking.Count > bars.Length ? $"top {bars.Length} of {Ranking.Count}" : $"{Ranking.Count}";
+            BarChart.Draw($"OutRank {Heuristic} score, {shown} features, {RowCount} rows", bars).SavePng(path);
         }
 
         private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -174,6 +174,9 @@ namespace MLExt.Transforms.Tests.OutRanking
                 StringAssert.StartsWith(lines[1], "1\t" + report.Ranking[0].Name + "\t");
                 using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "report.json")));
                 Assert.AreEqual(Ranked.Length, json.RootElement.GetProperty("ranking").GetArrayLength());
+                report.WriteChart(Path.Combine(folder, "ranking.png"), maxFeatures: 4);
+                var chart = PngReader.Read(Path.Combine(folder, "ranking.png"));
+                Assert.IsTrue(chart.Width > 400 && chart.Height > 4 * 20, $"{chart.Width} x {chart.Height}");
             }
             finally
             {

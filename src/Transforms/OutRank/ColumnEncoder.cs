@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExt.Transforms.OutRanking.Core;
+using MLExt.Hashing;
 
 namespace MLExt.Transforms.OutRanking
 {

@@ -1,5 +1,6 @@
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using MLExt.Transforms.OutRanking.Core;
+using MLExt.Hashing;
 
 namespace MLExt.Transforms.Tests.OutRanking
 {
@@ -20,15 +21,6 @@ namespace MLExt.Transforms.Tests.OutRanking
                 for (long value = 0; value < distinct; value++)
                     sketch.Add(StableHash.Of(value));
             Assert.AreEqual(distinct, sketch.Estimate(), 0.03 * distinct);
-        }
-
-        [TestMethod]
-        public void StringHashesDoNotDependOnTheProcess()
-        {
-            // FNV-1a of "a" is 0xaf63dc4c8601ec8c (the published test vector); through the splitmix64 finalizer, worked out
-            // by hand in Python, it is 0x02c0bdbf481420f8.
-            Assert.AreEqual(0x02c0bdbf481420f8UL, StableHash.Of("a"));
-            Assert.AreNotEqual(StableHash.Of("ab"), StableHash.Of("ba"));
         }
     }
 }

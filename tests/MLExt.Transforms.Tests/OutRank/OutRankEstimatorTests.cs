@@ -5,6 +5,7 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using MLExt.Data;
 using MLExt.Testing;
 
 namespace MLExt.Transforms.Tests.OutRanking
@@ -87,6 +88,22 @@ namespace MLExt.Transforms.Tests.OutRanking
             Assert.AreEqual(rows.Select(r => r.SessionId).Distinct().Count(), session.Cardinality);
             Assert.AreEqual(session.MutualInformation - session.Score, session.Baseline, 1e-12);
             Assert.AreEqual(0, session.MissingFraction);
+        }
+
+        [TestMethod]
+        public void OnGeneratedClickDataEveryInformativeFieldRanksAboveEveryNoiseField()
+        {
+            // Noise fields of every cardinality from 2 to a million, informative ones among them (MLExt.Data's generator).
+            var clicks = new CriteoLikeData(new CriteoLikeDataOptions { RowCount = 200_000, Seed = 11 });
+            string[] fields = clicks.NumericColumnNames.Concat(clicks.CategoricalColumnNames).ToArray();
+            var mlContext = new MLContext(seed: 1);
+
+            var ranking = mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank("Label", fields, 5).Fit(clicks).Ranking;
+            double worstInformative = ranking.Where(s => clicks.InformativeColumns.Contains(s.Name)).Min(s => s.Score);
+            Assert.IsTrue(ranking.Where(s => clicks.NoiseColumns.Contains(s.Name)).All(s => s.Score < worstInformative), string.Join("\n", ranking));
+
+            var plain = mlContext.Transforms.FeatureSelection.SelectFeaturesByOutRank("Label", fields, 5, OutRankHeuristic.MutualInformation).Fit(clicks).Ranking;
+            Assert.IsTrue(clicks.NoiseColumns.Contains(plain[0].Name), "plain mutual information puts a high-cardinality noise field first: " + plain[0]);
         }
 
         [TestMethod]

@@ -1,12 +1,12 @@
 using System;
 
-namespace MLExt.Transforms.OutRanking.Core
+namespace MLExt.Hashing
 {
     /// <summary>
     /// 64-bit hashes that are the same in every process and on every run (string.GetHashCode is randomized per process), so
     /// anything decided by a hash, such as which rows a subsample keeps or which bucket a value falls in, is reproducible.
     /// </summary>
-    internal static class StableHash
+    public static class StableHash
     {
         /// <summary>The splitmix64 finalizer: every input bit affects every output bit.</summary>
         public static ulong Mix(ulong x)
@@ -16,8 +16,10 @@ namespace MLExt.Transforms.OutRanking.Core
             return x ^ (x >> 31);
         }
 
+        /// <summary>The hash of an integer.</summary>
         public static ulong Of(long value) => Mix((ulong)value);
 
+        /// <summary>The hash of a number's bits.</summary>
         public static ulong Of(double value) => Mix((ulong)BitConverter.DoubleToInt64Bits(value));
 
         /// <summary>FNV-1a over the UTF-16 code units, then mixed (FNV alone leaves the high bits weak for short strings).</summary>
@@ -28,5 +30,11 @@ namespace MLExt.Transforms.OutRanking.Core
                 hash = (hash ^ c) * 1099511628211UL;
             return Mix(hash);
         }
+
+        /// <summary>A hash of several integers in order, e.g. (seed, field, row): each is mixed into the running hash.</summary>
+        public static ulong Combine(ulong first, ulong second, ulong third = 0) => Mix(Mix(Mix(first) ^ second) ^ third);
+
+        /// <summary>A uniform number in [0, 1) from the top 53 bits of a hash.</summary>
+        public static double ToUnit(ulong hash) => (hash >> 11) * (1.0 / (1UL << 53));
     }
 }

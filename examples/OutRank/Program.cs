@@ -48,6 +48,8 @@ Console.WriteLine("Redundancy-aware order (relevance - redundancy with earlier p
 foreach (OutRankSelectionStep step in report.RedundancyAwareOrder.Take(8))
     Console.WriteLine($"  {step.Name,-28} score {step.Score,9:F5} = {step.Relevance:F5} - {step.Redundancy:F5} + {step.Synergy:F5}");
 
+Console.WriteLine("Most similar columns: " + string.Join("; ", report.FeatureSimilarities.Take(3).Select(p => $"{p.First} ~ {p.Second} {p.Similarity:F2}")));
+
 Console.WriteLine();
 Console.WriteLine("Best pairs among the ten best-ranked columns (gain: beyond the better member):");
 foreach (OutRankInteraction pair in report.Interactions.Take(3))

@@ -84,7 +84,7 @@ namespace MLExt.Transforms.OutRanking
             Counts counts = Count(host, data, options, seed);
             IReadOnlyList<OutRankFeatureScore> ranking = Score(counts, options.Heuristic, seed);
             string[] kept = options.RedundancyAwareSelection
-                ? RedundancyAwareOrder(counts, counts.RowCodes.Select(c => c.ToArray()).ToArray(), ranking, options, options.FeaturesToKeep).Select(s => s.Name).ToArray()
+                ? RedundancyAware(counts, counts.RowCodes.Select(c => c.ToArray()).ToArray(), ranking, options, options.FeaturesToKeep).Order.Select(s => s.Name).ToArray()
                 : ranking.Take(options.FeaturesToKeep).Select(s => s.Name).ToArray();
             return (ranking, kept);
         }
@@ -177,17 +177,22 @@ namespace MLExt.Transforms.OutRanking
             return scores.OrderByDescending(s => s.Score).ThenBy(s => s.Name, StringComparer.Ordinal).ToArray();
         }
 
-        /// <summary>The first <c>steps</c> features in the order the redundancy-aware (3MR) rule picks them; <c>codes</c> holds each
-        /// feature's code per row (the counts' row codes as arrays).</summary>
-        public static IReadOnlyList<OutRankSelectionStep> RedundancyAwareOrder(Counts counts, int[][] codes, IReadOnlyList<OutRankFeatureScore> ranking,
-            OutRankOptions options, int steps)
+        /// <summary>The first <c>steps</c> features in the order the redundancy-aware (3MR) rule picks them, and the feature pairs it
+        /// measured on the way (all of them when every feature is ordered); <c>codes</c> holds each feature's code per row (the
+        /// counts' row codes as arrays).</summary>
+        public static (IReadOnlyList<OutRankSelectionStep> Order, IReadOnlyList<OutRankFeaturePair> Pairs) RedundancyAware(Counts counts, int[][] codes,
+            IReadOnlyList<OutRankFeatureScore> ranking, OutRankOptions options, int steps)
         {
             string[] names = counts.Names;
             var scoreOf = ranking.ToDictionary(s => s.Name, s => s.Score);
             double[] relevance = names.Select(n => scoreOf[n]).ToArray();
             var selection = new RedundancyAwareSelection(codes, counts.LabelCodes, relevance);
-            return selection.Order(steps, options.RedundancyWeight, options.SynergyWeight)
+            var order = selection.Order(steps, options.RedundancyWeight, options.SynergyWeight)
                 .Select(step => new OutRankSelectionStep(names[step.Feature], step.Score, step.Relevance, step.Redundancy, step.Synergy)).ToArray();
+            var pairs = selection.MeasuredPairs
+                .Select(p => new OutRankFeaturePair(names[p.First], names[p.Second], p.Similarity, p.Synergy))
+                .OrderByDescending(p => p.Similarity).ThenBy(p => p.First, StringComparer.Ordinal).ThenBy(p => p.Second, StringComparer.Ordinal).ToArray();
+            return (order, pairs);
         }
 
         // Whether a row position is in the subsample: a hash of (position, seed), so every counting thread and every run with

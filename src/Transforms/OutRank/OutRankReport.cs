@@ -77,6 +77,31 @@ namespace MLExt.Transforms
         public double Synergy { get; }
     }
 
+    /// <summary>How alike two features are, and what they tell about the label together beyond what they tell apart.</summary>
+    public sealed class OutRankFeaturePair
+    {
+        internal OutRankFeaturePair(string first, string second, double similarity, double synergy)
+        {
+            First = first;
+            Second = second;
+            Similarity = similarity;
+            Synergy = synergy;
+        }
+
+        /// <summary>One feature.</summary>
+        public string First { get; }
+
+        /// <summary>The other feature.</summary>
+        public string Second { get; }
+
+        /// <summary>Their chance-adjusted mutual information over the smaller of their two entropies: 0 unrelated, 1 one determines
+        /// the other.</summary>
+        public double Similarity { get; }
+
+        /// <summary>Chance-adjusted information of the pair about the label beyond the sum of its members' (gains only, else 0).</summary>
+        public double Synergy { get; }
+    }
+
     /// <summary>A combination of features scored against the label as one feature.</summary>
     public sealed class OutRankInteraction
     {
@@ -101,12 +126,15 @@ namespace MLExt.Transforms
         public double Gain { get; }
     }
 
-    /// <summary>What <see cref="OutRank.Analyze"/> found: the ranking, the redundancy-aware order and the data-quality section.</summary>
+    /// <summary>What <see cref="OutRank.Analyze"/> found: the ranking, the redundancy-aware order with the feature-feature
+    /// similarities, the interactions and the data-quality section.</summary>
     public sealed class OutRankReport
     {
         internal OutRankReport(long rowCount, OutRankOptions options, IReadOnlyList<OutRankFeatureScore> ranking,
-            IReadOnlyList<OutRankSelectionStep> redundancyAwareOrder, IReadOnlyList<OutRankInteraction> interactions, IReadOnlyList<OutRankFeatureQuality> quality)
+            IReadOnlyList<OutRankSelectionStep> redundancyAwareOrder, IReadOnlyList<OutRankFeaturePair> featureSimilarities,
+            IReadOnlyList<OutRankInteraction> interactions, IReadOnlyList<OutRankFeatureQuality> quality)
         {
+            FeatureSimilarities = featureSimilarities;
             Interactions = interactions;
             RowCount = rowCount;
             Heuristic = options.Heuristic;
@@ -129,6 +157,10 @@ namespace MLExt.Transforms
         /// <summary>The features in the order the redundancy-aware rule picks them; empty unless
         /// <see cref="OutRankOptions.RedundancyAwareSelection"/> was set.</summary>
         public IReadOnlyList<OutRankSelectionStep> RedundancyAwareOrder { get; }
+
+        /// <summary>Every pair of ranked features, most similar first; empty unless <see cref="OutRankOptions.RedundancyAwareSelection"/>
+        /// was set.</summary>
+        public IReadOnlyList<OutRankFeaturePair> FeatureSimilarities { get; }
 
         /// <summary>Rows read.</summary>
         public long RowCount { get; }
@@ -175,6 +207,7 @@ namespace MLExt.Transforms
                     rank = i + 1, feature = s.Name, score = s.Score, mutualInformation = s.MutualInformation, baseline = s.Baseline,
                     cardinality = s.Cardinality, missingFraction = s.MissingFraction,
                 }),
+                featureSimilarities = FeatureSimilarities.Select(p => new { first = p.First, second = p.Second, similarity = p.Similarity, synergy = p.Synergy }),
                 interactions = Interactions.Select(x => new { features = x.Features, score = x.Score, mutualInformation = x.MutualInformation, gain = x.Gain }),
                 quality = Quality.Select(q => new
                 {
@@ -225,9 +258,9 @@ namespace MLExt.Transforms
             }).ToArray();
             // Row codes exist only when a pass over rows was asked for; both uses below share one copy.
             int[][] codes = counts.RowCodes?.Select(c => c.ToArray()).ToArray();
-            IReadOnlyList<OutRankSelectionStep> order = options.RedundancyAwareSelection
-                ? OutRankRanker.RedundancyAwareOrder(counts, codes, ranking, options, names.Length)
-                : Array.Empty<OutRankSelectionStep>();
+            var (order, similarities) = options.RedundancyAwareSelection
+                ? OutRankRanker.RedundancyAware(counts, codes, ranking, options, names.Length)
+                : (Array.Empty<OutRankSelectionStep>(), Array.Empty<OutRankFeaturePair>());
             var interactions = Array.Empty<OutRankInteraction>();
             if (options.InteractionOrder > 0)
             {
@@ -240,7 +273,7 @@ namespace MLExt.Transforms
                         return new OutRankInteraction(members, x.Score, x.MutualInformation, x.Score - members.Max(m => byName[m]));
                     }).ToArray();
             }
-            return new OutRankReport(counts.Rows, options, ranking, order, interactions, quality);
+            return new OutRankReport(counts.Rows, options, ranking, order, similarities, interactions, quality);
         }
 
         private static OutRankFeatureQuality Quality(OutRankFeatureScore score, ContingencyTable table, long rows, bool estimated)

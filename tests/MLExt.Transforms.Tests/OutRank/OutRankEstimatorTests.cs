@@ -227,6 +227,13 @@ namespace MLExt.Transforms.Tests.OutRanking
             Assert.AreEqual(copyStep.Relevance, copyStep.Redundancy, 0.01 * copyStep.Relevance, "a copy is fully redundant");
             Assert.AreEqual(copyStep.Relevance - report.RedundancyWeight * copyStep.Redundancy + report.SynergyWeight * copyStep.Synergy, copyStep.Score, 1e-12);
             Assert.AreEqual(0, report.RedundancyAwareOrder[0].Redundancy, "nothing is chosen before the first step");
+
+            // Every pair is measured; the copy and its original are the most similar, unrelated noise is not similar to anything.
+            Assert.AreEqual(features.Length * (features.Length - 1) / 2, report.FeatureSimilarities.Count);
+            OutRankFeaturePair closest = report.FeatureSimilarities[0];
+            CollectionAssert.AreEquivalent(new[] { "Colour", "ColourCopy" }, new[] { closest.First, closest.Second });
+            Assert.AreEqual(1.0, closest.Similarity, 0.01);
+            Assert.IsTrue(report.FeatureSimilarities.Where(p => p.First == "Coin" || p.Second == "Coin").All(p => p.Similarity < 0.01));
         }
 
         [TestMethod]

@@ -67,6 +67,10 @@ namespace MLExt.Transforms.OutRanking.Core
             return chosen;
         }
 
+        /// <summary>Every pair of features measured so far (after a whole <see cref="Order"/>, every pair), lower index first.</summary>
+        public IEnumerable<(int First, int Second, double Similarity, double Synergy)> MeasuredPairs
+            => _pairs.Select(p => (p.Key.Item1, p.Key.Item2, p.Value.Similarity, p.Value.Synergy));
+
         private (double Similarity, double Synergy) Pair(int a, int b) => _pairs.GetOrAdd((Math.Min(a, b), Math.Max(a, b)), key =>
         {
             int[] first = _codes[key.Item1], second = _codes[key.Item2];

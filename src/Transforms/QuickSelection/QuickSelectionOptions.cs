@@ -5,7 +5,9 @@ namespace MLExt.Transforms
     /// <summary>How QuickSelection scales each input feature before training.</summary>
     public enum QuickSelectionScaling
     {
-        /// <summary>Zero mean, unit variance (the reference's choice). Constant features become 0.</summary>
+        /// <summary>Zero mean, unit variance (the reference's choice). Constant features become 0. On sparse or count data (pixels,
+        /// one-hot blocks) rare non-zero values of almost-constant columns become large outliers that can dominate: prefer
+        /// <see cref="MinMax"/> there.</summary>
         Standard,
         /// <summary>To [0, 1] by the training minimum and maximum. Constant features become 0.</summary>
         MinMax,

@@ -36,7 +36,8 @@ namespace MLExt.Data
     /// <summary>
     /// Dense selection data built the way the NIPS 2003 Madelon set was (Guyon): two classes, each a set of Gaussian clusters on
     /// vertices of a hypercube in a few base dimensions, random linear combinations of the base features, and many features of
-    /// pure noise, with the feature order shuffled. <see cref="InformativeIndices"/> tells which slots carry the signal.
+    /// pure noise, with the feature order shuffled and every feature shifted and rescaled at random. <see cref="InformativeIndices"/>
+    /// tells which slots carry the signal.
     /// </summary>
     public sealed class MadelonLikeData
     {
@@ -58,6 +59,10 @@ namespace MLExt.Data
             double[][,] shapes = vertices.Select(_ => RandomMatrix(baseCount, baseCount, random)).ToArray();
             double[,] combinations = RandomMatrix(baseCount, options.CombinationFeatureCount, random);
             int[] position = Enumerable.Range(0, width).OrderBy(_ => random.Next()).ToArray();
+            // As in Madelon, every feature is then shifted and rescaled at random, so that no raw statistic such as the variance
+            // gives the informative ones away.
+            double[] scale = Enumerable.Range(0, width).Select(_ => Math.Exp(4 * random.NextDouble() - 2)).ToArray();
+            double[] shift = Enumerable.Range(0, width).Select(_ => 10 * random.NextDouble() - 5).ToArray();
 
             Features = new float[options.RowCount][];
             Labels = new bool[options.RowCount];
@@ -87,6 +92,8 @@ namespace MLExt.Data
                 }
                 for (int n = 0; n < options.NoiseFeatureCount; n++)
                     row[position[informative + n]] = (float)Gaussian(random);
+                for (int f = 0; f < width; f++)
+                    row[f] = (float)(row[f] * scale[f] + shift[f]);
                 Features[r] = row;
                 Labels[r] = (cluster >= options.ClustersPerClass) ^ (random.NextDouble() < options.LabelNoise);
             }

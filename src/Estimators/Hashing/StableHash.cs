@@ -23,7 +23,10 @@ namespace MLExt.Hashing
         public static ulong Of(double value) => Mix((ulong)BitConverter.DoubleToInt64Bits(value));
 
         /// <summary>FNV-1a over the UTF-16 code units, then mixed (FNV alone leaves the high bits weak for short strings).</summary>
-        public static ulong Of(string value)
+        public static ulong Of(string value) => Of(value.AsSpan());
+
+        /// <summary>The same hash as <see cref="Of(string)"/>, of text that is not a string (such as ML.NET's ReadOnlyMemory&lt;char&gt; values).</summary>
+        public static ulong Of(ReadOnlySpan<char> value)
         {
             ulong hash = 14695981039346656037UL;
             foreach (char c in value)

@@ -1,0 +1,37 @@
+using System.Collections.Generic;
+using TorchSharp;
+using Modules = TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MLExt.Trainers.Ctr.Networks
+{
+    /// <summary>Hidden layers: linear, optional batch norm, ReLU and dropout each; the output has the last layer's width.</summary>
+    internal sealed class Mlp : Module<Tensor, Tensor>
+    {
+        private readonly Modules.Sequential layers;
+
+        public Mlp(int inputs, int[] hidden, float dropout, bool batchNorm) : base(nameof(Mlp))
+        {
+            var steps = new List<Module<Tensor, Tensor>>();
+            int width = inputs;
+            foreach (int units in hidden)
+            {
+                steps.Add(Linear(width, units));
+                if (batchNorm)
+                    steps.Add(BatchNorm1d(units));
+                steps.Add(ReLU());
+                if (dropout > 0)
+                    steps.Add(Dropout(dropout));
+                width = units;
+            }
+            Width = width;
+            layers = Sequential(steps);
+            RegisterComponents();
+        }
+
+        public int Width { get; }
+
+        public override Tensor forward(Tensor input) => layers.forward(input);
+    }
+}

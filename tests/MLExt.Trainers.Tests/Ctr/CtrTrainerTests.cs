@@ -1,0 +1,245 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using MLExt.Data;
+using MLExt.Testing;
+
+namespace MLExt.Trainers.Tests.Ctr
+{
+    [TestClass]
+    public class CtrTrainerTests
+    {
+        private static readonly CriteoLikeData Clicks = new CriteoLikeData(new CriteoLikeDataOptions
+        {
+            RowCount = 24_000, NumericFieldCount = 4, CategoricalFieldCount = 8, MaxCardinality = 2000, LabelNoise = 0, Seed = 3,
+        });
+
+        private const int TrainRows = 18_000;
+
+        // The first rows train, the rest test; the generator's own probabilities on the test rows give the best AUC any model can reach.
+        private static (IDataView Train, IDataView Test) Split(MLContext mlContext)
+        {
+            IDataView cached = mlContext.Data.Cache(Clicks);
+            return (mlContext.Data.TakeRows(cached, TrainRows), mlContext.Data.SkipRows(cached, TrainRows));
+        }
+
+        private static readonly double BayesAuc = AreaUnderCurve(
+            Enumerable.Range(TrainRows, (int)Clicks.GetRowCount().Value - TrainRows).Select(i => Clicks.ClickProbability(i)).ToArray(),
+            new MLContext().Data.CreateEnumerable<LabelRow>(new MLContext().Data.SkipRows(Clicks, TrainRows), false).Select(r => r.Label).ToArray());
+
+        public sealed class LabelRow
+        {
+            public bool Label { get; set; }
+        }
+
+        // Mann-Whitney: the chance that a random click scores above a random non-click (scores here have no ties).
+        private static double AreaUnderCurve(double[] scores, bool[] labels)
+        {
+            int[] order = Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ToArray();
+            double positives = labels.Count(l => l), rankSum = 0;
+            for (int rank = 0; rank < order.Length; rank++)
+                if (labels[order[rank]])
+                    rankSum += rank + 1;
+            return (rankSum - positives * (positives + 1) / 2) / (positives * (labels.Length - positives));
+        }
+
+        private static CtrTrainer.Options Small(CtrModel model) => new CtrTrainer.Options
+        {
+            CategoricalColumnNames = Clicks.CategoricalColumnNames.ToArray(),
+            NumericColumnNames = Clicks.NumericColumnNames.ToArray(),
+            Model = model,
+            EmbeddingDimension = 8,
+            HiddenLayers = new[] { 32, 32 },
+            BatchSize = 256,
+            NumberOfEpochs = 4,
+            LearningRate = 0.003f,
+            Seed = 7,
+        };
+
+        [TestMethod]
+        [DataRow(CtrModel.LogisticRegression)]
+        [DataRow(CtrModel.FM)]
+        [DataRow(CtrModel.FwFM)]
+        [DataRow(CtrModel.DeepFM)]
+        [DataRow(CtrModel.DCNv2)]
+        [DataRow(CtrModel.AutoIntPlus)]
+        [DataRow(CtrModel.FinalMLP)]
+        [DataRow(CtrModel.WideAndDeep)]
+        public void EveryModelLearnsTheHiddenClickModel(CtrModel model)
+        {
+            var mlContext = new MLContext(seed: 1);
+            var (train, test) = Split(mlContext);
+            using CtrTransformer fitted = mlContext.BinaryClassification.Trainers.Ctr(Small(model)).Fit(train);
+            var metrics = mlContext.BinaryClassification.Evaluate(fitted.Transform(test));
+            // 18,000 rows cannot pin down a thousand-value field's effects: within 0.06 of the hidden model is learning it.
+            Assert.IsTrue(metrics.AreaUnderRocCurve > BayesAuc - 0.06, $"{model}: test AUC {metrics.AreaUnderRocCurve:F4}, the hidden model's {BayesAuc:F4}");
+            Assert.IsTrue(fitted.ParameterCount > 0 && fitted.ParameterBytes == 4 * fitted.ParameterCount);
+        }
+    
+        public sealed class ShopRow
+        {
+            public bool Label { get; set; }
+            public string Site { get; set; }
+            public uint Device { get; set; }
+            public float Price { get; set; }
+            public double Age { get; set; }
+        }
+
+        private static List<ShopRow> Shop(int count, int seed)
+        {
+            var random = new Random(seed);
+            return Enumerable.Range(0, count).Select(_ =>
+            {
+                int site = random.Next(30);
+                float price = random.Next(10) == 0 ? float.NaN : (float)(random.NextDouble() * 100);
+                double logit = (site % 3 - 1) * 1.2 + (float.IsNaN(price) ? 0 : (price - 50) / 40);
+                return new ShopRow
+                {
+                    Site = "s" + site, Device = (uint)random.Next(4), Price = price, Age = random.NextDouble() * 80,
+                    Label = random.NextDouble() < 1 / (1 + Math.Exp(-logit)),
+                };
+            }).ToList();
+        }
+
+        private static CtrTrainer.Options ShopOptions(CtrModel model = CtrModel.DeepFM) => new CtrTrainer.Options
+        {
+            CategoricalColumnNames = new[] { "Site", "Device" },
+            NumericColumnNames = new[] { "Price", "Age" },
+            Model = model,
+            EmbeddingDimension = 4,
+            HiddenLayers = new[] { 16 },
+            BatchSize = 128,
+            NumberOfEpochs = 3,
+            LearningRate = 0.01f,
+            Seed = 3,
+        };
+
+        [TestMethod]
+        public void PassesTheConformanceKitAndScoresUnseenValuesAndMissingNumbers()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(Shop(3000, 1));
+            var trainer = mlContext.BinaryClassification.Trainers.Ctr(ShopOptions());
+            using CtrTransformer model = ConformanceKit.Check(mlContext, trainer, data,
+                invalidInputs: new[]
+                {
+                    new InvalidInput("no Site column", mlContext.Transforms.DropColumns("Site").Fit(data).Transform(data), "Site"),
+                    new InvalidInput("no label", mlContext.Transforms.DropColumns("Label").Fit(data).Transform(data), "Label"),
+                },
+                invalidForTransformer: new[]
+                {
+                    new InvalidInput("no Price column", mlContext.Transforms.DropColumns("Price").Fit(data).Transform(data), "Price"),
+                });
+            Assert.AreEqual(CtrModel.DeepFM, model.Model);
+
+            // Values never seen in training take their field's out-of-vocabulary id; NaN prices are missing.
+            var engine = mlContext.Model.CreatePredictionEngine<ShopRow, Prediction>(model);
+            Prediction unseen = engine.Predict(new ShopRow { Site = "never-seen", Device = 99, Price = float.NaN, Age = 30 });
+            Assert.IsTrue(unseen.Probability > 0 && unseen.Probability < 1);
+            Assert.AreEqual(unseen.Probability, 1 / (1 + MathF.Exp(-unseen.Score)), 1e-6);
+            Assert.AreEqual(unseen.Score > 0, unseen.PredictedLabel);
+            var metrics = mlContext.BinaryClassification.Evaluate(model.Transform(mlContext.Data.LoadFromEnumerable(Shop(2000, 2))));
+            Assert.IsTrue(metrics.AreaUnderRocCurve > 0.7, $"AUC {metrics.AreaUnderRocCurve}");
+        }
+
+        public sealed class Prediction
+        {
+            public float Score { get; set; }
+            public float Probability { get; set; }
+            public bool PredictedLabel { get; set; }
+        }
+
+        [TestMethod]
+        public void TheSameSeedGivesTheSameModel()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(Shop(2000, 4));
+            IDataView test = mlContext.Data.LoadFromEnumerable(Shop(1000, 5));
+            double Auc(int seed)
+            {
+                var options = ShopOptions(CtrModel.DCNv2);
+                options.Seed = seed;
+                options.Dropout = 0.1f;
+                using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data);
+                return mlContext.BinaryClassification.Evaluate(model.Transform(test)).AreaUnderRocCurve;
+            }
+            double first = Auc(11);
+            Assert.AreEqual(first, Auc(11), 1e-6);
+            Assert.AreNotEqual(first, Auc(12));
+        }
+
+        [TestMethod]
+        public void NumericColumnsCanBeBucketedAsCategories()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(Shop(3000, 6));
+            foreach (CtrNumericHandling handling in new[] { CtrNumericHandling.LogBucket, CtrNumericHandling.QuantileBins })
+            {
+                var options = ShopOptions(CtrModel.FM);
+                options.NumericHandling = handling;
+                using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data);
+                double auc = mlContext.BinaryClassification.Evaluate(model.Transform(mlContext.Data.LoadFromEnumerable(Shop(2000, 7)))).AreaUnderRocCurve;
+                Assert.IsTrue(auc > 0.7, $"{handling}: AUC {auc}");
+            }
+        }
+
+        [TestMethod]
+        public void AFieldWithMoreValuesThanHashBucketsSharesThatManyIds()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(Shop(3000, 10));
+            long Parameters(int hashBuckets)
+            {
+                var options = ShopOptions(CtrModel.FM);
+                options.HashBuckets = hashBuckets;
+                using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data);
+                return model.ParameterCount;
+            }
+            // Site has 30 values (ids 1..30 and the out-of-vocabulary id); hashed into 8 buckets it has 9 ids. Device's 4 values
+            // stay exact. Each id owns an embedding of 4 and a first-order weight.
+            Assert.AreEqual((31 - 9) * (4 + 1), Parameters(0) - Parameters(8));
+        }
+
+        public sealed class TextLabelRow
+        {
+            public string Label { get; set; }
+            public string Site { get; set; }
+        }
+
+        public sealed class VectorRow
+        {
+            public bool Label { get; set; }
+            [VectorType(2)] public float[] Site { get; set; }
+        }
+
+        [TestMethod]
+        public void BadInputFailsWithAClearMessage()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var rows = Shop(300, 8);
+            IDataView data = mlContext.Data.LoadFromEnumerable(rows);
+            var trainers = mlContext.BinaryClassification.Trainers;
+            ConformanceKit.AssertThrowsMentioning(() => trainers.Ctr(new CtrTrainer.Options()).Fit(data), "at least one");
+            ConformanceKit.AssertThrowsMentioning(() => trainers.Ctr("Label", new[] { "Nope" }).Fit(data), "Nope");
+            ConformanceKit.AssertThrowsMentioning(
+                () => trainers.Ctr("Label", new[] { "Site" }).Fit(mlContext.Data.LoadFromEnumerable(new[] { new TextLabelRow { Label = "yes", Site = "a" } })), "Boolean");
+            ConformanceKit.AssertThrowsMentioning(
+                () => trainers.Ctr(ShopOptions()).Fit(mlContext.Data.LoadFromEnumerable(rows.Select(r => { var c = r; c.Label = true; return c; }).ToList())), "single class");
+            ConformanceKit.AssertThrowsMentioning(
+                () => trainers.Ctr("Label", new[] { "Site" }).Fit(mlContext.Data.LoadFromEnumerable(new[] { new VectorRow { Site = new float[2] } })), "Site");
+            var withEmptyValidation = ShopOptions();
+            withEmptyValidation.ValidationData = mlContext.Data.LoadFromEnumerable(new List<ShopRow>());
+            ConformanceKit.AssertThrowsMentioning(() => trainers.Ctr(withEmptyValidation).Fit(mlContext.Data.LoadFromEnumerable(Shop(300, 9))), "validation data is empty");
+            var onCuda = ShopOptions();
+            onCuda.Device = "cuda:3";
+            if (!TorchSharp.torch.cuda.is_available())
+                ConformanceKit.AssertThrowsMentioning(() => trainers.Ctr(onCuda).Fit(data), "CUDA");
+            var badHeads = ShopOptions(CtrModel.AutoIntPlus);
+            badHeads.AttentionHeads = 3;
+            ConformanceKit.AssertThrowsMentioning(() => trainers.Ctr(badHeads).Fit(data), "AttentionHeads");
+        }
+    }
+}

@@ -8,6 +8,7 @@ using MLExt.Devices;
 using MLExt.Trainers;
 using MLExt.Trainers.Ctr.Featurization;
 using MLExt.Trainers.Ctr.Networks;
+using MLExt.Trainers.Ctr.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,9 +21,12 @@ namespace MLExt.Trainers
     /// Probability and PredictedLabel, as ML.NET's binary classifiers do, so <c>BinaryClassification.Evaluate</c> works.
     /// Holds TorchSharp tensors: dispose it when done.
     /// </summary>
-    public sealed class CtrTransformer : RowToRowTransformerBase, IDisposable
+    public sealed class CtrTransformer : RowToRowTransformerBase, ITransformer, IDisposable
     {
         internal const string LoaderSignature = "MLExtCtrModel";
+
+        // Rows scored per forward pass by Transform.
+        private const int ScoringBatchSize = 2048;
 
         private readonly CtrFeaturizer _featurizer;
         private readonly CtrNetwork _network;
@@ -85,6 +89,25 @@ namespace MLExt.Trainers
             builder.Add(AnnotationUtils.Kinds.ScoreValueKind, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = valueKind.AsMemory());
             return builder.ToAnnotations();
         }
+
+        /// <summary>Getter of output <paramref name="output"/> (Score, Probability, PredictedLabel) from the row's logit.</summary>
+        internal static Delegate OutputGetter(int output, Func<float> logit) => output switch
+        {
+            0 => (ValueGetter<float>)((ref float value) => value = logit()),
+            1 => (ValueGetter<float>)((ref float value) => value = 1 / (1 + MathF.Exp(-logit()))),
+            _ => (ValueGetter<bool>)((ref bool value) => value = logit() > 0),
+        };
+
+        /// <summary>Adds Score, Probability and PredictedLabel, running the network on batches of rows (PredictionEngine and
+        /// other row-by-row users go through the row mapper instead).</summary>
+        public new IDataView Transform(IDataView input)
+        {
+            Host.CheckValue(input, nameof(input));
+            GetOutputSchema(input.Schema);
+            return new BatchScoredDataView(input, _featurizer, _network, _device, ScoringBatchSize);
+        }
+
+        IDataView ITransformer.Transform(IDataView input) => Transform(input);
 
         /// <inheritdoc/>
         public void Dispose() => _network.Dispose();
@@ -155,12 +178,7 @@ namespace MLExt.Trainers
                     }
                     return logit;
                 }
-                return iinfo switch
-                {
-                    0 => (ValueGetter<float>)((ref float value) => value = Logit()),
-                    1 => (ValueGetter<float>)((ref float value) => value = 1 / (1 + MathF.Exp(-Logit()))),
-                    _ => (ValueGetter<bool>)((ref bool value) => value = Logit() > 0),
-                };
+                return OutputGetter(iinfo, Logit);
             }
         }
     }

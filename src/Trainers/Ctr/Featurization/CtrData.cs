@@ -13,7 +13,7 @@ namespace MLExt.Trainers.Ctr.Featurization
     /// </summary>
     internal sealed class CtrData
     {
-        private CtrData(int fields, int numeric, int[] ids, float[] values, float[] labels, float[] weights)
+        public CtrData(int fields, int numeric, int[] ids, float[] values, float[] labels, float[] weights)
         {
             Fields = fields;
             NumericFields = numeric;

@@ -7,7 +7,7 @@ using Microsoft.ML.Data;
 using MLExt.Trainers;
 
 // MLExt quick start: predict which Lending Club loans go bad with a cross-validated group-lasso logistic regression,
-// then their interest rate with an elastic-net regression.
+// then their interest rate with an elastic-net regression, then train DeepFM click models (ClickModels.cs).
 // Every one-hot encoded categorical column is one group, so a category enters or leaves the model as a whole.
 namespace MLExt.Examples.QuickStart
 {
@@ -73,6 +73,7 @@ namespace MLExt.Examples.QuickStart
                 $"P(bad) = {prediction.Probability:F3}, predicted {(prediction.PredictedLabel ? "bad" : "good")}.");
 
             PredictInterestRate(mlContext, split);
+            ClickModels.Run(mlContext, split, Categorical, Numeric);
         }
 
         // The regression trainer: an elastic net (alpha 0.5) for the interest rate, without the sub-grade that sets it.

@@ -2,11 +2,12 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+using MLExt.Benchmarks.Ctr;
 using MLExt.Benchmarks.ElasticNet;
 using MLExt.Benchmarks.OutRank;
 using MLExt.Benchmarks.QuickSelection;
 
-// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection]
+// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|ctr]
 // Runs the benchmarks and writes benchmarks/RESULTS.md (or RESULTS-quick.md for a small smoke run). With --only, the
 // other sections of an existing RESULTS.md are kept.
 bool quick = args.Contains("--quick");
@@ -24,6 +25,7 @@ string previous = File.Exists(output) ? File.ReadAllText(output) : "";
 report.Append(selected is null or "elasticnet" ? ElasticNetBenchmark.Run(quick ? 5000 : 100000, 200, Log) : Section(previous, "## Elastic net"));
 report.Append(selected is null or "outrank" ? OutRankBenchmark.Run(quick ? 50000 : 1000000, quick ? 200000 : 10000000, Log) : Section(previous, "## OutRank"));
 report.Append(selected is null or "quickselection" ? QuickSelectionBenchmark.Run(quick, Log) : Section(previous, "## QuickSelection"));
+report.Append(selected is null or "ctr" ? CtrBenchmark.Run(quick, Log) : Section(previous, "## CTR trainer"));
 File.WriteAllText(output, report.ToString());
 Console.WriteLine(report);
 Console.WriteLine($"Wrote {output}");

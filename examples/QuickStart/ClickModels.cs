@@ -66,8 +66,8 @@ namespace MLExt.Examples.QuickStart
             mlContext.Model.Save(clickModel, clicks.Schema, path);
             var serving = new MLContext();
             ITransformer loaded = serving.Model.Load(path, out _);
-            var engine = serving.Model.CreatePredictionEngine<Click, ClickPrediction>(loaded);
-            Click first = serving.Data.CreateEnumerable<Click>(test, reuseRowObject: false).First();
+            var engine = serving.Model.CreatePredictionEngine<CriteoRow, ClickPrediction>(loaded);
+            CriteoRow first = serving.Data.CreateEnumerable<CriteoRow>(test, reuseRowObject: false).First();
             ClickPrediction prediction = engine.Predict(first);
             Console.WriteLine($"Saved {path}; reloaded, one held-out impression (clicked: {first.Label}) gets P(click) = {prediction.Probability:F3}.");
             (loaded as IDisposable)?.Dispose();
@@ -91,50 +91,6 @@ namespace MLExt.Examples.QuickStart
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var model = pipeline.Fit(train);
             Report(mlContext, name, model.Transform(test), watch.Elapsed.TotalSeconds, "");
-        }
-
-        public sealed class Click
-        {
-            public bool Label { get; set; }
-            public float I1 { get; set; }
-            public float I2 { get; set; }
-            public float I3 { get; set; }
-            public float I4 { get; set; }
-            public float I5 { get; set; }
-            public float I6 { get; set; }
-            public float I7 { get; set; }
-            public float I8 { get; set; }
-            public float I9 { get; set; }
-            public float I10 { get; set; }
-            public float I11 { get; set; }
-            public float I12 { get; set; }
-            public float I13 { get; set; }
-            public string C1 { get; set; }
-            public string C2 { get; set; }
-            public string C3 { get; set; }
-            public string C4 { get; set; }
-            public string C5 { get; set; }
-            public string C6 { get; set; }
-            public string C7 { get; set; }
-            public string C8 { get; set; }
-            public string C9 { get; set; }
-            public string C10 { get; set; }
-            public string C11 { get; set; }
-            public string C12 { get; set; }
-            public string C13 { get; set; }
-            public string C14 { get; set; }
-            public string C15 { get; set; }
-            public string C16 { get; set; }
-            public string C17 { get; set; }
-            public string C18 { get; set; }
-            public string C19 { get; set; }
-            public string C20 { get; set; }
-            public string C21 { get; set; }
-            public string C22 { get; set; }
-            public string C23 { get; set; }
-            public string C24 { get; set; }
-            public string C25 { get; set; }
-            public string C26 { get; set; }
         }
 
         public sealed class ClickPrediction

@@ -124,8 +124,9 @@ namespace MLExt.Trainers
             /// <summary>Divide the learning rate by 10 when validation AUC does not improve.</summary>
             public bool ReduceLearningRateOnPlateau { get; set; } = true;
 
-            /// <summary>Clip the gradient's global norm to this (0: no clipping).</summary>
-            public float GradientClipNorm { get; set; } = 10;
+            /// <summary>Clip the gradient's global norm to this (0, the default: no clipping; the norm spans the whole embedding table,
+            /// so clipping costs time in every step).</summary>
+            public float GradientClipNorm { get; set; }
 
             /// <summary>"cpu", "cuda" or "cuda:N"; null follows MLContext.GpuDeviceId.</summary>
             public string Device { get; set; }
@@ -154,6 +155,7 @@ namespace MLExt.Trainers
             var device = TorchDeviceResolver.Resolve(_host, _options.Device);
             using IChannel channel = _host.Start("Training");
 
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             CtrFeaturizer featurizer = CtrFeaturizer.Learn(_host, input, _options, seed);
             CtrData all = CtrData.Read(_host, input, featurizer, _options.LabelColumnName, _options.ExampleWeightColumnName);
             if (all.Rows == 0)
@@ -177,6 +179,7 @@ namespace MLExt.Trainers
                 validation = all.Subset(order[..held]);
                 train = all.Subset(order[held..]);
             }
+            channel.Info($"Featurized {all.Rows} rows in {watch.Elapsed.TotalSeconds:F1} s.");
             if (train.Labels.Distinct().Count() < 2)
                 throw _host.Except($"Label column '{_options.LabelColumnName}' has a single class in the training rows; a click model needs both.");
 

@@ -67,6 +67,9 @@ namespace MLExt.Trainers
         /// <summary>The model kind.</summary>
         public CtrModel Model => _network.Spec.Model;
 
+        /// <summary>What the network was built from (for benchmarks that rebuild the identical network).</summary>
+        internal CtrNetworkSpec NetworkSpec => _network.Spec;
+
         /// <summary>Trainable parameters (embeddings included).</summary>
         public long ParameterCount => _network.parameters().Sum(p => p.numel());
 

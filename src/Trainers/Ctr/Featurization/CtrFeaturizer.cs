@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -79,7 +80,7 @@ namespace MLExt.Trainers.Ctr.Featurization
                     {
                         ulong key = keys[f]();
                         if (key != CategoricalField.Missing)
-                            counts[f][key] = counts[f].GetValueOrDefault(key) + 1;
+                            CollectionsMarshal.GetValueRefOrAddDefault(counts[f], key, out _)++;
                     }
                     for (int n = 0; n < values.Length; n++)
                     {

@@ -15,18 +15,17 @@ namespace MLExt.Transforms
     /// The fitted OutRank selection: keeps the best-ranked feature columns and drops the other ranked ones; columns that
     /// were not ranked pass through. Exposes the ranking it was chosen from.
     /// </summary>
-    public sealed class OutRankTransformer : ITransformer, ICanSaveModel
+    public sealed class OutRankTransformer : SelectionTransformerBase
     {
         internal const string LoaderSignature = "MLExtOutRankSelect";
 
-        private readonly IHost _host;
         private readonly OutRankFeatureScore[] _ranking;
         private readonly OutRankFeatureScore[] _kept;
         private readonly ITransformer _dropper;
 
         internal OutRankTransformer(IHostEnvironment env, IReadOnlyList<OutRankFeatureScore> ranking, IReadOnlyList<string> kept)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(OutRankTransformer)))
         {
-            _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(OutRankTransformer));
             _ranking = ranking.ToArray();
             var byName = _ranking.ToDictionary(s => s.Name);
             _kept = kept.Select(name => byName[name]).ToArray();
@@ -34,15 +33,15 @@ namespace MLExt.Transforms
         }
 
         private OutRankTransformer(IHostEnvironment env, ModelLoadContext ctx)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(OutRankTransformer)))
         {
-            _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(OutRankTransformer));
             // *** Binary format ***
             // int: features kept; int: ranked features; per feature (best first): string name, string column, int slot (−1 for a
             // scalar column), double score, double MI, double baseline, long cardinality, double missing fraction;
             // since 0x00010002: per kept feature, in the order chosen, int: its index in the ranking (before, the best-ranked were kept)
             int kept = ctx.Reader.ReadInt32();
             int count = ctx.Reader.ReadInt32();
-            _host.CheckDecode(kept >= 0 && kept <= count);
+            Host.CheckDecode(kept >= 0 && kept <= count);
             _ranking = new OutRankFeatureScore[count];
             for (int i = 0; i < count; i++)
             {
@@ -57,7 +56,7 @@ namespace MLExt.Transforms
                 for (int i = 0; i < kept; i++)
                 {
                     int index = ctx.Reader.ReadInt32();
-                    _host.CheckDecode(index >= 0 && index < count);
+                    Host.CheckDecode(index >= 0 && index < count);
                     _kept[i] = _ranking[index];
                 }
             }
@@ -80,35 +79,12 @@ namespace MLExt.Transforms
         /// <summary>The features kept, in the order chosen (best-ranked first, or the redundancy-aware order): column names, or Column[slot] for slots of a vector column.</summary>
         public IReadOnlyList<string> SelectedColumns => _kept.Select(s => s.Name).ToArray();
 
-        /// <inheritdoc/>
-        public bool IsRowToRowMapper => true;
+        private protected override ITransformer Selector => _dropper;
 
-        /// <inheritdoc/>
-        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-        {
-            CheckKeptColumns(inputSchema);
-            return _dropper.GetOutputSchema(inputSchema);
-        }
+        private protected override VersionInfo VersionInfo => GetVersionInfo();
 
-        /// <inheritdoc/>
-        public IDataView Transform(IDataView input)
+        private protected override void SaveContents(ModelSaveContext ctx)
         {
-            CheckKeptColumns(input.Schema);
-            return _dropper.Transform(input);
-        }
-
-        /// <inheritdoc/>
-        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-        {
-            CheckKeptColumns(inputSchema);
-            return _dropper.GetRowToRowMapper(inputSchema);
-        }
-
-        void ICanSaveModel.Save(ModelSaveContext ctx)
-        {
-            _host.CheckValue(ctx, nameof(ctx));
-            ctx.CheckAtModel();
-            ctx.SetVersionInfo(GetVersionInfo());
             ctx.Writer.Write(_kept.Length);
             ctx.Writer.Write(_ranking.Length);
             foreach (OutRankFeatureScore score in _ranking)
@@ -156,15 +132,15 @@ namespace MLExt.Transforms
             return new TransformerChain<ITransformer>(steps.ToArray());
         }
 
-        private void CheckKeptColumns(DataViewSchema schema)
+        private protected override void CheckInput(DataViewSchema schema)
         {
             foreach (OutRankFeatureScore feature in _kept)
             {
                 DataViewSchema.Column? column = schema.GetColumnOrNull(feature.ColumnName);
                 if (column == null)
-                    throw _host.ExceptSchemaMismatch(nameof(schema), "selected feature", feature.ColumnName);
+                    throw Host.ExceptSchemaMismatch(nameof(schema), "selected feature", feature.ColumnName);
                 if (feature.Slot is int slot && column.Value.Type.GetVectorSize() <= slot)
-                    throw _host.ExceptSchemaMismatch(nameof(schema), "selected feature", feature.ColumnName,
+                    throw Host.ExceptSchemaMismatch(nameof(schema), "selected feature", feature.ColumnName,
                         $"a vector of at least {slot + 1} slots", column.Value.Type.ToString());
             }
         }

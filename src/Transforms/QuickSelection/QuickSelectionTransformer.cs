@@ -16,11 +16,10 @@ namespace MLExt.Transforms
     /// The fitted QuickSelection: writes the chosen slots of the input vector, in their original order and with their slot
     /// names, to the output column. Exposes every slot's strength.
     /// </summary>
-    public sealed class QuickSelectionTransformer : ITransformer, ICanSaveModel
+    public sealed class QuickSelectionTransformer : SelectionTransformerBase
     {
         internal const string LoaderSignature = "MLExtQuickSelect";
 
-        private readonly IHost _host;
         private readonly string _input;
         private readonly string _output;
         private readonly float[] _strengths;
@@ -28,8 +27,8 @@ namespace MLExt.Transforms
         private readonly ITransformer _selector;
 
         internal QuickSelectionTransformer(IHostEnvironment env, string input, string output, float[] strengths, int[] selected)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(QuickSelectionTransformer)))
         {
-            _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(QuickSelectionTransformer));
             _input = input;
             _output = output;
             _strengths = strengths;
@@ -38,19 +37,19 @@ namespace MLExt.Transforms
         }
 
         private QuickSelectionTransformer(IHostEnvironment env, ModelLoadContext ctx)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(QuickSelectionTransformer)))
         {
-            _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(QuickSelectionTransformer));
             // *** Binary format ***
             // string: input column; string: output column; int: slots; float per slot: strength; int: kept; int per kept slot: its index (ascending)
             _input = ctx.LoadNonEmptyString();
             _output = ctx.LoadNonEmptyString();
             int slots = ctx.Reader.ReadInt32();
-            _host.CheckDecode(slots > 0);
+            Host.CheckDecode(slots > 0);
             _strengths = ctx.Reader.ReadFloatArray(slots);
             int kept = ctx.Reader.ReadInt32();
-            _host.CheckDecode(kept > 0 && kept <= slots);
+            Host.CheckDecode(kept > 0 && kept <= slots);
             _selected = ctx.Reader.ReadIntArray(kept);
-            _host.CheckDecode(_selected.All(s => s >= 0 && s < slots) && _selected.Zip(_selected.Skip(1)).All(p => p.First < p.Second));
+            Host.CheckDecode(_selected.All(s => s >= 0 && s < slots) && _selected.Zip(_selected.Skip(1)).All(p => p.First < p.Second));
             _selector = MakeSelector(env, _input, _output, slots, _selected);
         }
 
@@ -69,35 +68,12 @@ namespace MLExt.Transforms
         /// <summary>The indices of the chosen input slots, ascending (the output's slot order).</summary>
         public IReadOnlyList<int> SelectedIndices => _selected;
 
-        /// <inheritdoc/>
-        public bool IsRowToRowMapper => true;
+        private protected override ITransformer Selector => _selector;
 
-        /// <inheritdoc/>
-        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-        {
-            CheckInput(inputSchema);
-            return _selector.GetOutputSchema(inputSchema);
-        }
+        private protected override VersionInfo VersionInfo => GetVersionInfo();
 
-        /// <inheritdoc/>
-        public IDataView Transform(IDataView input)
+        private protected override void SaveContents(ModelSaveContext ctx)
         {
-            CheckInput(input.Schema);
-            return _selector.Transform(input);
-        }
-
-        /// <inheritdoc/>
-        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-        {
-            CheckInput(inputSchema);
-            return _selector.GetRowToRowMapper(inputSchema);
-        }
-
-        void ICanSaveModel.Save(ModelSaveContext ctx)
-        {
-            _host.CheckValue(ctx, nameof(ctx));
-            ctx.CheckAtModel();
-            ctx.SetVersionInfo(GetVersionInfo());
             ctx.SaveNonEmptyString(_input);
             ctx.SaveNonEmptyString(_output);
             ctx.Writer.Write(_strengths.Length);
@@ -106,11 +82,11 @@ namespace MLExt.Transforms
             ctx.Writer.WriteIntsNoCount(_selected);
         }
 
-        private void CheckInput(DataViewSchema schema)
+        private protected override void CheckInput(DataViewSchema schema)
         {
-            int slots = QuickSelectionEstimator.CheckInput(_host, schema, _input);
+            int slots = QuickSelectionEstimator.CheckInput(Host, schema, _input);
             if (slots != _strengths.Length)
-                throw _host.ExceptSchemaMismatch(nameof(schema), "input", _input, $"a vector of {_strengths.Length} Single values", schema[_input].Type.ToString());
+                throw Host.ExceptSchemaMismatch(nameof(schema), "input", _input, $"a vector of {_strengths.Length} Single values", schema[_input].Type.ToString());
         }
 
         // ML.NET's slot dropper removes the other slots (keeping slot names); with none to drop, the column is copied or left as is.

@@ -20,7 +20,7 @@ namespace MLExt.Trainers
     /// <item><term>Machine learning task</term><description>Binary classification</description></item>
     /// <item><term>Is normalization required?</term><description>No: numeric columns are standardized or bucketed inside</description></item>
     /// <item><term>Is caching required?</term><description>No: the trainer featurizes once into a columnar cache of its own</description></item>
-    /// <item><term>Input columns</term><description>A Boolean label; scalar categorical columns (text, key, Boolean, integer); scalar Single or Double numeric columns</description></item>
+    /// <item><term>Input columns</term><description>A Boolean label; categorical columns of text, key, Boolean or integer values (vectors: multi-valued fields, their embeddings summed); Single or Double numeric columns (known-size vectors: a field per slot); an optional Single weight</description></item>
     /// <item><term>Output columns</term><description>Score (logit), Probability, PredictedLabel</description></item>
     /// <item><term>Required NuGet in addition to Microsoft.ML</term><description>MLExt.Trainers and a TorchSharp backend (TorchSharp-cpu, or TorchSharp-cuda-linux / -windows)</description></item>
     /// </list>
@@ -99,6 +99,9 @@ namespace MLExt.Trainers
             /// <summary>Categorical values seen fewer times than this in training share their field's out-of-vocabulary id.</summary>
             [Range(1, 100, 2, true)]
             public int MinimumCategoryCount { get; set; } = 2;
+
+            /// <summary>A multi-valued categorical field (a vector column) keeps at most this many values a row, the first ones.</summary>
+            public int MaximumValuesPerField { get; set; } = 8;
 
             /// <summary>A field with more frequent values than this hashes them into this many ids instead (0: never).</summary>
             public int HashBuckets { get; set; }
@@ -183,10 +186,10 @@ namespace MLExt.Trainers
             if (train.Labels.Distinct().Count() < 2)
                 throw _host.Except($"Label column '{_options.LabelColumnName}' has a single class in the training rows; a click model needs both.");
 
-            var spec = new CtrNetworkSpec(_options.Model, featurizer.IdCount, featurizer.FieldCount, featurizer.NumericCount, _options.EmbeddingDimension,
+            var spec = new CtrNetworkSpec(_options.Model, featurizer.PadId, featurizer.FieldWidths, featurizer.NumericCount, _options.EmbeddingDimension,
                 _options.HiddenLayers, _options.Dropout, _options.BatchNorm, _options.CrossLayers, _options.AttentionLayers, _options.AttentionHeads);
             channel.Info($"{_options.Model}: {train.Rows} training rows, {validation?.Rows ?? 0} validation rows, {featurizer.FieldCount} id fields " +
-                $"({featurizer.IdCount} ids), {featurizer.NumericCount} numeric fields, on {device}.");
+                $"({featurizer.PadId} ids), {featurizer.NumericCount} numeric fields, on {device}.");
             CtrNetwork network = CtrTrainingLoop.Train(spec, train, validation, _options, device, seed, channel);
             return new CtrTransformer(_host, featurizer, network, device);
         }
@@ -213,15 +216,15 @@ namespace MLExt.Trainers
             {
                 if (!schema.TryFindColumn(name, out var column))
                     throw _host.ExceptSchemaMismatch(nameof(schema), "categorical", name);
-                if (column.Kind != SchemaShape.Column.VectorKind.Scalar || !(column.IsKey || CategoricalField.Supports(column.ItemType)))
-                    throw _host.ExceptSchemaMismatch(nameof(schema), "categorical", name, "a scalar text, key, Boolean or integer column", column.GetTypeString());
+                if (!(column.IsKey || ColumnReader.IsCategorical(column.ItemType)))
+                    throw _host.ExceptSchemaMismatch(nameof(schema), "categorical", name, "text, key, Boolean or integer values (a vector: a multi-valued field)", column.GetTypeString());
             }
             foreach (string name in _options.NumericColumnNames)
             {
                 if (!schema.TryFindColumn(name, out var column))
                     throw _host.ExceptSchemaMismatch(nameof(schema), "numeric", name);
-                if (column.Kind != SchemaShape.Column.VectorKind.Scalar || (column.ItemType != NumberDataViewType.Single && column.ItemType != NumberDataViewType.Double))
-                    throw _host.ExceptSchemaMismatch(nameof(schema), "numeric", name, "a scalar Single or Double column", column.GetTypeString());
+                if (column.Kind == SchemaShape.Column.VectorKind.VariableVector || (column.ItemType != NumberDataViewType.Single && column.ItemType != NumberDataViewType.Double))
+                    throw _host.ExceptSchemaMismatch(nameof(schema), "numeric", name, "a Single or Double scalar or known-size vector", column.GetTypeString());
             }
             if (_options.ExampleWeightColumnName != null)
             {
@@ -244,9 +247,10 @@ namespace MLExt.Trainers
             if (all.Distinct().Count() != all.Length || all.Contains(_options.LabelColumnName))
                 throw _host.ExceptParam(nameof(_options.CategoricalColumnNames), "A column is listed twice, or the label is listed as a feature.");
             if (_options.EmbeddingDimension < 1 || _options.BatchSize < 1 || _options.NumberOfEpochs < 1 || _options.MinimumCategoryCount < 1
-                || _options.HashBuckets < 0 || _options.NumericQuantileBins < 2 || _options.EarlyStoppingPatience < 1)
+                || _options.HashBuckets < 0 || _options.NumericQuantileBins < 2 || _options.EarlyStoppingPatience < 1 || _options.MaximumValuesPerField < 1)
                 throw _host.ExceptParam(nameof(_options.EmbeddingDimension),
-                    "EmbeddingDimension, BatchSize, NumberOfEpochs, MinimumCategoryCount and EarlyStoppingPatience must be at least 1, HashBuckets at least 0, NumericQuantileBins at least 2.");
+                    "EmbeddingDimension, BatchSize, NumberOfEpochs, MinimumCategoryCount, EarlyStoppingPatience and MaximumValuesPerField must be at least 1, " +
+                    "HashBuckets at least 0, NumericQuantileBins at least 2.");
             if (_options.HiddenLayers == null || _options.HiddenLayers.Any(h => h < 1))
                 throw _host.ExceptParam(nameof(_options.HiddenLayers), "HiddenLayers must list positive widths.");
             if (_options.AttentionHeads < 1 || _options.EmbeddingDimension % _options.AttentionHeads != 0)

@@ -163,7 +163,7 @@ namespace MLExt.Trainers
             {
                 disposer = null;
                 Action<int[], float[], int> encode = _model._featurizer.Bind(input);
-                var ids = new int[_model._featurizer.FieldCount];
+                var ids = new int[_model._featurizer.IdWidth];
                 var numeric = new float[_model._featurizer.NumericCount];
                 long position = -1;
                 float logit = 0;

@@ -203,16 +203,63 @@ namespace MLExt.Trainers.Tests.Ctr
             Assert.AreEqual((31 - 9) * (4 + 1), Parameters(0) - Parameters(8));
         }
 
+        public sealed class BasketRow
+        {
+            public bool Label { get; set; }
+            [VectorType] public string[] Tags { get; set; }
+            [VectorType(3)] public float[] Scores { get; set; }
+            public double Truth { get; set; }   // the click probability the row was drawn with (not a feature)
+        }
+
+        // A click needs the tag "sale" among up to five tags, and a high second score; the first and third scores are noise.
+        private static List<BasketRow> Baskets(int count, int seed)
+        {
+            var random = new Random(seed);
+            string[] tags = Enumerable.Range(0, 20).Select(t => t == 0 ? "sale" : "tag" + t).ToArray();
+            return Enumerable.Range(0, count).Select(_ =>
+            {
+                string[] chosen = Enumerable.Range(0, random.Next(1, 6)).Select(_ => tags[random.Next(tags.Length)]).ToArray();
+                float[] scores = { (float)random.NextDouble(), (float)random.NextDouble(), (float)random.NextDouble() };
+                double truth = 1 / (1 + Math.Exp(-((chosen.Contains("sale") ? 2 : -1) + 3 * (scores[1] - 0.5))));
+                return new BasketRow { Tags = chosen, Scores = scores, Truth = truth, Label = random.NextDouble() < truth };
+            }).ToList();
+        }
+
+        [TestMethod]
+        public void MultiValuedFieldsArePooledAndNumericVectorsGiveAFieldPerSlot()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(Baskets(4000, 1));
+            var options = new CtrTrainer.Options
+            {
+                CategoricalColumnNames = new[] { "Tags" },
+                NumericColumnNames = new[] { "Scores" },
+                Model = CtrModel.FM,
+                EmbeddingDimension = 4,
+                BatchSize = 128,
+                NumberOfEpochs = 8,
+                LearningRate = 0.02f,
+                MaximumValuesPerField = 5,
+                Seed = 5,
+            };
+            using CtrTransformer model = ConformanceKit.Check(mlContext, mlContext.BinaryClassification.Trainers.Ctr(options), data);
+            var test = Baskets(2000, 2);
+            double auc = mlContext.BinaryClassification.Evaluate(model.Transform(mlContext.Data.LoadFromEnumerable(test))).AreaUnderRocCurve;
+            double best = AreaUnderCurve(test.Select(r => r.Truth).ToArray(), test.Select(r => r.Label).ToArray());
+            // Coming near the true probabilities' AUC needs the tag found among the others and the right slot of the scores.
+            Assert.IsTrue(auc > best - 0.03, $"AUC {auc}, the true probabilities' {best}");
+        }
+
         public sealed class TextLabelRow
         {
             public string Label { get; set; }
             public string Site { get; set; }
         }
 
-        public sealed class VectorRow
+        public sealed class DateRow
         {
             public bool Label { get; set; }
-            [VectorType(2)] public float[] Site { get; set; }
+            public DateTime Site { get; set; }
         }
 
         [TestMethod]
@@ -229,7 +276,7 @@ namespace MLExt.Trainers.Tests.Ctr
             ConformanceKit.AssertThrowsMentioning(
                 () => trainers.Ctr(ShopOptions()).Fit(mlContext.Data.LoadFromEnumerable(rows.Select(r => { var c = r; c.Label = true; return c; }).ToList())), "single class");
             ConformanceKit.AssertThrowsMentioning(
-                () => trainers.Ctr("Label", new[] { "Site" }).Fit(mlContext.Data.LoadFromEnumerable(new[] { new VectorRow { Site = new float[2] } })), "Site");
+                () => trainers.Ctr("Label", new[] { "Site" }).Fit(mlContext.Data.LoadFromEnumerable(new[] { new DateRow { Site = DateTime.Now } })), "Site");
             var withEmptyValidation = ShopOptions();
             withEmptyValidation.ValidationData = mlContext.Data.LoadFromEnumerable(new List<ShopRow>());
             ConformanceKit.AssertThrowsMentioning(() => trainers.Ctr(withEmptyValidation).Fit(mlContext.Data.LoadFromEnumerable(Shop(300, 9))), "validation data is empty");

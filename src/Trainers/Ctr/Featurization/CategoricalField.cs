@@ -10,12 +10,13 @@ namespace MLExt.Trainers.Ctr.Featurization
     /// <summary>
     /// One field that becomes ids: its values are reduced to stable 64-bit keys, and the vocabulary maps each key seen at least
     /// the minimum number of times to an id from 1; id 0 is the field's out-of-vocabulary id (rare, unseen and missing values).
-    /// A field with more frequent values than the hash-bucket limit hashes every key into that many ids instead.
+    /// A field with more frequent values than the hash-bucket limit hashes every key into that many ids instead. A multi-valued
+    /// field (a vector column) holds up to <see cref="Width"/> ids per row, which the network pools.
     /// </summary>
     internal sealed class CategoricalField
     {
-        /// <summary>The key of a missing value (empty text, key 0, NaN).</summary>
-        public const ulong Missing = 0;
+        /// <summary>The key of a missing value.</summary>
+        public const ulong Missing = ColumnReader.Missing;
 
         // Keys of log buckets are set apart from keys of small raw values.
         private const long LogBucketBase = 1L << 40;
@@ -23,10 +24,16 @@ namespace MLExt.Trainers.Ctr.Featurization
         private Dictionary<ulong, int> _ids = new Dictionary<ulong, int>();
         private int _hashBuckets;
 
-        public CategoricalField(string column, KeyKind kind)
+        /// <param name="column">The column.</param>
+        /// <param name="kind">How values become keys.</param>
+        /// <param name="slot">For a bucketed numeric vector, the slot; −1 otherwise.</param>
+        /// <param name="width">1, or for a multi-valued column the most values kept per row.</param>
+        public CategoricalField(string column, KeyKind kind, int slot, int width)
         {
             Column = column;
             Kind = kind;
+            Slot = slot;
+            Width = width;
         }
 
         /// <summary>How a value becomes a key.</summary>
@@ -44,18 +51,15 @@ namespace MLExt.Trainers.Ctr.Featurization
 
         public KeyKind Kind { get; }
 
+        public int Slot { get; }
+
+        public int Width { get; }
+
         /// <summary>Upper edges of the quantile bins.</summary>
         public float[] Edges { get; set; } = Array.Empty<float>();
 
         /// <summary>Ids in the field's block, the out-of-vocabulary id included.</summary>
         public int Size => _hashBuckets > 0 ? _hashBuckets + 1 : _ids.Count + 1;
-
-        /// <summary>Whether values of this type can be a categorical field.</summary>
-        public static bool Supports(DataViewType type)
-            => type is TextDataViewType || type is KeyDataViewType || type is BooleanDataViewType || type == NumberDataViewType.Single
-            || type == NumberDataViewType.Double || type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64
-            || type == NumberDataViewType.UInt32 || type == NumberDataViewType.UInt64 || type == NumberDataViewType.Int16
-            || type == NumberDataViewType.UInt16 || type == NumberDataViewType.Byte || type == NumberDataViewType.SByte;
 
         public void SetVocabulary(Dictionary<ulong, long> counts, int minimumCount, int hashBuckets)
         {
@@ -74,62 +78,27 @@ namespace MLExt.Trainers.Ctr.Featurization
             return _ids.TryGetValue(key, out int id) ? id : 0;
         }
 
-        /// <summary>A function returning the current row's key.</summary>
-        public Func<ulong> BindKey(DataViewRow row, DataViewSchema.Column column)
+        /// <summary>A function that fills a buffer of <see cref="Width"/> with the current row's keys and returns how many.</summary>
+        public Func<ulong[], int> BindKeys(DataViewRow row, VectorCache vectors)
         {
-            DataViewType type = column.Type;
-            if (Kind != KeyKind.Value)
+            DataViewSchema.Column column = row.Schema[Column];
+            if (Kind == KeyKind.Value)
+                return ColumnReader.Keys(row, column);
+            Func<double> number = ColumnReader.Number(row, column, Slot, vectors);
+            return keys =>
             {
-                Func<double> number = Number(row, column);
-                return Kind == KeyKind.LogBucket ? () => LogBucketKey(number()) : () => QuantileKey(number());
-            }
-            if (type is TextDataViewType)
-            {
-                var getter = row.GetGetter<ReadOnlyMemory<char>>(column);
-                ReadOnlyMemory<char> text = default;
-                return () =>
-                {
-                    getter(ref text);
-                    return text.Length == 0 ? Missing : NonZero(StableHash.Of(text.Span));
-                };
-            }
-            if (type is KeyDataViewType)
-            {
-                var getter = row.GetGetter<uint>(column);
-                uint key = 0;
-                return () =>
-                {
-                    getter(ref key);
-                    return key == 0 ? Missing : NonZero(StableHash.Of((long)key));
-                };
-            }
-            if (type is BooleanDataViewType)
-            {
-                var getter = row.GetGetter<bool>(column);
-                bool flag = false;
-                return () =>
-                {
-                    getter(ref flag);
-                    return flag ? 1UL : 2UL;
-                };
-            }
-            if (type == NumberDataViewType.Single || type == NumberDataViewType.Double)
-            {
-                Func<double> number = Number(row, column);
-                return () =>
-                {
-                    double v = number();
-                    return double.IsNaN(v) ? Missing : NonZero(StableHash.Of(v));
-                };
-            }
-            Func<long> integer = Integer(row, column);
-            return () => NonZero(StableHash.Of(integer()));
+                double v = number();
+                keys[0] = Kind == KeyKind.LogBucket ? LogBucketKey(v) : QuantileKey(v);
+                return 1;
+            };
         }
 
         public void Save(ModelSaveContext ctx)
         {
             ctx.SaveNonEmptyString(Column);
             ctx.Writer.Write((int)Kind);
+            ctx.Writer.Write(Slot);
+            ctx.Writer.Write(Width);
             ctx.Writer.Write(Edges.Length);
             foreach (float edge in Edges)
                 ctx.Writer.Write(edge);
@@ -141,7 +110,7 @@ namespace MLExt.Trainers.Ctr.Featurization
 
         public static CategoricalField Load(ModelLoadContext ctx)
         {
-            var field = new CategoricalField(ctx.LoadNonEmptyString(), (KeyKind)ctx.Reader.ReadInt32());
+            var field = new CategoricalField(ctx.LoadNonEmptyString(), (KeyKind)ctx.Reader.ReadInt32(), ctx.Reader.ReadInt32(), ctx.Reader.ReadInt32());
             field.Edges = new float[ctx.Reader.ReadInt32()];
             for (int e = 0; e < field.Edges.Length; e++)
                 field.Edges[e] = ctx.Reader.ReadSingle();
@@ -152,14 +121,12 @@ namespace MLExt.Trainers.Ctr.Featurization
             return field;
         }
 
-        private static ulong NonZero(ulong hash) => hash == Missing ? 1 : hash;
-
         private static ulong LogBucketKey(double v)
         {
             if (double.IsNaN(v))
                 return Missing;
             long bucket = v > 2 ? LogBucketBase + (long)Math.Floor(Math.Log(v) * Math.Log(v)) : (long)Math.Floor(v);
-            return NonZero(StableHash.Of(bucket));
+            return ColumnReader.NonZero(StableHash.Of(bucket));
         }
 
         private ulong QuantileKey(double v)
@@ -167,54 +134,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             if (double.IsNaN(v))
                 return Missing;
             int index = Array.BinarySearch(Edges, (float)v);
-            return NonZero(StableHash.Of((long)(index >= 0 ? index : ~index)));
-        }
-
-        /// <summary>A getter of a Single or Double column as a double.</summary>
-        public static Func<double> Number(DataViewRow row, DataViewSchema.Column column)
-        {
-            if (column.Type == NumberDataViewType.Double)
-            {
-                var getter = row.GetGetter<double>(column);
-                double value = 0;
-                return () =>
-                {
-                    getter(ref value);
-                    return value;
-                };
-            }
-            var single = row.GetGetter<float>(column);
-            float x = 0;
-            return () =>
-            {
-                single(ref x);
-                return x;
-            };
-        }
-
-        private static Func<long> Integer(DataViewRow row, DataViewSchema.Column column)
-        {
-            Type raw = column.Type.RawType;
-            if (raw == typeof(int)) return Convert<int>(row, column, v => v);
-            if (raw == typeof(long)) return Convert<long>(row, column, v => v);
-            if (raw == typeof(uint)) return Convert<uint>(row, column, v => v);
-            if (raw == typeof(ulong)) return Convert<ulong>(row, column, v => (long)v);
-            if (raw == typeof(short)) return Convert<short>(row, column, v => v);
-            if (raw == typeof(ushort)) return Convert<ushort>(row, column, v => v);
-            if (raw == typeof(byte)) return Convert<byte>(row, column, v => v);
-            if (raw == typeof(sbyte)) return Convert<sbyte>(row, column, v => v);
-            throw new NotSupportedException($"Column '{column.Name}' of type {column.Type} cannot be a categorical field.");
-        }
-
-        private static Func<long> Convert<T>(DataViewRow row, DataViewSchema.Column column, Func<T, long> convert)
-        {
-            var getter = row.GetGetter<T>(column);
-            T value = default;
-            return () =>
-            {
-                getter(ref value);
-                return convert(value);
-            };
+            return ColumnReader.NonZero(StableHash.Of((long)(index >= 0 ? index : ~index)));
         }
     }
 }

@@ -13,9 +13,9 @@ namespace MLExt.Trainers.Ctr.Featurization
     /// </summary>
     internal sealed class CtrData
     {
-        public CtrData(int fields, int numeric, int[] ids, float[] values, float[] labels, float[] weights)
+        public CtrData(int idWidth, int numeric, int[] ids, float[] values, float[] labels, float[] weights)
         {
-            Fields = fields;
+            IdWidth = idWidth;
             NumericFields = numeric;
             Ids = ids;
             Numeric = values;
@@ -25,11 +25,12 @@ namespace MLExt.Trainers.Ctr.Featurization
 
         public int Rows => Labels.Length;
 
-        public int Fields { get; }
+        /// <summary>Ids per row.</summary>
+        public int IdWidth { get; }
 
         public int NumericFields { get; }
 
-        /// <summary>Row-major ids, <see cref="Fields"/> per row.</summary>
+        /// <summary>Row-major ids, <see cref="IdWidth"/> per row.</summary>
         public int[] Ids { get; }
 
         /// <summary>Row-major numeric values, <see cref="NumericFields"/> per row.</summary>
@@ -54,7 +55,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             var numeric = new List<float>();
             var labels = new List<float>();
             var weights = weightColumn == null ? null : new List<float>();
-            var rowIds = new int[featurizer.FieldCount];
+            var rowIds = new int[featurizer.IdWidth];
             var rowNumeric = new float[featurizer.NumericCount];
             bool click = false;
             float w = 1;
@@ -73,20 +74,20 @@ namespace MLExt.Trainers.Ctr.Featurization
                     weights.Add(w);
                 }
             }
-            return new CtrData(featurizer.FieldCount, featurizer.NumericCount, ids.ToArray(), numeric.ToArray(), labels.ToArray(), weights?.ToArray());
+            return new CtrData(featurizer.IdWidth, featurizer.NumericCount, ids.ToArray(), numeric.ToArray(), labels.ToArray(), weights?.ToArray());
         }
 
         /// <summary>The rows at the given positions, as a cache of their own.</summary>
         public CtrData Subset(int[] rows)
         {
-            var ids = new int[rows.Length * Fields];
+            var ids = new int[rows.Length * IdWidth];
             var values = new float[rows.Length * NumericFields];
             for (int r = 0; r < rows.Length; r++)
             {
-                Array.Copy(Ids, rows[r] * Fields, ids, r * Fields, Fields);
+                Array.Copy(Ids, rows[r] * IdWidth, ids, r * IdWidth, IdWidth);
                 Array.Copy(Numeric, rows[r] * NumericFields, values, r * NumericFields, NumericFields);
             }
-            return new CtrData(Fields, NumericFields, ids, values, rows.Select(r => Labels[r]).ToArray(), Weights == null ? null : rows.Select(r => Weights[r]).ToArray());
+            return new CtrData(IdWidth, NumericFields, ids, values, rows.Select(r => Labels[r]).ToArray(), Weights == null ? null : rows.Select(r => Weights[r]).ToArray());
         }
     }
 }

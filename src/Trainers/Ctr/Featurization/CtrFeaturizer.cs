@@ -12,7 +12,9 @@ namespace MLExt.Trainers.Ctr.Featurization
     /// <summary>
     /// Turns raw columns into model input, learned in <c>Fit</c> and saved with the model: every categorical field (and every
     /// numeric field that is bucketed) maps its values to ids in one shared id space, each field owning a block whose first id is
-    /// its out-of-vocabulary id (unseen, rare and missing values); numeric fields that are standardized stay numbers.
+    /// its out-of-vocabulary id (unseen, rare and missing values); numeric fields that are standardized stay numbers. A vector
+    /// column is a multi-valued field when categorical (up to a fixed number of ids a row, the rest of the row's places holding
+    /// <see cref="PadId"/>) and one numeric field per slot when numeric.
     /// </summary>
     internal sealed class CtrFeaturizer
     {
@@ -28,11 +30,18 @@ namespace MLExt.Trainers.Ctr.Featurization
             Offsets = new int[fields.Length];
             for (int f = 1; f < fields.Length; f++)
                 Offsets[f] = Offsets[f - 1] + fields[f - 1].Size;
-            IdCount = fields.Length == 0 ? 0 : Offsets[^1] + fields[^1].Size;
+            PadId = fields.Length == 0 ? 0 : Offsets[^1] + fields[^1].Size;
+            IdWidth = fields.Sum(f => f.Width);
         }
 
         /// <summary>Fields that become ids (categorical columns and bucketed numeric ones), in order.</summary>
         public int FieldCount => _fields.Length;
+
+        /// <summary>Ids per row: one per single-valued field, <see cref="CategoricalField.Width"/> per multi-valued one.</summary>
+        public int IdWidth { get; }
+
+        /// <summary>Each id field's places in a row's ids.</summary>
+        public int[] FieldWidths => _fields.Select(f => f.Width).ToArray();
 
         /// <summary>Numeric fields that stay numbers.</summary>
         public int NumericCount => _numeric.Length;
@@ -40,11 +49,8 @@ namespace MLExt.Trainers.Ctr.Featurization
         /// <summary>The first id of each field's block.</summary>
         public int[] Offsets { get; }
 
-        /// <summary>Ids in all blocks together: the rows of the embedding table.</summary>
-        public int IdCount { get; }
-
-        /// <summary>Each id field's block size (its out-of-vocabulary id included).</summary>
-        public IEnumerable<int> FieldSizes => _fields.Select(f => f.Size);
+        /// <summary>The id of an unused place of a multi-valued field, one past every field's block: the network masks it out.</summary>
+        public int PadId { get; }
 
         /// <summary>The input columns, as the model needs them.</summary>
         public IEnumerable<string> InputColumns => _fields.Select(f => f.Column).Concat(_numeric.Select(n => n.Column)).Distinct();
@@ -53,24 +59,36 @@ namespace MLExt.Trainers.Ctr.Featurization
         public static CtrFeaturizer Learn(IHost host, IDataView data, CtrTrainer.Options options, int seed)
         {
             var fields = new List<CategoricalField>();
-            foreach (string name in options.CategoricalColumnNames ?? Array.Empty<string>())
-                fields.Add(new CategoricalField(name, CategoricalField.KeyKind.Value));
-            var numeric = new List<NumericField>();
-            foreach (string name in options.NumericColumnNames ?? Array.Empty<string>())
+            foreach (string name in options.CategoricalColumnNames)
             {
-                if (options.NumericHandling == CtrNumericHandling.Standardize)
-                    numeric.Add(new NumericField(name));
-                else
-                    fields.Add(new CategoricalField(name, options.NumericHandling == CtrNumericHandling.LogBucket ? CategoricalField.KeyKind.LogBucket : CategoricalField.KeyKind.Quantile));
+                int width = data.Schema[name].Type is VectorDataViewType vector
+                    ? (vector.IsKnownSize ? Math.Min(vector.Size, options.MaximumValuesPerField) : options.MaximumValuesPerField)
+                    : 1;
+                fields.Add(new CategoricalField(name, CategoricalField.KeyKind.Value, -1, width));
+            }
+            var numeric = new List<NumericField>();
+            foreach (string name in options.NumericColumnNames)
+            {
+                int size = data.Schema[name].Type is VectorDataViewType vector ? vector.Size : 0;
+                foreach (int slot in size == 0 ? new[] { -1 } : Enumerable.Range(0, size))
+                {
+                    if (options.NumericHandling == CtrNumericHandling.Standardize)
+                        numeric.Add(new NumericField(name, slot));
+                    else
+                        fields.Add(new CategoricalField(name, options.NumericHandling == CtrNumericHandling.LogBucket ? CategoricalField.KeyKind.LogBucket : CategoricalField.KeyKind.Quantile, slot, 1));
+                }
             }
             if (fields.Any(f => f.Kind == CategoricalField.KeyKind.Quantile))
                 SampleQuantiles(data, fields.Where(f => f.Kind == CategoricalField.KeyKind.Quantile).ToArray(), options.NumericQuantileBins, seed);
 
-            using (DataViewRowCursor cursor = data.GetRowCursor(fields.Select(f => data.Schema[f.Column]).Concat(numeric.Select(n => data.Schema[n.Column]))))
+            var columns = fields.Select(f => f.Column).Concat(numeric.Select(n => n.Column)).Distinct().Select(name => data.Schema[name]);
+            using (DataViewRowCursor cursor = data.GetRowCursor(columns))
             {
-                var keys = fields.Select(f => f.BindKey(cursor, data.Schema[f.Column])).ToArray();
+                var vectors = new VectorCache();
+                var keys = fields.Select(f => f.BindKeys(cursor, vectors)).ToArray();
+                var buffers = fields.Select(f => new ulong[f.Width]).ToArray();
                 var counts = fields.Select(_ => new Dictionary<ulong, long>()).ToArray();
-                var values = numeric.Select(n => Single(cursor, data.Schema[n.Column])).ToArray();
+                var values = numeric.Select(n => ColumnReader.Number(cursor, data.Schema[n.Column], n.Slot, vectors)).ToArray();
                 var sums = new double[numeric.Count];
                 var squares = new double[numeric.Count];
                 var seen = new long[numeric.Count];
@@ -78,19 +96,20 @@ namespace MLExt.Trainers.Ctr.Featurization
                 {
                     for (int f = 0; f < keys.Length; f++)
                     {
-                        ulong key = keys[f]();
-                        if (key != CategoricalField.Missing)
-                            CollectionsMarshal.GetValueRefOrAddDefault(counts[f], key, out _)++;
+                        int count = keys[f](buffers[f]);
+                        for (int k = 0; k < count; k++)
+                            if (buffers[f][k] != CategoricalField.Missing)
+                                CollectionsMarshal.GetValueRefOrAddDefault(counts[f], buffers[f][k], out _)++;
                     }
                     for (int n = 0; n < values.Length; n++)
                     {
-                        float v = values[n]();
-                        if (float.IsNaN(v))
+                        double v = values[n]();
+                        if (double.IsNaN(v))
                             continue;
-                        if (float.IsInfinity(v))
+                        if (double.IsInfinity(v))
                             throw host.Except($"Numeric column '{numeric[n].Column}' holds an infinite value in row {cursor.Position}.");
                         sums[n] += v;
-                        squares[n] += (double)v * v;
+                        squares[n] += v * v;
                         seen[n]++;
                     }
                 }
@@ -108,29 +127,36 @@ namespace MLExt.Trainers.Ctr.Featurization
         }
 
         /// <summary>
-        /// Binds to a row: the returned action writes the row's ids (global, offsets added) into <c>ids[at * FieldCount ..]</c> and
-        /// its numeric values into <c>numeric[at * NumericCount ..]</c>.
+        /// Binds to a row: the returned action writes the row's ids (global, offsets added; <see cref="PadId"/> in unused places)
+        /// into <c>ids[at * IdWidth ..]</c> and its numeric values into <c>numeric[at * NumericCount ..]</c>.
         /// </summary>
         public Action<int[], float[], int> Bind(DataViewRow row)
         {
-            var keys = _fields.Select(f => f.BindKey(row, row.Schema[f.Column])).ToArray();
-            var values = _numeric.Select(n => Single(row, row.Schema[n.Column])).ToArray();
+            var vectors = new VectorCache();
+            var keys = _fields.Select(f => f.BindKeys(row, vectors)).ToArray();
+            var buffers = _fields.Select(f => new ulong[f.Width]).ToArray();
+            var values = _numeric.Select(n => ColumnReader.Number(row, row.Schema[n.Column], n.Slot, vectors)).ToArray();
             return (ids, numeric, at) =>
             {
+                int place = at * IdWidth;
                 for (int f = 0; f < keys.Length; f++)
-                    ids[at * keys.Length + f] = Offsets[f] + _fields[f].IdOf(keys[f]());
+                {
+                    int count = keys[f](buffers[f]);
+                    for (int k = 0; k < _fields[f].Width; k++)
+                        ids[place++] = k < count ? Offsets[f] + _fields[f].IdOf(buffers[f][k]) : PadId;
+                }
                 for (int n = 0; n < values.Length; n++)
                 {
-                    float v = values[n]();
-                    numeric[at * values.Length + n] = float.IsNaN(v) ? 0 : (v - _numeric[n].Mean) * _numeric[n].InverseDeviation;
+                    double v = values[n]();
+                    numeric[at * values.Length + n] = double.IsNaN(v) ? 0 : (float)((v - _numeric[n].Mean) * _numeric[n].InverseDeviation);
                 }
             };
         }
 
         public void Save(ModelSaveContext ctx)
         {
-            // int: id fields; per field: string column, int kind, int bins edges count + floats, int hash buckets, int vocabulary size + ulong keys (id order);
-            // int: numeric fields; per field: string column, float mean, float inverse deviation
+            // int: id fields; per field: see CategoricalField.Save; int: numeric fields; per field: string column, int slot (−1 for a
+            // scalar column), float mean, float inverse deviation
             ctx.Writer.Write(_fields.Length);
             foreach (CategoricalField field in _fields)
                 field.Save(ctx);
@@ -138,6 +164,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             foreach (NumericField field in _numeric)
             {
                 ctx.SaveNonEmptyString(field.Column);
+                ctx.Writer.Write(field.Slot);
                 ctx.Writer.Write(field.Mean);
                 ctx.Writer.Write(field.InverseDeviation);
             }
@@ -150,22 +177,17 @@ namespace MLExt.Trainers.Ctr.Featurization
                 fields[f] = CategoricalField.Load(ctx);
             var numeric = new NumericField[ctx.Reader.ReadInt32()];
             for (int n = 0; n < numeric.Length; n++)
-                numeric[n] = new NumericField(ctx.LoadNonEmptyString()) { Mean = ctx.Reader.ReadSingle(), InverseDeviation = ctx.Reader.ReadSingle() };
+                numeric[n] = new NumericField(ctx.LoadNonEmptyString(), ctx.Reader.ReadInt32()) { Mean = ctx.Reader.ReadSingle(), InverseDeviation = ctx.Reader.ReadSingle() };
             return new CtrFeaturizer(fields, numeric);
-        }
-
-        private static Func<float> Single(DataViewRow row, DataViewSchema.Column column)
-        {
-            Func<double> number = CategoricalField.Number(row, column);
-            return () => (float)number();
         }
 
         private static void SampleQuantiles(IDataView data, CategoricalField[] fields, int bins, int seed)
         {
             var random = new Random(seed);
-            var samples = fields.Select(_ => new List<float>()).ToArray();
-            using DataViewRowCursor cursor = data.GetRowCursor(fields.Select(f => data.Schema[f.Column]));
-            var values = fields.Select(f => Single(cursor, data.Schema[f.Column])).ToArray();
+            var samples = fields.Select(_ => new List<double>()).ToArray();
+            using DataViewRowCursor cursor = data.GetRowCursor(fields.Select(f => data.Schema[f.Column]).GroupBy(c => c.Index).Select(g => g.First()));
+            var vectors = new VectorCache();
+            var values = fields.Select(f => ColumnReader.Number(cursor, data.Schema[f.Column], f.Slot, vectors)).ToArray();
             long seen = 0;
             while (cursor.MoveNext())
             {
@@ -173,7 +195,7 @@ namespace MLExt.Trainers.Ctr.Featurization
                 long slot = seen <= QuantileSampleSize ? seen - 1 : random.NextInt64(seen);
                 for (int f = 0; f < fields.Length; f++)
                 {
-                    float v = values[f]();
+                    double v = values[f]();
                     if (seen <= QuantileSampleSize)
                         samples[f].Add(v);
                     else if (slot < QuantileSampleSize)
@@ -182,7 +204,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             }
             for (int f = 0; f < fields.Length; f++)
             {
-                float[] sorted = samples[f].Where(v => !float.IsNaN(v)).OrderBy(v => v).ToArray();
+                float[] sorted = samples[f].Where(v => !double.IsNaN(v)).Select(v => (float)v).OrderBy(v => v).ToArray();
                 fields[f].Edges = sorted.Length == 0 ? Array.Empty<float>()
                     : Enumerable.Range(1, bins - 1).Select(k => sorted[(int)((long)k * (sorted.Length - 1) / bins)]).Distinct().ToArray();
             }
@@ -190,9 +212,15 @@ namespace MLExt.Trainers.Ctr.Featurization
 
         private sealed class NumericField
         {
-            public NumericField(string column) => Column = column;
+            public NumericField(string column, int slot)
+            {
+                Column = column;
+                Slot = slot;
+            }
 
             public string Column { get; }
+
+            public int Slot { get; }
 
             public float Mean { get; set; }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using TorchSharp;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,8 @@ namespace MLExt.Trainers.Ctr.Networks
 {
     /// <summary>
     /// The embedding layer every model shares: an embedding row and a first-order weight per id, and per numeric field an
-    /// embedding that the (standardized) value scales. The one place embedding compressors will plug in.
+    /// embedding that the (standardized) value scales. A multi-valued field's embeddings are summed into one field embedding
+    /// (as a multi-hot field enters a factorization machine, so "contains x" is expressible), the pad id masked out. The one place embedding compressors will plug in.
     /// </summary>
     internal sealed class FieldEmbedding : Module
     {
@@ -16,10 +18,15 @@ namespace MLExt.Trainers.Ctr.Networks
         private readonly Modules.Embedding firstOrder;
         private readonly Modules.Parameter numericEmbeddings;
         private readonly Modules.Parameter numericFirstOrder;
+        private readonly int[] _widths;
+        private readonly long _padId;
 
         public FieldEmbedding(CtrNetworkSpec spec) : base(nameof(FieldEmbedding))
         {
-            int rows = Math.Max(1, spec.IdCount);
+            _widths = spec.FieldWidths;
+            _padId = spec.IdCount;
+            // One row past the fields' blocks: the pad id of multi-valued fields.
+            int rows = spec.IdCount + 1;
             embeddings = Embedding(rows, spec.EmbeddingDimension);
             firstOrder = Embedding(rows, 1);
             numericEmbeddings = new Modules.Parameter(empty(spec.NumericCount, spec.EmbeddingDimension));
@@ -39,11 +46,40 @@ namespace MLExt.Trainers.Ctr.Networks
         /// </summary>
         public (Tensor Fields, Tensor Linear, Tensor SquaredNorm) Embed(Tensor ids, Tensor numeric)
         {
-            Tensor idEmbeddings = embeddings.forward(ids);
+            Tensor idEmbeddings = embeddings.forward(ids), idFirstOrder = firstOrder.forward(ids);
+            Tensor squaredNorm;
+            if (_widths.All(w => w == 1))
+                squaredNorm = idEmbeddings.square().sum();
+            else
+            {
+                Tensor used = ids.ne(_padId).unsqueeze(-1).to_type(idEmbeddings.dtype);
+                squaredNorm = (idEmbeddings.square() * used).sum();
+                idEmbeddings = Pool(idEmbeddings, used);
+                idFirstOrder = Pool(idFirstOrder, used);
+            }
             Tensor numericPart = numeric.unsqueeze(-1) * numericEmbeddings;
             Tensor fields = cat(new[] { idEmbeddings, numericPart }, 1);
-            Tensor linear = firstOrder.forward(ids).sum(new long[] { 1, 2 }) + numeric.matmul(numericFirstOrder);
-            return (fields, linear, idEmbeddings.square().sum());
+            Tensor linear = idFirstOrder.sum(new long[] { 1, 2 }) + numeric.matmul(numericFirstOrder);
+            return (fields, linear, squaredNorm);
+        }
+
+        // [batch, places, d] to [batch, fields, d]: each multi-valued field's places summed over the ones in use.
+        private Tensor Pool(Tensor places, Tensor used)
+        {
+            var parts = new Tensor[_widths.Length];
+            long start = 0;
+            for (int f = 0; f < _widths.Length; f++)
+            {
+                Tensor part = places.narrow(1, start, _widths[f]);
+                if (_widths[f] > 1)
+                {
+                    Tensor mask = used.narrow(1, start, _widths[f]);
+                    part = (part * mask).sum(1).unsqueeze(1);
+                }
+                parts[f] = part;
+                start += _widths[f];
+            }
+            return cat(parts, 1);
         }
     }
 }

@@ -101,13 +101,13 @@ namespace MLExt.Trainers.Ctr.Scoring
             // Featurizes up to a batch of the rows ahead and scores them in one forward pass.
             private void Fill()
             {
-                int fields = _view._featurizer.FieldCount, numericFields = _view._featurizer.NumericCount;
-                var ids = new int[_view._batchSize * fields];
+                int idWidth = _view._featurizer.IdWidth, numericFields = _view._featurizer.NumericCount;
+                var ids = new int[_view._batchSize * idWidth];
                 var numeric = new float[_view._batchSize * numericFields];
                 int count = 0;
                 while (count < _view._batchSize && _lookAhead.MoveNext())
                     _encode(ids, numeric, count++);
-                var batch = new CtrData(fields, numericFields, ids[..(count * fields)], numeric[..(count * numericFields)], new float[count], null);
+                var batch = new CtrData(idWidth, numericFields, ids[..(count * idWidth)], numeric[..(count * numericFields)], new float[count], null);
                 CtrTrainingLoop.Predict(_view._network, batch, count, _view._device).CopyTo(_logits, 0);
                 _bufferStart = _row;
                 _bufferCount = count;

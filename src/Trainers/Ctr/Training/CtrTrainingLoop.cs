@@ -126,15 +126,15 @@ namespace MLExt.Trainers.Ctr.Training
 
         private static (Tensor Ids, Tensor Numeric) Inputs(CtrData data, int[] rows, Device device)
         {
-            var ids = new long[rows.Length * data.Fields];
+            var ids = new long[rows.Length * data.IdWidth];
             var numeric = new float[rows.Length * data.NumericFields];
             for (int r = 0; r < rows.Length; r++)
             {
-                for (int f = 0; f < data.Fields; f++)
-                    ids[r * data.Fields + f] = data.Ids[rows[r] * data.Fields + f];
+                for (int f = 0; f < data.IdWidth; f++)
+                    ids[r * data.IdWidth + f] = data.Ids[rows[r] * data.IdWidth + f];
                 Array.Copy(data.Numeric, rows[r] * data.NumericFields, numeric, r * data.NumericFields, data.NumericFields);
             }
-            return (tensor(ids, new long[] { rows.Length, data.Fields }).to(device), tensor(numeric, new long[] { rows.Length, data.NumericFields }).to(device));
+            return (tensor(ids, new long[] { rows.Length, data.IdWidth }).to(device), tensor(numeric, new long[] { rows.Length, data.NumericFields }).to(device));
         }
 
         private static void DisposeAll(Dictionary<string, Tensor> state)

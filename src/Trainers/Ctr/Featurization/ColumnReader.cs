@@ -1,0 +1,145 @@
+using System;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLExt.Hashing;
+
+namespace MLExt.Trainers.Ctr.Featurization
+{
+    /// <summary>
+    /// Reads a field's values from a row as numbers or as stable 64-bit keys: scalar columns, one slot of a numeric vector, or
+    /// every value of a multi-valued (vector) categorical column.
+    /// </summary>
+    internal static class ColumnReader
+    {
+        /// <summary>The key of a missing value (empty text, key 0, NaN).</summary>
+        public const ulong Missing = 0;
+
+        /// <summary>A Single or Double value, of a scalar column (slot −1) or of one slot of a vector column; the slots of one
+        /// vector share one read per row through <paramref name="vectors"/>.</summary>
+        public static Func<double> Number(DataViewRow row, DataViewSchema.Column column, int slot, VectorCache vectors)
+        {
+            if (slot >= 0)
+                return column.Type.GetItemType() == NumberDataViewType.Double
+                    ? vectors.Slot<double>(row, column, slot, v => v)
+                    : vectors.Slot<float>(row, column, slot, v => v);
+            if (column.Type == NumberDataViewType.Double)
+                return Scalar<double, double>(row, column, v => v);
+            return Scalar<float, double>(row, column, v => v);
+        }
+
+        /// <summary>Fills the buffer with the row's keys (one for a scalar column, each stored value of a vector) and returns how many.</summary>
+        public static Func<ulong[], int> Keys(DataViewRow row, DataViewSchema.Column column)
+        {
+            DataViewType item = column.Type.GetItemType();
+            if (item is TextDataViewType)
+                return Bind<ReadOnlyMemory<char>>(row, column, v => v.Length == 0 ? Missing : NonZero(StableHash.Of(v.Span)));
+            if (item is KeyDataViewType)
+                return Bind<uint>(row, column, v => v == 0 ? Missing : NonZero(StableHash.Of((long)v)));
+            if (item is BooleanDataViewType)
+                return Bind<bool>(row, column, v => v ? 1UL : 2UL);
+            if (item == NumberDataViewType.Single)
+                return Bind<float>(row, column, v => float.IsNaN(v) ? Missing : NonZero(StableHash.Of((double)v)));
+            if (item == NumberDataViewType.Double)
+                return Bind<double>(row, column, v => double.IsNaN(v) ? Missing : NonZero(StableHash.Of(v)));
+            Type raw = item.RawType;
+            if (raw == typeof(int)) return Bind<int>(row, column, v => NonZero(StableHash.Of(v)));
+            if (raw == typeof(long)) return Bind<long>(row, column, v => NonZero(StableHash.Of(v)));
+            if (raw == typeof(uint)) return Bind<uint>(row, column, v => NonZero(StableHash.Of(v)));
+            if (raw == typeof(ulong)) return Bind<ulong>(row, column, v => NonZero(StableHash.Of((long)v)));
+            if (raw == typeof(short)) return Bind<short>(row, column, v => NonZero(StableHash.Of(v)));
+            if (raw == typeof(ushort)) return Bind<ushort>(row, column, v => NonZero(StableHash.Of(v)));
+            if (raw == typeof(byte)) return Bind<byte>(row, column, v => NonZero(StableHash.Of(v)));
+            if (raw == typeof(sbyte)) return Bind<sbyte>(row, column, v => NonZero(StableHash.Of(v)));
+            throw new NotSupportedException($"Column '{column.Name}' of type {column.Type} cannot be a categorical field.");
+        }
+
+        /// <summary>Whether values of this item type can be categorical.</summary>
+        public static bool IsCategorical(DataViewType item)
+            => item is TextDataViewType || item is KeyDataViewType || item is BooleanDataViewType || item == NumberDataViewType.Single
+            || item == NumberDataViewType.Double || item == NumberDataViewType.Int32 || item == NumberDataViewType.Int64
+            || item == NumberDataViewType.UInt32 || item == NumberDataViewType.UInt64 || item == NumberDataViewType.Int16
+            || item == NumberDataViewType.UInt16 || item == NumberDataViewType.Byte || item == NumberDataViewType.SByte;
+
+        /// <summary>A hash that is never the missing key.</summary>
+        public static ulong NonZero(ulong hash) => hash == Missing ? 1 : hash;
+
+        private static Func<ulong[], int> Bind<T>(DataViewRow row, DataViewSchema.Column column, Func<T, ulong> key)
+        {
+            if (column.Type is VectorDataViewType)
+            {
+                var vector = row.GetGetter<VBuffer<T>>(column);
+                VBuffer<T> buffer = default;
+                return keys =>
+                {
+                    vector(ref buffer);
+                    ReadOnlySpan<T> values = buffer.GetValues();
+                    int count = 0;
+                    for (int i = 0; i < values.Length && count < keys.Length; i++)
+                    {
+                        ulong k = key(values[i]);
+                        if (k != Missing)
+                            keys[count++] = k;
+                    }
+                    return count;
+                };
+            }
+            var getter = row.GetGetter<T>(column);
+            T value = default;
+            return keys =>
+            {
+                getter(ref value);
+                keys[0] = key(value);
+                return 1;
+            };
+        }
+
+        private static Func<double> Scalar<T, TOut>(DataViewRow row, DataViewSchema.Column column, Func<T, double> convert)
+        {
+            var getter = row.GetGetter<T>(column);
+            T value = default;
+            return () =>
+            {
+                getter(ref value);
+                return convert(value);
+            };
+        }
+    }
+
+    /// <summary>Reads each vector column of a row once per row, however many of its slots are fields.</summary>
+    internal sealed class VectorCache
+    {
+        private readonly System.Collections.Generic.Dictionary<int, object> _readers = new System.Collections.Generic.Dictionary<int, object>();
+
+        public Func<double> Slot<T>(DataViewRow row, DataViewSchema.Column column, int slot, Func<T, double> convert)
+        {
+            if (!_readers.TryGetValue(column.Index, out object reader))
+                _readers[column.Index] = reader = new Reader<T>(row, column);
+            var vector = (Reader<T>)reader;
+            return () => convert(vector.Current().GetItemOrDefault(slot));
+        }
+
+        private sealed class Reader<T>
+        {
+            private readonly DataViewRow _row;
+            private readonly ValueGetter<VBuffer<T>> _getter;
+            private VBuffer<T> _buffer;
+            private long _position = -1;
+
+            public Reader(DataViewRow row, DataViewSchema.Column column)
+            {
+                _row = row;
+                _getter = row.GetGetter<VBuffer<T>>(column);
+            }
+
+            public VBuffer<T> Current()
+            {
+                if (_row.Position != _position)
+                {
+                    _getter(ref _buffer);
+                    _position = _row.Position;
+                }
+                return _buffer;
+            }
+        }
+    }
+}

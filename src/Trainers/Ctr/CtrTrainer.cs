@@ -112,6 +112,9 @@ namespace MLExt.Trainers
             /// <summary>Bins of <see cref="CtrNumericHandling.QuantileBins"/>.</summary>
             public int NumericQuantileBins { get; set; } = 32;
 
+            /// <summary>Featurized training rows beyond this many megabytes go to a memory-mapped temporary file instead of memory.</summary>
+            public int CacheMemoryBudgetMegabytes { get; set; } = 2048;
+
             /// <summary>Data to validate on after each epoch (early stopping, restore-best, plateau); null to split <see cref="ValidationFraction"/> off.</summary>
             public IDataView ValidationData { get; set; }
 
@@ -160,14 +163,15 @@ namespace MLExt.Trainers
 
             var watch = System.Diagnostics.Stopwatch.StartNew();
             CtrFeaturizer featurizer = CtrFeaturizer.Learn(_host, input, _options, seed);
-            CtrData all = CtrData.Read(_host, input, featurizer, _options.LabelColumnName, _options.ExampleWeightColumnName);
+            long budget = (long)_options.CacheMemoryBudgetMegabytes << 20;
+            using CtrData all = CtrData.Read(_host, input, featurizer, _options.LabelColumnName, _options.ExampleWeightColumnName, budget);
             if (all.Rows == 0)
                 throw _host.Except("The training data is empty.");
             CtrData train = all, validation = null;
             if (_options.ValidationData != null)
             {
                 CheckSchema(SchemaShape.Create(_options.ValidationData.Schema));
-                validation = CtrData.Read(_host, _options.ValidationData, featurizer, _options.LabelColumnName, _options.ExampleWeightColumnName);
+                validation = CtrData.Read(_host, _options.ValidationData, featurizer, _options.LabelColumnName, _options.ExampleWeightColumnName, budget);
                 if (validation.Rows == 0)
                     throw _host.ExceptParam(nameof(_options.ValidationData), "The validation data is empty.");
             }
@@ -182,7 +186,7 @@ namespace MLExt.Trainers
                 validation = all.Subset(order[..held]);
                 train = all.Subset(order[held..]);
             }
-            channel.Info($"Featurized {all.Rows} rows in {watch.Elapsed.TotalSeconds:F1} s.");
+            channel.Info($"Featurized {all.Rows} rows in {watch.Elapsed.TotalSeconds:F1} s" + (all.OnDisk ? ", cached in a memory-mapped temporary file." : "."));
             if (train.Labels.Distinct().Count() < 2)
                 throw _host.Except($"Label column '{_options.LabelColumnName}' has a single class in the training rows; a click model needs both.");
 
@@ -191,6 +195,8 @@ namespace MLExt.Trainers
             channel.Info($"{_options.Model}: {train.Rows} training rows, {validation?.Rows ?? 0} validation rows, {featurizer.FieldCount} id fields " +
                 $"({featurizer.PadId} ids), {featurizer.NumericCount} numeric fields, on {device}.");
             CtrNetwork network = CtrTrainingLoop.Train(spec, train, validation, _options, device, seed, channel);
+            if (_options.ValidationData != null)
+                validation.Dispose();
             return new CtrTransformer(_host, featurizer, network, device);
         }
 
@@ -247,10 +253,10 @@ namespace MLExt.Trainers
             if (all.Distinct().Count() != all.Length || all.Contains(_options.LabelColumnName))
                 throw _host.ExceptParam(nameof(_options.CategoricalColumnNames), "A column is listed twice, or the label is listed as a feature.");
             if (_options.EmbeddingDimension < 1 || _options.BatchSize < 1 || _options.NumberOfEpochs < 1 || _options.MinimumCategoryCount < 1
-                || _options.HashBuckets < 0 || _options.NumericQuantileBins < 2 || _options.EarlyStoppingPatience < 1 || _options.MaximumValuesPerField < 1)
+                || _options.HashBuckets < 0 || _options.NumericQuantileBins < 2 || _options.EarlyStoppingPatience < 1 || _options.MaximumValuesPerField < 1 || _options.CacheMemoryBudgetMegabytes < 0)
                 throw _host.ExceptParam(nameof(_options.EmbeddingDimension),
                     "EmbeddingDimension, BatchSize, NumberOfEpochs, MinimumCategoryCount, EarlyStoppingPatience and MaximumValuesPerField must be at least 1, " +
-                    "HashBuckets at least 0, NumericQuantileBins at least 2.");
+                    "HashBuckets and CacheMemoryBudgetMegabytes at least 0, NumericQuantileBins at least 2.");
             if (_options.HiddenLayers == null || _options.HiddenLayers.Any(h => h < 1))
                 throw _host.ExceptParam(nameof(_options.HiddenLayers), "HiddenLayers must list positive widths.");
             if (_options.AttentionHeads < 1 || _options.EmbeddingDimension % _options.AttentionHeads != 0)

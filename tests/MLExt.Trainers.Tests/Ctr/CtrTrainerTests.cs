@@ -172,6 +172,26 @@ namespace MLExt.Trainers.Tests.Ctr
         }
 
         [TestMethod]
+        public void ACacheSpilledToDiskTrainsTheSameModelAsOneInMemory()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(Shop(2000, 12));
+            IDataView test = mlContext.Data.LoadFromEnumerable(Shop(500, 13));
+            float[] Scores(int budgetMegabytes)
+            {
+                var options = ShopOptions(CtrModel.WideAndDeep);
+                options.CacheMemoryBudgetMegabytes = budgetMegabytes;
+                using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data);
+                return model.Transform(test).GetColumn<float>("Score").ToArray();
+            }
+            var messages = new List<string>();
+            mlContext.Log += (_, e) => messages.Add(e.RawMessage);
+            float[] onDisk = Scores(0);
+            Assert.IsTrue(messages.Any(m => m.Contains("memory-mapped temporary file")), "a budget of 0 sends every row to the file");
+            CollectionAssert.AreEqual(Scores(2048), onDisk);
+        }
+
+        [TestMethod]
         public void NumericColumnsCanBeBucketedAsCategories()
         {
             var mlContext = new MLContext(seed: 1);

@@ -8,17 +8,19 @@ using Microsoft.ML.Runtime;
 namespace MLExt.Trainers.Ctr.Featurization
 {
     /// <summary>
-    /// The columnar cache the training loop reads: every row's ids and numeric values, its label and weight, built in one pass so
-    /// that epochs do not re-read or re-featurize the data view.
+    /// The columnar cache the training loop reads: every row's ids and numeric values (in memory, or past a memory budget in a
+    /// memory-mapped temporary file), its label and weight, built in one pass so that epochs do not re-read or re-featurize the
+    /// data view. A subset (the validation split) shares the rows of the cache it was taken from.
     /// </summary>
-    internal sealed class CtrData
+    internal sealed class CtrData : IDisposable
     {
-        public CtrData(int idWidth, int numeric, int[] ids, float[] values, float[] labels, float[] weights)
+        private readonly RowStore _store;
+        private readonly int[] _rows;
+
+        private CtrData(RowStore store, int[] rows, float[] labels, float[] weights)
         {
-            IdWidth = idWidth;
-            NumericFields = numeric;
-            Ids = ids;
-            Numeric = values;
+            _store = store;
+            _rows = rows;
             Labels = labels;
             Weights = weights;
         }
@@ -26,15 +28,12 @@ namespace MLExt.Trainers.Ctr.Featurization
         public int Rows => Labels.Length;
 
         /// <summary>Ids per row.</summary>
-        public int IdWidth { get; }
+        public int IdWidth => _store.IdWidth;
 
-        public int NumericFields { get; }
+        public int NumericFields => _store.NumericWidth;
 
-        /// <summary>Row-major ids, <see cref="IdWidth"/> per row.</summary>
-        public int[] Ids { get; }
-
-        /// <summary>Row-major numeric values, <see cref="NumericFields"/> per row.</summary>
-        public float[] Numeric { get; }
+        /// <summary>Whether the rows went to a memory-mapped file.</summary>
+        public bool OnDisk => _store is FileRowStore;
 
         /// <summary>1 for a click (true), 0 otherwise.</summary>
         public float[] Labels { get; }
@@ -42,7 +41,15 @@ namespace MLExt.Trainers.Ctr.Featurization
         /// <summary>Example weights, or null when all are 1.</summary>
         public float[] Weights { get; }
 
-        public static CtrData Read(IHost host, IDataView data, CtrFeaturizer featurizer, string labelColumn, string weightColumn)
+        /// <summary>Rows already featurized (a batch to score); labels are not known.</summary>
+        public static CtrData InMemory(int idWidth, int numericWidth, int[] ids, float[] numeric, int rows)
+            => new CtrData(new ArrayRowStore(idWidth, numericWidth, ids, numeric), null, new float[rows], null);
+
+        /// <summary>Copies row <paramref name="row"/>'s ids and numeric values into the buffers at the given offsets.</summary>
+        public void CopyRow(int row, int[] ids, int idOffset, float[] numeric, int numericOffset)
+            => _store.Read(_rows?[row] ?? row, ids, idOffset, numeric, numericOffset);
+
+        public static CtrData Read(IHost host, IDataView data, CtrFeaturizer featurizer, string labelColumn, string weightColumn, long memoryBudgetBytes)
         {
             DataViewSchema schema = data.Schema;
             var columns = featurizer.InputColumns.Append(labelColumn).Concat(weightColumn == null ? Enumerable.Empty<string>() : new[] { weightColumn })
@@ -51,8 +58,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             Action<int[], float[], int> encode = featurizer.Bind(cursor);
             ValueGetter<bool> label = cursor.GetGetter<bool>(schema[labelColumn]);
             ValueGetter<float> weight = weightColumn == null ? null : cursor.GetGetter<float>(schema[weightColumn]);
-            var ids = new List<int>();
-            var numeric = new List<float>();
+            var store = new FileRowStore.Writer(featurizer.IdWidth, featurizer.NumericCount, memoryBudgetBytes);
             var labels = new List<float>();
             var weights = weightColumn == null ? null : new List<float>();
             var rowIds = new int[featurizer.IdWidth];
@@ -62,8 +68,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             while (cursor.MoveNext())
             {
                 encode(rowIds, rowNumeric, 0);
-                ids.AddRange(rowIds);
-                numeric.AddRange(rowNumeric);
+                store.Add(rowIds, rowNumeric);
                 label(ref click);
                 labels.Add(click ? 1 : 0);
                 if (weight != null)
@@ -74,20 +79,15 @@ namespace MLExt.Trainers.Ctr.Featurization
                     weights.Add(w);
                 }
             }
-            return new CtrData(featurizer.IdWidth, featurizer.NumericCount, ids.ToArray(), numeric.ToArray(), labels.ToArray(), weights?.ToArray());
+            return new CtrData(store.Finish(), null, labels.ToArray(), weights?.ToArray());
         }
 
-        /// <summary>The rows at the given positions, as a cache of their own.</summary>
+        /// <summary>The rows at the given positions, sharing this cache's storage.</summary>
         public CtrData Subset(int[] rows)
-        {
-            var ids = new int[rows.Length * IdWidth];
-            var values = new float[rows.Length * NumericFields];
-            for (int r = 0; r < rows.Length; r++)
-            {
-                Array.Copy(Ids, rows[r] * IdWidth, ids, r * IdWidth, IdWidth);
-                Array.Copy(Numeric, rows[r] * NumericFields, values, r * NumericFields, NumericFields);
-            }
-            return new CtrData(IdWidth, NumericFields, ids, values, rows.Select(r => Labels[r]).ToArray(), Weights == null ? null : rows.Select(r => Weights[r]).ToArray());
-        }
+            => new CtrData(_store, rows.Select(r => _rows?[r] ?? r).ToArray(), rows.Select(r => Labels[r]).ToArray(),
+                Weights == null ? null : rows.Select(r => Weights[r]).ToArray());
+
+        /// <summary>Releases the storage (shared with subsets: dispose the cache they were taken from, once).</summary>
+        public void Dispose() => _store.Dispose();
     }
 }

@@ -107,7 +107,7 @@ namespace MLExt.Trainers.Ctr.Scoring
                 int count = 0;
                 while (count < _view._batchSize && _lookAhead.MoveNext())
                     _encode(ids, numeric, count++);
-                var batch = new CtrData(idWidth, numericFields, ids[..(count * idWidth)], numeric[..(count * numericFields)], new float[count], null);
+                var batch = CtrData.InMemory(idWidth, numericFields, ids, numeric, count);
                 CtrTrainingLoop.Predict(_view._network, batch, count, _view._device).CopyTo(_logits, 0);
                 _bufferStart = _row;
                 _bufferCount = count;

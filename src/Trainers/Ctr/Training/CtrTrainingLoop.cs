@@ -126,15 +126,13 @@ namespace MLExt.Trainers.Ctr.Training
 
         private static (Tensor Ids, Tensor Numeric) Inputs(CtrData data, int[] rows, Device device)
         {
-            var ids = new long[rows.Length * data.IdWidth];
+            var ids = new int[rows.Length * data.IdWidth];
             var numeric = new float[rows.Length * data.NumericFields];
             for (int r = 0; r < rows.Length; r++)
-            {
-                for (int f = 0; f < data.IdWidth; f++)
-                    ids[r * data.IdWidth + f] = data.Ids[rows[r] * data.IdWidth + f];
-                Array.Copy(data.Numeric, rows[r] * data.NumericFields, numeric, r * data.NumericFields, data.NumericFields);
-            }
-            return (tensor(ids, new long[] { rows.Length, data.IdWidth }).to(device), tensor(numeric, new long[] { rows.Length, data.NumericFields }).to(device));
+                data.CopyRow(rows[r], ids, r * data.IdWidth, numeric, r * data.NumericFields);
+            // Embedding lookups take int64 indices.
+            using Tensor ids32 = tensor(ids, new long[] { rows.Length, data.IdWidth });
+            return (ids32.to_type(ScalarType.Int64).to(device), tensor(numeric, new long[] { rows.Length, data.NumericFields }).to(device));
         }
 
         private static void DisposeAll(Dictionary<string, Tensor> state)

@@ -98,24 +98,21 @@ namespace MLExt.Trainers.Ctr.Networks
     {
         private readonly Modules.Parameter bias = new Modules.Parameter(zeros(1));
         private readonly Modules.Parameter pairWeights;
-        private readonly long[] _first;
-        private readonly long[] _second;
+        private readonly Tensor upperTriangle;
 
         public FieldWeightedFactorizationMachineNetwork(CtrNetworkSpec spec) : base("FwFM", spec)
         {
-            var pairs = Enumerable.Range(0, spec.Fields).SelectMany(i => Enumerable.Range(i + 1, spec.Fields - i - 1).Select(j => (i, j))).ToArray();
-            _first = pairs.Select(p => (long)p.i).ToArray();
-            _second = pairs.Select(p => (long)p.j).ToArray();
-            pairWeights = new Modules.Parameter(ones(pairs.Length));
+            pairWeights = new Modules.Parameter(ones(spec.Fields, spec.Fields));
+            // Only pairs i < j count; the mask is a buffer, so it moves with the module and is saved with it.
+            upperTriangle = ones(spec.Fields, spec.Fields).triu(1);
             RegisterComponents();
         }
 
         protected override Tensor Interact(Tensor fields, Tensor linear)
         {
-            if (_first.Length == 0)
-                return linear + bias;
-            Tensor products = (fields.index_select(1, tensor(_first, device: fields.device)) * fields.index_select(1, tensor(_second, device: fields.device))).sum(dim: 2);
-            return linear + bias + products.matmul(pairWeights);
+            // All inner products at once, [batch, fields, fields], weighted per pair.
+            Tensor products = fields.bmm(fields.transpose(1, 2));
+            return linear + bias + (products * (pairWeights * upperTriangle)).sum(new long[] { 1, 2 });
         }
     }
 

@@ -192,6 +192,30 @@ namespace MLExt.Trainers.Tests.Ctr
         }
 
         [TestMethod]
+        public void EmbeddingAndNetworkL2ShrinkTheModel()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(Shop(2000, 14));
+            IDataView test = mlContext.Data.LoadFromEnumerable(Shop(500, 15));
+            double ScoreSpread(float embeddingL2, float networkL2, CtrModel kind)
+            {
+                var options = ShopOptions(kind);
+                options.EmbeddingL2 = embeddingL2;
+                options.NetworkL2 = networkL2;
+                options.NumberOfEpochs = 5;
+                using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data);
+                float[] scores = model.Transform(test).GetColumn<float>("Score").ToArray();
+                double mean = scores.Average();
+                return Math.Sqrt(scores.Average(x => (x - mean) * (x - mean)));
+            }
+            // FM's pairwise part lives in the embeddings; Wide & Deep's deep part in the network's matrices.
+            double fm = ScoreSpread(0, 0, CtrModel.FM), fmShrunk = ScoreSpread(1, 0, CtrModel.FM);
+            Assert.IsTrue(fmShrunk < 0.9 * fm, $"FM score spread {fm:F4}, with embedding L2 {fmShrunk:F4}");
+            double deep = ScoreSpread(0, 0, CtrModel.WideAndDeep), deepShrunk = ScoreSpread(0, 1, CtrModel.WideAndDeep);
+            Assert.IsTrue(deepShrunk < 0.9 * deep, $"Wide & Deep score spread {deep:F4}, with network L2 {deepShrunk:F4}");
+        }
+
+        [TestMethod]
         public void NumericColumnsCanBeBucketedAsCategories()
         {
             var mlContext = new MLContext(seed: 1);

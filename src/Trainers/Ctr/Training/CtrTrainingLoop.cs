@@ -22,8 +22,9 @@ namespace MLExt.Trainers.Ctr.Training
             torch.manual_seed(seed);
             CtrNetwork network = CtrNetwork.Create(spec);
             network.to(device);
-            var embeddingParameters = network.Embedding.parameters().ToHashSet();
-            var networkWeights = network.parameters().Where(p => !embeddingParameters.Contains(p) && p.dim() > 1).ToArray();
+            // The network L2 covers weight matrices outside the embedding layer (registered as "embedding").
+            var networkWeights = network.named_parameters().Where(p => !p.name.StartsWith("embedding.", StringComparison.Ordinal) && p.parameter.dim() > 1)
+                .Select(p => (Tensor)p.parameter).ToArray();
             torch.optim.Optimizer optimizer = options.Optimizer == CtrOptimizer.Adagrad
                 ? torch.optim.Adagrad(network.parameters(), lr: options.LearningRate)
                 : torch.optim.Adam(network.parameters(), lr: options.LearningRate);

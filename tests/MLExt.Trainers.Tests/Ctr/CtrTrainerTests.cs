@@ -188,6 +188,8 @@ namespace MLExt.Trainers.Tests.Ctr
             mlContext.Log += (_, e) => messages.Add(e.RawMessage);
             float[] onDisk = Scores(0);
             Assert.IsTrue(messages.Any(m => m.Contains("memory-mapped temporary file")), "a budget of 0 sends every row to the file");
+            Assert.IsTrue(messages.Any(m => m.StartsWith("Epoch 1/3: ", StringComparison.Ordinal) && m.Contains("batches") && m.Contains("samples/s")
+                && m.Contains("validation AUC")), "progress goes through the context's log");
             CollectionAssert.AreEqual(Scores(2048), onDisk);
         }
 

@@ -66,7 +66,7 @@ namespace MLExt.Trainers.Ctr.Training
                     batches++;
                 }
                 double seconds = watch.Elapsed.TotalSeconds;
-                string message = $"Epoch {epoch + 1}/{options.NumberOfEpochs}: log loss {lossSum / Math.Max(1, batches):F5}, {train.Rows / Math.Max(seconds, 1e-9):N0} samples/s";
+                string message = $"Epoch {epoch + 1}/{options.NumberOfEpochs}: {batches} batches, log loss {lossSum / Math.Max(1, batches):F5}, {train.Rows / Math.Max(seconds, 1e-9):N0} samples/s";
                 if (validation == null)
                 {
                     channel.Info(message + ".");

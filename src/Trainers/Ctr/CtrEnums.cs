@@ -33,7 +33,8 @@ namespace MLExt.Trainers
     /// <summary>How a <see cref="CtrTrainer"/> turns numeric columns into model input.</summary>
     public enum CtrNumericHandling
     {
-        /// <summary>Standardized with the training mean and deviation; the value scales its field's embedding. Missing (NaN) becomes 0 (the mean).</summary>
+        /// <summary>Standardized with the training mean and deviation and clipped to ±10 deviations; the value scales its field's
+        /// embedding. Missing (NaN) becomes 0 (the mean).</summary>
         Standardize,
         /// <summary>The Criteo convention: v > 2 becomes the category floor(ln(v)²), other values their own category; missing its own.</summary>
         LogBucket,

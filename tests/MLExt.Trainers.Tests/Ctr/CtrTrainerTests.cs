@@ -218,6 +218,28 @@ namespace MLExt.Trainers.Tests.Ctr
         }
 
         [TestMethod]
+        public void StandardizedNumbersAreClippedAtTenDeviations()
+        {
+            // One row's price is a million times larger: standardized, about sqrt(3000) = 55 deviations out.
+            var mlContext = new MLContext(seed: 1);
+            var rows = Shop(3000, 16);
+            rows[0].Price = 5e7f;
+            IDataView data = mlContext.Data.LoadFromEnumerable(rows);
+            var host = ((Microsoft.ML.Runtime.IHostEnvironment)mlContext).Register("test");
+            var featurizer = MLExt.Trainers.Ctr.Featurization.CtrFeaturizer.Learn(host, data, ShopOptions(), seed: 1);
+            using DataViewRowCursor cursor = data.GetRowCursor(data.Schema);
+            var encode = featurizer.Bind(cursor);
+            var ids = new int[featurizer.IdWidth];
+            var numeric = new float[featurizer.NumericCount];
+            cursor.MoveNext();
+            encode(ids, numeric, 0);
+            Assert.AreEqual(10f, numeric[0], "Price, the first numeric field, is clipped");
+            cursor.MoveNext();
+            encode(ids, numeric, 0);
+            Assert.IsTrue(Math.Abs(numeric[0]) < 1, "an ordinary price is near the mean of a column that the outlier dominates");
+        }
+
+        [TestMethod]
         public void NumericColumnsCanBeBucketedAsCategories()
         {
             var mlContext = new MLContext(seed: 1);

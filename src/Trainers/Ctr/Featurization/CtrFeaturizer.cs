@@ -20,6 +20,10 @@ namespace MLExt.Trainers.Ctr.Featurization
     {
         private const int QuantileSampleSize = 100_000;
 
+        // Standardized values are clipped to this many standard deviations: a heavy tail (counts, amounts) would otherwise put a
+        // few rows' linear terms at logits in the hundreds, and their probabilities at exactly 0 or 1.
+        private const double StandardizedLimit = 10;
+
         private readonly CategoricalField[] _fields;
         private readonly NumericField[] _numeric;
 
@@ -148,7 +152,8 @@ namespace MLExt.Trainers.Ctr.Featurization
                 for (int n = 0; n < values.Length; n++)
                 {
                     double v = values[n]();
-                    numeric[at * values.Length + n] = double.IsNaN(v) ? 0 : (float)((v - _numeric[n].Mean) * _numeric[n].InverseDeviation);
+                    numeric[at * values.Length + n] = double.IsNaN(v) ? 0
+                        : (float)Math.Clamp((v - _numeric[n].Mean) * _numeric[n].InverseDeviation, -StandardizedLimit, StandardizedLimit);
                 }
             };
         }

@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExt.Transforms.OutRanking.Core;
+using MLExt.Data;
 using MLExt.Hashing;
 
 namespace MLExt.Transforms.OutRanking
@@ -188,47 +189,6 @@ namespace MLExt.Transforms.OutRanking
                     int index = Array.BinarySearch(edges, x);
                     return 1 + (index >= 0 ? index : ~index);
                 };
-            }
-        }
-    }
-
-    /// <summary>Reads values of a cursor's current row: scalars directly, vectors once per row for all their slots.</summary>
-    internal sealed class RowValues
-    {
-        private readonly Dictionary<int, object> _vectors = new Dictionary<int, object>();
-
-        // A scalar column's own getter (no extra call on the hot path), or a getter of one slot of a shared vector read.
-        public ValueGetter<T> Of<T>(DataViewRow row, DataViewSchema.Column column, int slot)
-        {
-            if (slot < 0)
-                return row.GetGetter<T>(column);
-            if (!_vectors.TryGetValue(column.Index, out object reader))
-                _vectors[column.Index] = reader = new VectorReader<T>(row, column);
-            var vector = (VectorReader<T>)reader;
-            return (ref T value) => value = vector.Slot(slot);
-        }
-
-        private sealed class VectorReader<T>
-        {
-            private readonly DataViewRow _row;
-            private readonly ValueGetter<VBuffer<T>> _getter;
-            private VBuffer<T> _buffer;
-            private long _position = -1;
-
-            public VectorReader(DataViewRow row, DataViewSchema.Column column)
-            {
-                _row = row;
-                _getter = row.GetGetter<VBuffer<T>>(column);
-            }
-
-            public T Slot(int slot)
-            {
-                if (_row.Position != _position)
-                {
-                    _getter(ref _buffer);
-                    _position = _row.Position;
-                }
-                return _buffer.GetItemOrDefault(slot);
             }
         }
     }

@@ -6,6 +6,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLExt.Transforms.OutRanking.Core;
+using MLExt.Data;
 using MLExt.Hashing;
 
 namespace MLExt.Transforms.OutRanking

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLExt.Data;
 using MLExt.Hashing;
 
 namespace MLExt.Trainers.Ctr.Featurization
@@ -79,12 +80,12 @@ namespace MLExt.Trainers.Ctr.Featurization
         }
 
         /// <summary>A function that fills a buffer of <see cref="Width"/> with the current row's keys and returns how many.</summary>
-        public Func<ulong[], int> BindKeys(DataViewRow row, VectorCache vectors)
+        public Func<ulong[], int> BindKeys(DataViewRow row, RowValues rowValues)
         {
             DataViewSchema.Column column = row.Schema[Column];
             if (Kind == KeyKind.Value)
                 return ColumnReader.Keys(row, column);
-            Func<double> number = ColumnReader.Number(row, column, Slot, vectors);
+            Func<double> number = ColumnReader.Number(row, column, Slot, rowValues);
             return keys =>
             {
                 double v = number();

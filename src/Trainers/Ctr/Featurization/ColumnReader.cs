@@ -1,6 +1,7 @@
 using System;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLExt.Data;
 using MLExt.Hashing;
 
 namespace MLExt.Trainers.Ctr.Featurization
@@ -15,16 +16,12 @@ namespace MLExt.Trainers.Ctr.Featurization
         public const ulong Missing = 0;
 
         /// <summary>A Single or Double value, of a scalar column (slot −1) or of one slot of a vector column; the slots of one
-        /// vector share one read per row through <paramref name="vectors"/>.</summary>
-        public static Func<double> Number(DataViewRow row, DataViewSchema.Column column, int slot, VectorCache vectors)
+        /// vector share one read per row through <paramref name="values"/>.</summary>
+        public static Func<double> Number(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
         {
-            if (slot >= 0)
-                return column.Type.GetItemType() == NumberDataViewType.Double
-                    ? vectors.Slot<double>(row, column, slot, v => v)
-                    : vectors.Slot<float>(row, column, slot, v => v);
-            if (column.Type == NumberDataViewType.Double)
-                return Scalar<double, double>(row, column, v => v);
-            return Scalar<float, double>(row, column, v => v);
+            if (column.Type.GetItemType() == NumberDataViewType.Double)
+                return Convert<double>(values.Of<double>(row, column, slot), v => v);
+            return Convert<float>(values.Of<float>(row, column, slot), v => v);
         }
 
         /// <summary>Fills the buffer with the row's keys (one for a scalar column, each stored value of a vector) and returns how many.</summary>
@@ -93,53 +90,14 @@ namespace MLExt.Trainers.Ctr.Featurization
             };
         }
 
-        private static Func<double> Scalar<T, TOut>(DataViewRow row, DataViewSchema.Column column, Func<T, double> convert)
+        private static Func<double> Convert<T>(ValueGetter<T> getter, Func<T, double> convert)
         {
-            var getter = row.GetGetter<T>(column);
             T value = default;
             return () =>
             {
                 getter(ref value);
                 return convert(value);
             };
-        }
-    }
-
-    /// <summary>Reads each vector column of a row once per row, however many of its slots are fields.</summary>
-    internal sealed class VectorCache
-    {
-        private readonly System.Collections.Generic.Dictionary<int, object> _readers = new System.Collections.Generic.Dictionary<int, object>();
-
-        public Func<double> Slot<T>(DataViewRow row, DataViewSchema.Column column, int slot, Func<T, double> convert)
-        {
-            if (!_readers.TryGetValue(column.Index, out object reader))
-                _readers[column.Index] = reader = new Reader<T>(row, column);
-            var vector = (Reader<T>)reader;
-            return () => convert(vector.Current().GetItemOrDefault(slot));
-        }
-
-        private sealed class Reader<T>
-        {
-            private readonly DataViewRow _row;
-            private readonly ValueGetter<VBuffer<T>> _getter;
-            private VBuffer<T> _buffer;
-            private long _position = -1;
-
-            public Reader(DataViewRow row, DataViewSchema.Column column)
-            {
-                _row = row;
-                _getter = row.GetGetter<VBuffer<T>>(column);
-            }
-
-            public VBuffer<T> Current()
-            {
-                if (_row.Position != _position)
-                {
-                    _getter(ref _buffer);
-                    _position = _row.Position;
-                }
-                return _buffer;
-            }
         }
     }
 }

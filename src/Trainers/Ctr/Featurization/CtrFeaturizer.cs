@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLExt.Data;
 using MLExt.Hashing;
 
 namespace MLExt.Trainers.Ctr.Featurization
@@ -88,11 +89,11 @@ namespace MLExt.Trainers.Ctr.Featurization
             var columns = fields.Select(f => f.Column).Concat(numeric.Select(n => n.Column)).Distinct().Select(name => data.Schema[name]);
             using (DataViewRowCursor cursor = data.GetRowCursor(columns))
             {
-                var vectors = new VectorCache();
-                var keys = fields.Select(f => f.BindKeys(cursor, vectors)).ToArray();
+                var rowValues = new RowValues();
+                var keys = fields.Select(f => f.BindKeys(cursor, rowValues)).ToArray();
                 var buffers = fields.Select(f => new ulong[f.Width]).ToArray();
                 var counts = fields.Select(_ => new Dictionary<ulong, long>()).ToArray();
-                var values = numeric.Select(n => ColumnReader.Number(cursor, data.Schema[n.Column], n.Slot, vectors)).ToArray();
+                var values = numeric.Select(n => ColumnReader.Number(cursor, data.Schema[n.Column], n.Slot, rowValues)).ToArray();
                 var sums = new double[numeric.Count];
                 var squares = new double[numeric.Count];
                 var seen = new long[numeric.Count];
@@ -136,10 +137,10 @@ namespace MLExt.Trainers.Ctr.Featurization
         /// </summary>
         public Action<int[], float[], int> Bind(DataViewRow row)
         {
-            var vectors = new VectorCache();
-            var keys = _fields.Select(f => f.BindKeys(row, vectors)).ToArray();
+            var rowValues = new RowValues();
+            var keys = _fields.Select(f => f.BindKeys(row, rowValues)).ToArray();
             var buffers = _fields.Select(f => new ulong[f.Width]).ToArray();
-            var values = _numeric.Select(n => ColumnReader.Number(row, row.Schema[n.Column], n.Slot, vectors)).ToArray();
+            var values = _numeric.Select(n => ColumnReader.Number(row, row.Schema[n.Column], n.Slot, rowValues)).ToArray();
             return (ids, numeric, at) =>
             {
                 int place = at * IdWidth;
@@ -191,8 +192,8 @@ namespace MLExt.Trainers.Ctr.Featurization
             var random = new Random(seed);
             var samples = fields.Select(_ => new List<double>()).ToArray();
             using DataViewRowCursor cursor = data.GetRowCursor(fields.Select(f => data.Schema[f.Column]).GroupBy(c => c.Index).Select(g => g.First()));
-            var vectors = new VectorCache();
-            var values = fields.Select(f => ColumnReader.Number(cursor, data.Schema[f.Column], f.Slot, vectors)).ToArray();
+            var rowValues = new RowValues();
+            var values = fields.Select(f => ColumnReader.Number(cursor, data.Schema[f.Column], f.Slot, rowValues)).ToArray();
             long seen = 0;
             while (cursor.MoveNext())
             {

@@ -9,6 +9,7 @@ using MLExt.Trainers;
 using MLExt.Trainers.Ctr.Featurization;
 using MLExt.Trainers.Ctr.Networks;
 using MLExt.Trainers.Ctr.Scoring;
+using MLExt.Trainers.Ctr.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -172,11 +173,9 @@ namespace MLExt.Trainers
                     if (input.Position != position)
                     {
                         encode(ids, numeric, 0);
-                        using var scope = NewDisposeScope();
-                        using var noGrad = no_grad();
-                        Tensor idTensor = tensor(ids.Select(i => (long)i).ToArray(), new long[] { 1, ids.Length }).to(_model._device);
-                        Tensor numericTensor = tensor(numeric, new long[] { 1, numeric.Length }).to(_model._device);
-                        logit = _model._network.forward(idTensor, numericTensor).cpu().item<float>();
+                        // One row through the same path as batch scoring.
+                        var row = CtrData.InMemory(ids.Length, numeric.Length, ids, numeric, 1);
+                        logit = CtrTrainingLoop.Predict(_model._network, row, 1, _model._device)[0];
                         position = input.Position;
                     }
                     return logit;

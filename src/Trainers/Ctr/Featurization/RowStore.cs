@@ -93,8 +93,6 @@ namespace MLExt.Trainers.Ctr.Featurization
                 _budgetBytes = budgetBytes;
             }
 
-            public bool Spilled => _file != null;
-
             public void Add(int[] ids, float[] numeric)
             {
                 if (_file == null)

@@ -7,9 +7,9 @@ using MLExt.Benchmarks.ElasticNet;
 using MLExt.Benchmarks.OutRank;
 using MLExt.Benchmarks.QuickSelection;
 
-// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|ctr]
+// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|ctr|ctr-speed]
 // Runs the benchmarks and writes benchmarks/RESULTS.md (or RESULTS-quick.md for a small smoke run). With --only, the
-// other sections of an existing RESULTS.md are kept.
+// other sections of an existing RESULTS.md are kept (ctr-speed: the CTR throughput and scoring alone, a few minutes).
 bool quick = args.Contains("--quick");
 int only = Array.IndexOf(args, "--only");
 string selected = only >= 0 && only + 1 < args.Length ? args[only + 1] : null;
@@ -26,6 +26,7 @@ report.Append(selected is null or "elasticnet" ? ElasticNetBenchmark.Run(quick ?
 report.Append(selected is null or "outrank" ? OutRankBenchmark.Run(quick ? 50000 : 1000000, quick ? 200000 : 10000000, Log) : Section(previous, "## OutRank"));
 report.Append(selected is null or "quickselection" ? QuickSelectionBenchmark.Run(quick, Log) : Section(previous, "## QuickSelection"));
 report.Append(selected is null or "ctr" ? CtrBenchmark.Run(quick, Log) : Section(previous, "## CTR trainer"));
+report.Append(selected is null or "ctr" or "ctr-speed" ? CtrBenchmark.RunSpeed(quick, Log) : Section(previous, "## CTR speed"));
 File.WriteAllText(output, report.ToString());
 Console.WriteLine(report);
 Console.WriteLine($"Wrote {output}");

@@ -162,9 +162,9 @@ namespace MLExt.Trainers
             using IChannel channel = _host.Start("Training");
 
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            CtrFeaturizer featurizer = CtrFeaturizer.Learn(_host, input, _options, seed);
             long budget = (long)_options.CacheMemoryBudgetMegabytes << 20;
-            using CtrData all = CtrData.Read(_host, input, featurizer, _options.LabelColumnName, _options.ExampleWeightColumnName, budget);
+            var (featurizer, all) = CtrFeaturizer.Learn(_host, input, _options, seed, budget);
+            using var cache = all;
             if (all.Rows == 0)
                 throw _host.Except("The training data is empty.");
             CtrData train = all, validation = null;
@@ -190,8 +190,7 @@ namespace MLExt.Trainers
             if (train.Labels.Distinct().Count() < 2)
                 throw _host.Except($"Label column '{_options.LabelColumnName}' has a single class in the training rows; a click model needs both.");
 
-            var spec = new CtrNetworkSpec(_options.Model, featurizer.PadId, featurizer.FieldWidths, featurizer.NumericCount, _options.EmbeddingDimension,
-                _options.HiddenLayers, _options.Dropout, _options.BatchNorm, _options.CrossLayers, _options.AttentionLayers, _options.AttentionHeads);
+            CtrNetworkSpec spec = NetworkSpec(_options, featurizer);
             channel.Info($"{_options.Model}: {train.Rows} training rows, {validation?.Rows ?? 0} validation rows, {featurizer.FieldCount} id fields " +
                 $"({featurizer.PadId} ids), {featurizer.NumericCount} numeric fields, on {device}.");
             CtrNetwork network = CtrTrainingLoop.Train(spec, train, validation, _options, device, seed, channel);
@@ -199,6 +198,11 @@ namespace MLExt.Trainers
                 validation.Dispose();
             return new CtrTransformer(_host, featurizer, network, device);
         }
+
+        /// <summary>The network the options describe, over the featurizer's fields and ids.</summary>
+        internal static CtrNetworkSpec NetworkSpec(Options options, CtrFeaturizer featurizer)
+            => new CtrNetworkSpec(options.Model, featurizer.PadId, featurizer.FieldWidths, featurizer.NumericCount, options.EmbeddingDimension,
+                options.HiddenLayers, options.Dropout, options.BatchNorm, options.CrossLayers, options.AttentionLayers, options.AttentionHeads);
 
         /// <inheritdoc/>
         public SchemaShape GetOutputSchema(SchemaShape inputSchema)

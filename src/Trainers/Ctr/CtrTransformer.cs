@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -141,6 +142,7 @@ namespace MLExt.Trainers
         {
             private readonly CtrTransformer _model;
             private readonly int[] _inputs;
+            private readonly ConditionalWeakTable<DataViewRow, Func<float>> _logitOfRow = new ConditionalWeakTable<DataViewRow, Func<float>>();
 
             public Mapper(CtrTransformer parent, DataViewSchema schema)
                 : base(parent.Host.Register(nameof(Mapper)), schema, parent)
@@ -163,24 +165,30 @@ namespace MLExt.Trainers
             protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
             {
                 disposer = null;
+                // Score, Probability and PredictedLabel of one row share one forward pass.
+                return OutputGetter(iinfo, _logitOfRow.GetValue(input, Logit));
+            }
+
+            // The logit of the input's current row, computed once per row through the same path as batch scoring.
+            private Func<float> Logit(DataViewRow input)
+            {
                 Action<int[], float[], int> encode = _model._featurizer.Bind(input);
                 var ids = new int[_model._featurizer.IdWidth];
                 var numeric = new float[_model._featurizer.NumericCount];
+                var batch = new TensorBatch(1, ids.Length, numeric.Length);
                 long position = -1;
                 float logit = 0;
-                float Logit()
+                return () =>
                 {
                     if (input.Position != position)
                     {
                         encode(ids, numeric, 0);
-                        // One row through the same path as batch scoring.
                         var row = CtrData.InMemory(ids.Length, numeric.Length, ids, numeric, 1);
-                        logit = CtrTrainingLoop.Predict(_model._network, row, 1, _model._device)[0];
+                        logit = CtrTrainingLoop.Predict(_model._network, row, batch, _model._device)[0];
                         position = input.Position;
                     }
                     return logit;
-                }
-                return OutputGetter(iinfo, Logit);
+                };
             }
         }
     }

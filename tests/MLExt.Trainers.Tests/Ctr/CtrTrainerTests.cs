@@ -226,7 +226,8 @@ namespace MLExt.Trainers.Tests.Ctr
             rows[0].Price = 5e7f;
             IDataView data = mlContext.Data.LoadFromEnumerable(rows);
             var host = ((Microsoft.ML.Runtime.IHostEnvironment)mlContext).Register("test");
-            var featurizer = MLExt.Trainers.Ctr.Featurization.CtrFeaturizer.Learn(host, data, ShopOptions(), seed: 1);
+            var (featurizer, cached) = MLExt.Trainers.Ctr.Featurization.CtrFeaturizer.Learn(host, data, ShopOptions(), seed: 1, memoryBudgetBytes: long.MaxValue);
+            cached.Dispose();
             using DataViewRowCursor cursor = data.GetRowCursor(data.Schema);
             var encode = featurizer.Bind(cursor);
             var ids = new int[featurizer.IdWidth];
@@ -237,6 +238,56 @@ namespace MLExt.Trainers.Tests.Ctr
             cursor.MoveNext();
             encode(ids, numeric, 0);
             Assert.IsTrue(Math.Abs(numeric[0]) < 1, "an ordinary price is near the mean of a column that the outlier dominates");
+        }
+
+        [TestMethod]
+        public void RowsCachedWhileLearningEqualTheRowsTheLearnedFeaturizerEncodes()
+        {
+            // Learning caches provisional codes and raw numbers in the same pass, then rewrites them: the cache must hold what the
+            // finished featurizer encodes (rare sites out of vocabulary, NaN prices at the mean, hashed ids, padded tag lists).
+            var mlContext = new MLContext(seed: 1);
+            var host = ((Microsoft.ML.Runtime.IHostEnvironment)mlContext).Register("test");
+            var shop = ShopOptions();
+            shop.MinimumCategoryCount = 100;
+            var hashed = ShopOptions();
+            hashed.HashBuckets = 8;
+            hashed.CacheMemoryBudgetMegabytes = 0;
+            var tags = new CtrTrainer.Options { CategoricalColumnNames = new[] { "Tags" }, NumericColumnNames = new[] { "Scores" }, MaximumValuesPerField = 4, Seed = 1 };
+            var cases = new (IDataView Data, CtrTrainer.Options Options)[]
+            {
+                (mlContext.Data.LoadFromEnumerable(Shop(3000, 21)), shop),
+                (mlContext.Data.LoadFromEnumerable(Shop(3000, 22)), hashed),
+                (mlContext.Data.LoadFromEnumerable(Baskets(500, 23)), tags),
+            };
+            foreach (var (data, options) in cases)
+            {
+                var (featurizer, cached) = MLExt.Trainers.Ctr.Featurization.CtrFeaturizer.Learn(host, data, options, seed: 1, memoryBudgetBytes: (long)options.CacheMemoryBudgetMegabytes << 20);
+                using (cached)
+                {
+                    Assert.AreEqual(options.CacheMemoryBudgetMegabytes == 0, cached.OnDisk);
+                    using DataViewRowCursor cursor = data.GetRowCursor(data.Schema);
+                    var encode = featurizer.Bind(cursor);
+                    var ids = new int[featurizer.IdWidth];
+                    var cachedIds = new long[featurizer.IdWidth];
+                    float[] numeric = new float[featurizer.NumericCount], cachedNumeric = new float[featurizer.NumericCount];
+                    int row = 0, outOfVocabulary = 0, padded = 0;
+                    while (cursor.MoveNext())
+                    {
+                        encode(ids, numeric, 0);
+                        cached.CopyRow(row++, cachedIds, cachedNumeric);
+                        CollectionAssert.AreEqual(ids.Select(id => (long)id).ToArray(), cachedIds, $"ids of row {row - 1}");
+                        CollectionAssert.AreEqual(numeric, cachedNumeric, $"numbers of row {row - 1}");
+                        outOfVocabulary += ids.Count(id => featurizer.Offsets.Contains(id));
+                        padded += ids.Count(id => id == featurizer.PadId);
+                        Assert.IsTrue(numeric.All(v => !float.IsNaN(v)));
+                    }
+                    Assert.AreEqual(cached.Rows, row);
+                    if (options == shop)
+                        Assert.IsTrue(outOfVocabulary > 100, "sites seen fewer than 100 times share the out-of-vocabulary id");
+                    if (options == tags)
+                        Assert.IsTrue(padded > 100, "rows with fewer than four tags are padded");
+                }
+            }
         }
 
         [TestMethod]

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -22,7 +21,8 @@ namespace MLExt.Trainers.Ctr.Featurization
         // Keys of log buckets are set apart from keys of small raw values.
         private const long LogBucketBase = 1L << 40;
 
-        private Dictionary<ulong, int> _ids = new Dictionary<ulong, int>();
+        // Vocabulary keys, numbered from 0 in id order (id = number + 1).
+        private KeyTable _vocabulary = new KeyTable();
         private int _hashBuckets;
 
         /// <param name="column">The column.</param>
@@ -60,13 +60,25 @@ namespace MLExt.Trainers.Ctr.Featurization
         public float[] Edges { get; set; } = Array.Empty<float>();
 
         /// <summary>Ids in the field's block, the out-of-vocabulary id included.</summary>
-        public int Size => _hashBuckets > 0 ? _hashBuckets + 1 : _ids.Count + 1;
+        public int Size => _hashBuckets > 0 ? _hashBuckets + 1 : _vocabulary.Count + 1;
 
-        public void SetVocabulary(Dictionary<ulong, long> counts, int minimumCount, int hashBuckets)
+        /// <summary>
+        /// Keeps the keys seen at least <paramref name="minimumCount"/> times (most frequent first, id 1 up), or hashes every key
+        /// into the buckets when more than <paramref name="hashBuckets"/> are frequent; returns the id of each seen key by number.
+        /// </summary>
+        public int[] SetVocabulary(KeyTable seen, int minimumCount, int hashBuckets)
         {
-            ulong[] frequent = counts.Where(c => c.Value >= minimumCount).OrderByDescending(c => c.Value).ThenBy(c => c.Key).Select(c => c.Key).ToArray();
+            var keys = seen.ByNumber();
+            int[] frequent = Enumerable.Range(0, keys.Length).Where(n => keys[n].Count >= minimumCount)
+                .OrderByDescending(n => keys[n].Count).ThenBy(n => keys[n].Key).ToArray();
             _hashBuckets = hashBuckets > 0 && frequent.Length > hashBuckets ? hashBuckets : 0;
-            _ids = _hashBuckets > 0 ? new Dictionary<ulong, int>() : frequent.Select((key, i) => (key, i)).ToDictionary(x => x.key, x => x.i + 1);
+            _vocabulary = new KeyTable();
+            if (_hashBuckets > 0)
+                return keys.Select(k => IdOf(k.Key)).ToArray();
+            var ids = new int[keys.Length];
+            foreach (int n in frequent)
+                ids[n] = 1 + _vocabulary.Add(keys[n].Key);
+            return ids;
         }
 
         /// <summary>The id within the field's block.</summary>
@@ -76,7 +88,7 @@ namespace MLExt.Trainers.Ctr.Featurization
                 return 0;
             if (_hashBuckets > 0)
                 return 1 + (int)(key % (ulong)_hashBuckets);
-            return _ids.TryGetValue(key, out int id) ? id : 0;
+            return 1 + _vocabulary.IndexOf(key);
         }
 
         /// <summary>A function that fills a buffer of <see cref="Width"/> with the current row's keys and returns how many.</summary>
@@ -104,8 +116,9 @@ namespace MLExt.Trainers.Ctr.Featurization
             foreach (float edge in Edges)
                 ctx.Writer.Write(edge);
             ctx.Writer.Write(_hashBuckets);
-            ctx.Writer.Write(_ids.Count);
-            foreach (ulong key in _ids.OrderBy(p => p.Value).Select(p => p.Key))
+            var vocabulary = _vocabulary.ByNumber();
+            ctx.Writer.Write(vocabulary.Length);
+            foreach (var (key, _) in vocabulary)
                 ctx.Writer.Write(key);
         }
 
@@ -118,7 +131,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             field._hashBuckets = ctx.Reader.ReadInt32();
             int count = ctx.Reader.ReadInt32();
             for (int i = 0; i < count; i++)
-                field._ids[ctx.Reader.ReadUInt64()] = i + 1;
+                field._vocabulary.Add(ctx.Reader.ReadUInt64());
             return field;
         }
 

@@ -43,44 +43,55 @@ namespace MLExt.Trainers.Ctr.Featurization
 
         /// <summary>Rows already featurized (a batch to score); labels are not known.</summary>
         public static CtrData InMemory(int idWidth, int numericWidth, int[] ids, float[] numeric, int rows)
-            => new CtrData(new ArrayRowStore(idWidth, numericWidth, ids, numeric), null, new float[rows], null);
+            => new CtrData(new ArrayRowStore(idWidth, numericWidth, ids, numeric, rows), null, new float[rows], null);
 
-        /// <summary>Copies row <paramref name="row"/>'s ids and numeric values into the buffers at the given offsets.</summary>
-        public void CopyRow(int row, int[] ids, int idOffset, float[] numeric, int numericOffset)
-            => _store.Read(_rows?[row] ?? row, ids, idOffset, numeric, numericOffset);
+        /// <summary>Copies row <paramref name="row"/>'s ids and numeric values.</summary>
+        public void CopyRow(int row, Span<long> ids, Span<float> numeric) => _store.Read(_rows?[row] ?? row, ids, numeric);
 
-        public static CtrData Read(IHost host, IDataView data, CtrFeaturizer featurizer, string labelColumn, string weightColumn, long memoryBudgetBytes)
+        /// <summary>Encodes every row of <paramref name="data"/> into a new cache, kept in memory up to the budget.</summary>
+        public static CtrData Read(IHost host, IDataView data, IRowEncoder encoder, string labelColumn, string weightColumn, long memoryBudgetBytes)
         {
             DataViewSchema schema = data.Schema;
-            var columns = featurizer.InputColumns.Append(labelColumn).Concat(weightColumn == null ? Enumerable.Empty<string>() : new[] { weightColumn })
+            var columns = encoder.InputColumns.Append(labelColumn).Concat(weightColumn == null ? Enumerable.Empty<string>() : new[] { weightColumn })
                 .Select(name => schema[name]).GroupBy(c => c.Index).Select(g => g.First());
             using DataViewRowCursor cursor = data.GetRowCursor(columns);
-            Action<int[], float[], int> encode = featurizer.Bind(cursor);
+            Action<int[], float[], int> encode = encoder.Bind(cursor);
             ValueGetter<bool> label = cursor.GetGetter<bool>(schema[labelColumn]);
             ValueGetter<float> weight = weightColumn == null ? null : cursor.GetGetter<float>(schema[weightColumn]);
-            var store = new FileRowStore.Writer(featurizer.IdWidth, featurizer.NumericCount, memoryBudgetBytes);
+            var store = new FileRowStore.Writer(encoder.IdWidth, encoder.NumericCount, memoryBudgetBytes);
             var labels = new List<float>();
             var weights = weightColumn == null ? null : new List<float>();
-            var rowIds = new int[featurizer.IdWidth];
-            var rowNumeric = new float[featurizer.NumericCount];
+            var rowIds = new int[encoder.IdWidth];
+            var rowNumeric = new float[encoder.NumericCount];
             bool click = false;
             float w = 1;
-            while (cursor.MoveNext())
+            try
             {
-                encode(rowIds, rowNumeric, 0);
-                store.Add(rowIds, rowNumeric);
-                label(ref click);
-                labels.Add(click ? 1 : 0);
-                if (weight != null)
+                while (cursor.MoveNext())
                 {
-                    weight(ref w);
-                    if (!(w >= 0) || float.IsInfinity(w))
-                        throw host.Except($"Weight column '{weightColumn}' holds {w} in row {cursor.Position}; weights must be finite and not negative.");
-                    weights.Add(w);
+                    encode(rowIds, rowNumeric, 0);
+                    store.Add(rowIds, rowNumeric);
+                    label(ref click);
+                    labels.Add(click ? 1 : 0);
+                    if (weight != null)
+                    {
+                        weight(ref w);
+                        if (!(w >= 0) || float.IsInfinity(w))
+                            throw host.Except($"Weight column '{weightColumn}' holds {w} in row {cursor.Position}; weights must be finite and not negative.");
+                        weights.Add(w);
+                    }
                 }
+            }
+            catch
+            {
+                store.Discard();
+                throw;
             }
             return new CtrData(store.Finish(), null, labels.ToArray(), weights?.ToArray());
         }
+
+        /// <summary>Rewrites every stored row in place (shared with subsets).</summary>
+        public void Rewrite(RowStore.RowRewrite rewrite) => _store.Rewrite(rewrite);
 
         /// <summary>The rows at the given positions, sharing this cache's storage.</summary>
         public CtrData Subset(int[] rows)

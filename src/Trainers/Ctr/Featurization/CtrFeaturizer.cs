@@ -1,12 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLExt.Data;
-using MLExt.Hashing;
 
 namespace MLExt.Trainers.Ctr.Featurization
 {
@@ -17,7 +15,7 @@ namespace MLExt.Trainers.Ctr.Featurization
     /// column is a multi-valued field when categorical (up to a fixed number of ids a row, the rest of the row's places holding
     /// <see cref="PadId"/>) and one numeric field per slot when numeric.
     /// </summary>
-    internal sealed class CtrFeaturizer
+    internal sealed class CtrFeaturizer : IRowEncoder
     {
         private const int QuantileSampleSize = 100_000;
 
@@ -42,13 +40,13 @@ namespace MLExt.Trainers.Ctr.Featurization
         /// <summary>Fields that become ids (categorical columns and bucketed numeric ones), in order.</summary>
         public int FieldCount => _fields.Length;
 
-        /// <summary>Ids per row: one per single-valued field, <see cref="CategoricalField.Width"/> per multi-valued one.</summary>
+        /// <inheritdoc/>
         public int IdWidth { get; }
 
         /// <summary>Each id field's places in a row's ids.</summary>
         public int[] FieldWidths => _fields.Select(f => f.Width).ToArray();
 
-        /// <summary>Numeric fields that stay numbers.</summary>
+        /// <inheritdoc/>
         public int NumericCount => _numeric.Length;
 
         /// <summary>The first id of each field's block.</summary>
@@ -57,11 +55,15 @@ namespace MLExt.Trainers.Ctr.Featurization
         /// <summary>The id of an unused place of a multi-valued field, one past every field's block: the network masks it out.</summary>
         public int PadId { get; }
 
-        /// <summary>The input columns, as the model needs them.</summary>
+        /// <inheritdoc/>
         public IEnumerable<string> InputColumns => _fields.Select(f => f.Column).Concat(_numeric.Select(n => n.Column)).Distinct();
 
-        /// <summary>Learns the vocabularies and numeric transforms in one pass (two when quantile bins need a sample first).</summary>
-        public static CtrFeaturizer Learn(IHost host, IDataView data, CtrTrainer.Options options, int seed)
+        /// <summary>
+        /// Learns the vocabularies and numeric transforms while caching the rows, in one pass over the data (two when quantile bins
+        /// need a sample first): rows are cached with provisional codes and raw numbers, then rewritten in place once the
+        /// vocabularies and statistics are known, so the data view is read and its text hashed only once.
+        /// </summary>
+        public static (CtrFeaturizer Featurizer, CtrData Rows) Learn(IHost host, IDataView data, CtrTrainer.Options options, int seed, long memoryBudgetBytes)
         {
             var fields = new List<CategoricalField>();
             foreach (string name in options.CategoricalColumnNames)
@@ -86,54 +88,14 @@ namespace MLExt.Trainers.Ctr.Featurization
             if (fields.Any(f => f.Kind == CategoricalField.KeyKind.Quantile))
                 SampleQuantiles(data, fields.Where(f => f.Kind == CategoricalField.KeyKind.Quantile).ToArray(), options.NumericQuantileBins, seed);
 
-            var columns = fields.Select(f => f.Column).Concat(numeric.Select(n => n.Column)).Distinct().Select(name => data.Schema[name]);
-            using (DataViewRowCursor cursor = data.GetRowCursor(columns))
-            {
-                var rowValues = new RowValues();
-                var keys = fields.Select(f => f.BindKeys(cursor, rowValues)).ToArray();
-                var buffers = fields.Select(f => new ulong[f.Width]).ToArray();
-                var counts = fields.Select(_ => new Dictionary<ulong, long>()).ToArray();
-                var values = numeric.Select(n => ColumnReader.Number(cursor, data.Schema[n.Column], n.Slot, rowValues)).ToArray();
-                var sums = new double[numeric.Count];
-                var squares = new double[numeric.Count];
-                var seen = new long[numeric.Count];
-                while (cursor.MoveNext())
-                {
-                    for (int f = 0; f < keys.Length; f++)
-                    {
-                        int count = keys[f](buffers[f]);
-                        for (int k = 0; k < count; k++)
-                            if (buffers[f][k] != CategoricalField.Missing)
-                                CollectionsMarshal.GetValueRefOrAddDefault(counts[f], buffers[f][k], out _)++;
-                    }
-                    for (int n = 0; n < values.Length; n++)
-                    {
-                        double v = values[n]();
-                        if (double.IsNaN(v))
-                            continue;
-                        if (double.IsInfinity(v))
-                            throw host.Except($"Numeric column '{numeric[n].Column}' holds an infinite value in row {cursor.Position}.");
-                        sums[n] += v;
-                        squares[n] += v * v;
-                        seen[n]++;
-                    }
-                }
-                for (int f = 0; f < fields.Count; f++)
-                    fields[f].SetVocabulary(counts[f], options.MinimumCategoryCount, options.HashBuckets);
-                for (int n = 0; n < numeric.Count; n++)
-                {
-                    double mean = seen[n] == 0 ? 0 : sums[n] / seen[n];
-                    double variance = seen[n] == 0 ? 0 : Math.Max(0, squares[n] / seen[n] - mean * mean);
-                    numeric[n].Mean = (float)mean;
-                    numeric[n].InverseDeviation = variance > 0 ? (float)(1 / Math.Sqrt(variance)) : 0;
-                }
-            }
-            return new CtrFeaturizer(fields.ToArray(), numeric.ToArray());
+            var counter = new Counter(host, fields.ToArray(), numeric.ToArray());
+            CtrData rows = CtrData.Read(host, data, counter, options.LabelColumnName, options.ExampleWeightColumnName, memoryBudgetBytes);
+            return (counter.Finish(rows, options.MinimumCategoryCount, options.HashBuckets), rows);
         }
 
         /// <summary>
         /// Binds to a row: the returned action writes the row's ids (global, offsets added; <see cref="PadId"/> in unused places)
-        /// into <c>ids[at * IdWidth ..]</c> and its numeric values into <c>numeric[at * NumericCount ..]</c>.
+        /// into <c>ids[at * IdWidth ..]</c> and its standardized numeric values into <c>numeric[at * NumericCount ..]</c>.
         /// </summary>
         public Action<int[], float[], int> Bind(DataViewRow row)
         {
@@ -150,14 +112,15 @@ namespace MLExt.Trainers.Ctr.Featurization
                     for (int k = 0; k < _fields[f].Width; k++)
                         ids[place++] = k < count ? Offsets[f] + _fields[f].IdOf(buffers[f][k]) : PadId;
                 }
+                // Through float, as the training cache holds raw values: Double columns score exactly as they trained.
                 for (int n = 0; n < values.Length; n++)
-                {
-                    double v = values[n]();
-                    numeric[at * values.Length + n] = double.IsNaN(v) ? 0
-                        : (float)Math.Clamp((v - _numeric[n].Mean) * _numeric[n].InverseDeviation, -StandardizedLimit, StandardizedLimit);
-                }
+                    numeric[at * values.Length + n] = Standardized(n, (float)values[n]());
             };
         }
+
+        // Missing (NaN) values sit at the mean.
+        private float Standardized(int field, double v)
+            => double.IsNaN(v) ? 0 : (float)Math.Clamp((v - _numeric[field].Mean) * _numeric[field].InverseDeviation, -StandardizedLimit, StandardizedLimit);
 
         public void Save(ModelSaveContext ctx)
         {
@@ -214,6 +177,97 @@ namespace MLExt.Trainers.Ctr.Featurization
                 fields[f].Edges = sorted.Length == 0 ? Array.Empty<float>()
                     : Enumerable.Range(1, bins - 1).Select(k => sorted[(int)((long)k * (sorted.Length - 1) / bins)]).Distinct().ToArray();
             }
+        }
+
+        /// <summary>
+        /// The learning pass's encoder: counts every field's keys and numbers them in order of appearance, and caches each value as
+        /// its provisional code (0 missing, n + 1 for key number n, −1 an unused place of a multi-valued field) and each number raw,
+        /// for <see cref="Finish"/> to rewrite.
+        /// </summary>
+        private sealed class Counter : IRowEncoder
+        {
+            private readonly IHost _host;
+            private readonly CategoricalField[] _fields;
+            private readonly NumericField[] _numeric;
+            private readonly KeyTable[] _seen;
+            private readonly double[] _sums;
+            private readonly double[] _squares;
+            private readonly long[] _present;
+
+            public Counter(IHost host, CategoricalField[] fields, NumericField[] numeric)
+            {
+                _host = host;
+                _fields = fields;
+                _numeric = numeric;
+                _seen = fields.Select(_ => new KeyTable()).ToArray();
+                _sums = new double[numeric.Length];
+                _squares = new double[numeric.Length];
+                _present = new long[numeric.Length];
+                IdWidth = fields.Sum(f => f.Width);
+            }
+
+            public int IdWidth { get; }
+
+            public int NumericCount => _numeric.Length;
+
+            public IEnumerable<string> InputColumns => _fields.Select(f => f.Column).Concat(_numeric.Select(n => n.Column)).Distinct();
+
+            public Action<int[], float[], int> Bind(DataViewRow row)
+            {
+                var rowValues = new RowValues();
+                var keys = _fields.Select(f => f.BindKeys(row, rowValues)).ToArray();
+                var buffers = _fields.Select(f => new ulong[f.Width]).ToArray();
+                var values = _numeric.Select(n => ColumnReader.Number(row, row.Schema[n.Column], n.Slot, rowValues)).ToArray();
+                return (ids, numeric, at) =>
+                {
+                    int place = at * IdWidth;
+                    for (int f = 0; f < keys.Length; f++)
+                    {
+                        int count = keys[f](buffers[f]);
+                        for (int k = 0; k < _fields[f].Width; k++)
+                            ids[place++] = k < count ? Code(f, buffers[f][k]) : -1;
+                    }
+                    for (int n = 0; n < values.Length; n++)
+                    {
+                        double v = values[n]();
+                        numeric[at * values.Length + n] = (float)v;
+                        if (double.IsNaN(v))
+                            continue;
+                        if (double.IsInfinity(v))
+                            throw _host.Except($"Numeric column '{_numeric[n].Column}' holds an infinite value in row {row.Position}.");
+                        _sums[n] += v;
+                        _squares[n] += v * v;
+                        _present[n]++;
+                    }
+                };
+            }
+
+            /// <summary>Sets the vocabularies and statistics, and rewrites the cached rows into ids and standardized numbers.</summary>
+            public CtrFeaturizer Finish(CtrData rows, int minimumCount, int hashBuckets)
+            {
+                int[][] idOfKey = _fields.Select((field, f) => field.SetVocabulary(_seen[f], minimumCount, hashBuckets)).ToArray();
+                for (int n = 0; n < _numeric.Length; n++)
+                {
+                    double mean = _present[n] == 0 ? 0 : _sums[n] / _present[n];
+                    double variance = _present[n] == 0 ? 0 : Math.Max(0, _squares[n] / _present[n] - mean * mean);
+                    _numeric[n].Mean = (float)mean;
+                    _numeric[n].InverseDeviation = variance > 0 ? (float)(1 / Math.Sqrt(variance)) : 0;
+                }
+                var featurizer = new CtrFeaturizer(_fields, _numeric);
+                // By place in a row: the global id of each provisional code, indexed by code + 1.
+                int[][] idOfCode = _fields.SelectMany((field, f) => Enumerable.Repeat(
+                    idOfKey[f].Select(id => featurizer.Offsets[f] + id).Prepend(featurizer.Offsets[f]).Prepend(featurizer.PadId).ToArray(), field.Width)).ToArray();
+                rows.Rewrite((ids, numeric) =>
+                {
+                    for (int k = 0; k < ids.Length; k++)
+                        ids[k] = idOfCode[k][ids[k] + 1];
+                    for (int n = 0; n < numeric.Length; n++)
+                        numeric[n] = featurizer.Standardized(n, numeric[n]);
+                });
+                return featurizer;
+            }
+
+            private int Code(int field, ulong key) => key == CategoricalField.Missing ? 0 : 1 + _seen[field].Add(key);
         }
 
         private sealed class NumericField

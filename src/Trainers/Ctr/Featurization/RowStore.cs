@@ -8,18 +8,27 @@ namespace MLExt.Trainers.Ctr.Featurization
     /// <summary>Featurized rows (ids, then numeric values) by position: in arrays, or in a memory-mapped temporary file.</summary>
     internal abstract class RowStore : IDisposable
     {
-        protected RowStore(int idWidth, int numericWidth)
+        protected RowStore(int idWidth, int numericWidth, long rows)
         {
             IdWidth = idWidth;
             NumericWidth = numericWidth;
+            Rows = rows;
         }
+
+        public long Rows { get; }
 
         public int IdWidth { get; }
 
         public int NumericWidth { get; }
 
-        /// <summary>Copies stored row <paramref name="row"/> into the buffers at the given offsets.</summary>
-        public abstract void Read(int row, int[] ids, int idOffset, float[] numeric, int numericOffset);
+        /// <summary>Changes one row's stored ids and numbers in place.</summary>
+        public delegate void RowRewrite(Span<int> ids, Span<float> numeric);
+
+        /// <summary>Copies stored row <paramref name="row"/>'s ids (widened to the embedding's index type) and numbers.</summary>
+        public abstract void Read(int row, Span<long> ids, Span<float> numeric);
+
+        /// <summary>Rewrites every stored row in place, in order.</summary>
+        public abstract void Rewrite(RowRewrite rewrite);
 
         public virtual void Dispose()
         {
@@ -31,16 +40,24 @@ namespace MLExt.Trainers.Ctr.Featurization
         private readonly int[] _ids;
         private readonly float[] _numeric;
 
-        public ArrayRowStore(int idWidth, int numericWidth, int[] ids, float[] numeric) : base(idWidth, numericWidth)
+        public ArrayRowStore(int idWidth, int numericWidth, int[] ids, float[] numeric, long rows) : base(idWidth, numericWidth, rows)
         {
             _ids = ids;
             _numeric = numeric;
         }
 
-        public override void Read(int row, int[] ids, int idOffset, float[] numeric, int numericOffset)
+        public override void Read(int row, Span<long> ids, Span<float> numeric)
         {
-            Array.Copy(_ids, (long)row * IdWidth, ids, idOffset, IdWidth);
-            Array.Copy(_numeric, (long)row * NumericWidth, numeric, numericOffset, NumericWidth);
+            ReadOnlySpan<int> stored = _ids.AsSpan(row * IdWidth, IdWidth);
+            for (int k = 0; k < stored.Length; k++)
+                ids[k] = stored[k];
+            _numeric.AsSpan(row * NumericWidth, NumericWidth).CopyTo(numeric);
+        }
+
+        public override void Rewrite(RowRewrite rewrite)
+        {
+            for (long row = 0; row < Rows; row++)
+                rewrite(_ids.AsSpan((int)(row * IdWidth), IdWidth), _numeric.AsSpan((int)(row * NumericWidth), NumericWidth));
         }
     }
 
@@ -53,20 +70,42 @@ namespace MLExt.Trainers.Ctr.Featurization
         private readonly MemoryMappedFile _file;
         private readonly MemoryMappedViewAccessor _view;
         private readonly long _recordBytes;
+        private readonly int[] _idBuffer;
+        private readonly float[] _numericBuffer;
 
-        private FileRowStore(int idWidth, int numericWidth, string path) : base(idWidth, numericWidth)
+        private FileRowStore(int idWidth, int numericWidth, string path, long rows) : base(idWidth, numericWidth, rows)
         {
             _recordBytes = 4L * (idWidth + numericWidth);
-            _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-            _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            _idBuffer = new int[idWidth];
+            _numericBuffer = new float[numericWidth];
+            _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
+            _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.ReadWrite);
             File.Delete(path);
         }
 
-        public override void Read(int row, int[] ids, int idOffset, float[] numeric, int numericOffset)
+        /// <inheritdoc/>
+        /// <remarks>Not thread-safe: rows pass through one buffer.</remarks>
+        public override void Read(int row, Span<long> ids, Span<float> numeric)
         {
             long at = row * _recordBytes;
-            _view.ReadArray(at, ids, idOffset, IdWidth);
-            _view.ReadArray(at + 4L * IdWidth, numeric, numericOffset, NumericWidth);
+            _view.ReadArray(at, _idBuffer, 0, IdWidth);
+            _view.ReadArray(at + 4L * IdWidth, _numericBuffer, 0, NumericWidth);
+            for (int k = 0; k < IdWidth; k++)
+                ids[k] = _idBuffer[k];
+            _numericBuffer.AsSpan().CopyTo(numeric);
+        }
+
+        public override void Rewrite(RowRewrite rewrite)
+        {
+            for (long row = 0; row < Rows; row++)
+            {
+                long at = row * _recordBytes;
+                _view.ReadArray(at, _idBuffer, 0, IdWidth);
+                _view.ReadArray(at + 4L * IdWidth, _numericBuffer, 0, NumericWidth);
+                rewrite(_idBuffer, _numericBuffer);
+                _view.WriteArray(at, _idBuffer, 0, IdWidth);
+                _view.WriteArray(at + 4L * IdWidth, _numericBuffer, 0, NumericWidth);
+            }
         }
 
         public override void Dispose()
@@ -85,6 +124,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             private List<float> _numeric = new List<float>();
             private string _path;
             private BinaryWriter _file;
+            private long _rows;
 
             public Writer(int idWidth, int numericWidth, long budgetBytes)
             {
@@ -95,6 +135,7 @@ namespace MLExt.Trainers.Ctr.Featurization
 
             public void Add(int[] ids, float[] numeric)
             {
+                _rows++;
                 if (_file == null)
                 {
                     _ids.AddRange(ids);
@@ -109,19 +150,27 @@ namespace MLExt.Trainers.Ctr.Featurization
             public RowStore Finish()
             {
                 if (_file == null)
-                    return new ArrayRowStore(_idWidth, _numericWidth, _ids.ToArray(), _numeric.ToArray());
+                    return new ArrayRowStore(_idWidth, _numericWidth, _ids.ToArray(), _numeric.ToArray(), _rows);
                 _file.Dispose();
-                return new FileRowStore(_idWidth, _numericWidth, _path);
+                return new FileRowStore(_idWidth, _numericWidth, _path, _rows);
+            }
+
+            /// <summary>Deletes the file, if rows went to one (reading failed part way).</summary>
+            public void Discard()
+            {
+                if (_file == null)
+                    return;
+                _file.Dispose();
+                File.Delete(_path);
             }
 
             private void Spill()
             {
                 _path = Path.Combine(Path.GetTempPath(), $"mlext-ctr-cache-{Guid.NewGuid():N}.bin");
                 _file = new BinaryWriter(new BufferedStream(File.Create(_path), 1 << 20));
-                int rows = _idWidth > 0 ? _ids.Count / _idWidth : _numeric.Count / Math.Max(1, _numericWidth);
                 var ids = new int[_idWidth];
                 var numeric = new float[_numericWidth];
-                for (int r = 0; r < rows; r++)
+                for (int r = 0; r < _rows; r++)
                 {
                     _ids.CopyTo(r * _idWidth, ids, 0, _idWidth);
                     _numeric.CopyTo(r * _numericWidth, numeric, 0, _numericWidth);

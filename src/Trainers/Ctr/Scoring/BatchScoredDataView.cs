@@ -63,7 +63,10 @@ namespace MLExt.Trainers.Ctr.Scoring
             private readonly DataViewRowCursor _main;
             private readonly DataViewRowCursor _lookAhead;
             private readonly Action<int[], float[], int> _encode;
-            private readonly float[] _logits;
+            private readonly int[] _ids;
+            private readonly float[] _numeric;
+            private readonly TensorBatch _batch;
+            private float[] _logits;
             private long _row = -1;
             private long _bufferStart;
             private int _bufferCount;
@@ -74,7 +77,9 @@ namespace MLExt.Trainers.Ctr.Scoring
                 _main = main;
                 _lookAhead = lookAhead;
                 _encode = lookAhead == null ? null : view._featurizer.Bind(lookAhead);
-                _logits = new float[view._batchSize];
+                _ids = new int[view._batchSize * view._featurizer.IdWidth];
+                _numeric = new float[view._batchSize * view._featurizer.NumericCount];
+                _batch = new TensorBatch(view._batchSize, view._featurizer.IdWidth, view._featurizer.NumericCount);
             }
 
             public override DataViewSchema Schema => _view.Schema;
@@ -101,14 +106,11 @@ namespace MLExt.Trainers.Ctr.Scoring
             // Featurizes up to a batch of the rows ahead and scores them in one forward pass.
             private void Fill()
             {
-                int idWidth = _view._featurizer.IdWidth, numericFields = _view._featurizer.NumericCount;
-                var ids = new int[_view._batchSize * idWidth];
-                var numeric = new float[_view._batchSize * numericFields];
                 int count = 0;
                 while (count < _view._batchSize && _lookAhead.MoveNext())
-                    _encode(ids, numeric, count++);
-                var batch = CtrData.InMemory(idWidth, numericFields, ids, numeric, count);
-                CtrTrainingLoop.Predict(_view._network, batch, count, _view._device).CopyTo(_logits, 0);
+                    _encode(_ids, _numeric, count++);
+                var rows = CtrData.InMemory(_view._featurizer.IdWidth, _view._featurizer.NumericCount, _ids, _numeric, count);
+                _logits = CtrTrainingLoop.Predict(_view._network, rows, _batch, _view._device);
                 _bufferStart = _row;
                 _bufferCount = count;
             }

@@ -31,6 +31,7 @@ namespace MLExt.Trainers.Ctr.Training
 
             var random = new Random(seed);
             int[] order = Enumerable.Range(0, train.Rows).ToArray();
+            var batch = new TensorBatch(options.BatchSize, train.IdWidth, train.NumericFields);
             double bestAuc = double.NegativeInfinity;
             Dictionary<string, Tensor> best = null;
             int epochsWithoutGain = 0;
@@ -43,11 +44,9 @@ namespace MLExt.Trainers.Ctr.Training
                 int batches = 0;
                 for (int start = 0; start < train.Rows; start += options.BatchSize)
                 {
-                    int[] rows = order.AsSpan(start, Math.Min(options.BatchSize, train.Rows - start)).ToArray();
+                    ReadOnlySpan<int> rows = order.AsSpan(start, Math.Min(options.BatchSize, train.Rows - start));
                     using var scope = NewDisposeScope();
-                    var (ids, numeric) = Inputs(train, rows, device);
-                    Tensor labels = tensor(rows.Select(r => train.Labels[r]).ToArray()).to(device);
-                    Tensor weights = train.Weights == null ? null : tensor(rows.Select(r => train.Weights[r]).ToArray()).to(device);
+                    var (ids, numeric, labels, weights) = batch.Fill(train, rows, device);
                     Tensor logits = network.forward(ids, numeric);
                     Tensor loss = nn.functional.binary_cross_entropy_with_logits(logits, labels, weight: weights);
                     double logLoss = loss.item<float>();
@@ -72,7 +71,7 @@ namespace MLExt.Trainers.Ctr.Training
                     channel.Info(message + ".");
                     continue;
                 }
-                double auc = Auc.Of(Predict(network, validation, options.BatchSize, device), validation.Labels);
+                double auc = Auc.Of(Predict(network, validation, batch, device), validation.Labels);
                 channel.Info(message + $", validation AUC {auc:F5}.");
                 if (auc > bestAuc)
                 {
@@ -108,32 +107,22 @@ namespace MLExt.Trainers.Ctr.Training
             return network;
         }
 
-        /// <summary>Logits for every row of <paramref name="data"/>, computed in batches without gradients.</summary>
-        public static float[] Predict(CtrNetwork network, CtrData data, int batchSize, Device device)
+        /// <summary>Logits for every row of <paramref name="data"/>, computed without gradients in batches of the buffers' size.</summary>
+        public static float[] Predict(CtrNetwork network, CtrData data, TensorBatch batch, Device device)
         {
             network.eval();
             var logits = new float[data.Rows];
+            int[] all = Enumerable.Range(0, data.Rows).ToArray();
             using var noGrad = no_grad();
-            for (int start = 0; start < data.Rows; start += batchSize)
+            for (int start = 0; start < data.Rows; start += batch.Size)
             {
-                int[] rows = Enumerable.Range(start, Math.Min(batchSize, data.Rows - start)).ToArray();
                 using var scope = NewDisposeScope();
-                var (ids, numeric) = Inputs(data, rows, device);
-                float[] batch = network.forward(ids, numeric).cpu().data<float>().ToArray();
-                Array.Copy(batch, 0, logits, start, batch.Length);
+                var (ids, numeric, _, _) = batch.Fill(data, all.AsSpan(start, Math.Min(batch.Size, data.Rows - start)), device);
+                using Tensor output = network.forward(ids, numeric).cpu();
+                using var values = output.data<float>();
+                values.CopyTo(logits, start);
             }
             return logits;
-        }
-
-        private static (Tensor Ids, Tensor Numeric) Inputs(CtrData data, int[] rows, Device device)
-        {
-            var ids = new int[rows.Length * data.IdWidth];
-            var numeric = new float[rows.Length * data.NumericFields];
-            for (int r = 0; r < rows.Length; r++)
-                data.CopyRow(rows[r], ids, r * data.IdWidth, numeric, r * data.NumericFields);
-            // Embedding lookups take int64 indices.
-            using Tensor ids32 = tensor(ids, new long[] { rows.Length, data.IdWidth });
-            return (ids32.to_type(ScalarType.Int64).to(device), tensor(numeric, new long[] { rows.Length, data.NumericFields }).to(device));
         }
 
         private static void DisposeAll(Dictionary<string, Tensor> state)

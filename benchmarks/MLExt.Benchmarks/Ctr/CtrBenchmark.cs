@@ -13,6 +13,7 @@ using MLExt.Data;
 using MLExt.Trainers;
 using MLExt.Trainers.Ctr.Featurization;
 using MLExt.Trainers.Ctr.Networks;
+using MLExt.Trainers.Ctr.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -269,11 +270,14 @@ namespace MLExt.Benchmarks.Ctr
             var text = new StringBuilder();
             text.AppendLine("### Scoring");
             text.AppendLine();
-            text.AppendLine($"{rows:N0} cached rows scored by `Transform` (batches of 2,048 through the network) and by a `PredictionEngine` loop " +
-                "(one forward pass per row); models trained for one epoch on 20,000 rows with the settings above.");
+            text.AppendLine($"{rows:N0} cached rows scored by `Transform` (batches of 2,048 through the network, the next batch featurized while the " +
+                "network runs) and by a `PredictionEngine` loop (one forward pass per row); models trained for one epoch on 20,000 rows with the " +
+                "settings above. \"Network alone\" is the ceiling for batched scoring: the same architecture's forward passes over the rows already " +
+                "featurized in memory. Each figure is the best of 2 runs.");
             text.AppendLine();
-            text.AppendLine("| model | Transform rows/s | PredictionEngine rows/s | ratio | target >= 20x |");
-            text.AppendLine("|---|---|---|---|---|");
+            text.AppendLine("| model | Transform rows/s | network alone rows/s | PredictionEngine rows/s | ratio | target >= 20x |");
+            text.AppendLine("|---|---|---|---|---|---|");
+            var host = ((IHostEnvironment)mlContext).Register("benchmark");
             foreach (CtrModel kind in new[] { CtrModel.DeepFM, CtrModel.FM })
             {
                 var options = Options(kind, clicks.CategoricalColumnNames.ToArray(), clicks.NumericColumnNames.ToArray(), 1);
@@ -281,17 +285,22 @@ namespace MLExt.Benchmarks.Ctr
                 using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(mlContext.Data.TakeRows(train, 20_000));
                 double batched = Timing.BestOf(2, () => model.Transform(scoreRows).GetColumn<float>("Probability").Count());
                 var engine = mlContext.Model.CreatePredictionEngine<CriteoRow, Prediction>(model);
-                double single = Timing.BestOf(1, () =>
+                double single = Timing.BestOf(2, () =>
                 {
                     foreach (CriteoRow row in objects)
                         engine.Predict(row);
                 });
-                log($"Scoring {kind}: batched {rows / batched:N0} rows/s, PredictionEngine {rows / single:N0} rows/s");
-                text.AppendLine($"| {kind} | {rows / batched:N0} | {rows / single:N0} | {single / batched:F1}x | {(single / batched >= 20 ? "met" : "not met")} |");
+                var (featurizer, featurized) = CtrFeaturizer.Learn(host, scoreRows, options, options.Seed.Value, long.MaxValue);
+                double network;
+                using (featurized)
+                using (CtrNetwork alone = CtrNetwork.Create(CtrTrainer.NetworkSpec(options, featurizer)))
+                {
+                    var batch = new TensorBatch(2048, featurized.IdWidth, featurized.NumericFields);
+                    network = Timing.BestOf(2, () => CtrTrainingLoop.Predict(alone, featurized, batch, torch.CPU));
+                }
+                log($"Scoring {kind}: batched {rows / batched:N0} rows/s, network alone {rows / network:N0}, PredictionEngine {rows / single:N0} rows/s");
+                text.AppendLine($"| {kind} | {rows / batched:N0} | {rows / network:N0} | {rows / single:N0} | {single / batched:F1}x | {(single / batched >= 20 ? "met" : "not met")} |");
             }
-            text.AppendLine();
-            text.AppendLine("Batched scoring of DeepFM is bound by its MLP's arithmetic (about 1.1 MFLOP a row); a row-at-a-time loop pays TorchSharp's " +
-                "per-call overhead instead, which dominates for light models.");
             text.AppendLine();
             return text.ToString();
         }

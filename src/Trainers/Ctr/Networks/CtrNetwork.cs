@@ -26,13 +26,16 @@ namespace MLExt.Trainers.Ctr.Networks
         /// <summary>The embedding layer (its parameters get the embedding L2, the others the network L2).</summary>
         public FieldEmbedding Embedding { get; }
 
-        /// <summary>The squared norm of the embeddings the last forward pass used.</summary>
+        /// <summary>Whether forward passes keep <see cref="LastEmbeddingSquaredNorm"/> (for an embedding L2 penalty).</summary>
+        public bool TracksEmbeddingNorm { get; set; }
+
+        /// <summary>The squared norm of the embeddings the last forward pass used, when <see cref="TracksEmbeddingNorm"/>.</summary>
         public Tensor LastEmbeddingSquaredNorm { get; private set; }
 
         /// <summary>Logits [batch] from ids [batch, id fields] (int64) and numeric values [batch, numeric fields].</summary>
         public override Tensor forward(Tensor ids, Tensor numeric)
         {
-            var (fields, linear, squaredNorm) = Embedding.Embed(ids, numeric);
+            var (fields, linear, squaredNorm) = Embedding.Embed(ids, numeric, TracksEmbeddingNorm);
             LastEmbeddingSquaredNorm = squaredNorm;
             return Interact(fields, linear);
         }

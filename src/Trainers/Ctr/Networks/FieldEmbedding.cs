@@ -41,19 +41,23 @@ namespace MLExt.Trainers.Ctr.Networks
         }
 
         /// <summary>
-        /// The field embeddings [batch, fields, dimension], the first-order sum [batch], and the squared norm of the embeddings and
-        /// first-order weights used (per row, summed over the batch) for the embedding L2 penalty.
+        /// The field embeddings [batch, fields, dimension], the first-order sum [batch], and when asked for, the squared norm of the
+        /// embeddings and first-order weights used (per row, summed over the batch) for the embedding L2 penalty (null otherwise).
         /// </summary>
-        public (Tensor Fields, Tensor Linear, Tensor SquaredNorm) Embed(Tensor ids, Tensor numeric)
+        public (Tensor Fields, Tensor Linear, Tensor SquaredNorm) Embed(Tensor ids, Tensor numeric, bool squaredNormNeeded)
         {
             Tensor idEmbeddings = embeddings.forward(ids), idFirstOrder = firstOrder.forward(ids);
-            Tensor squaredNorm;
+            Tensor squaredNorm = null;
             if (_widths.All(w => w == 1))
-                squaredNorm = idEmbeddings.square().sum() + idFirstOrder.square().sum();
+            {
+                if (squaredNormNeeded)
+                    squaredNorm = idEmbeddings.square().sum() + idFirstOrder.square().sum();
+            }
             else
             {
                 Tensor used = ids.ne(_padId).unsqueeze(-1).to_type(idEmbeddings.dtype);
-                squaredNorm = (idEmbeddings.square() * used).sum() + (idFirstOrder.square() * used).sum();
+                if (squaredNormNeeded)
+                    squaredNorm = (idEmbeddings.square() * used).sum() + (idFirstOrder.square() * used).sum();
                 idEmbeddings = Pool(idEmbeddings, used);
                 idFirstOrder = Pool(idFirstOrder, used);
             }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExt.Trainers.Ctr.Featurization;
@@ -12,8 +13,9 @@ namespace MLExt.Trainers.Ctr.Scoring
 {
     /// <summary>
     /// The input view with Score, Probability and PredictedLabel added, scored in batches: a look-ahead cursor featurizes the
-    /// next rows and runs the network on all of them at once, while the main cursor serves the input's own columns. Both cursors
-    /// walk the input in its (deterministic, unshuffled) order, so row i of one is row i of the other.
+    /// next rows and runs the network on all of them at once (in the background, while it featurizes the batch after), while the
+    /// main cursor serves the input's own columns. Both cursors walk the input in its (deterministic, unshuffled) order, so row i
+    /// of one is row i of the other.
     /// </summary>
     internal sealed class BatchScoredDataView : IDataView
     {
@@ -63,9 +65,10 @@ namespace MLExt.Trainers.Ctr.Scoring
             private readonly DataViewRowCursor _main;
             private readonly DataViewRowCursor _lookAhead;
             private readonly Action<int[], float[], int> _encode;
-            private readonly int[] _ids;
-            private readonly float[] _numeric;
-            private readonly TensorBatch _batch;
+            // Two batches take turns: one is scored in the background while the other is featurized.
+            private readonly PendingBatch[] _batches;
+            private PendingBatch _scoring;
+            private int _turn;
             private float[] _logits;
             private long _row = -1;
             private long _bufferStart;
@@ -77,9 +80,7 @@ namespace MLExt.Trainers.Ctr.Scoring
                 _main = main;
                 _lookAhead = lookAhead;
                 _encode = lookAhead == null ? null : view._featurizer.Bind(lookAhead);
-                _ids = new int[view._batchSize * view._featurizer.IdWidth];
-                _numeric = new float[view._batchSize * view._featurizer.NumericCount];
-                _batch = new TensorBatch(view._batchSize, view._featurizer.IdWidth, view._featurizer.NumericCount);
+                _batches = lookAhead == null ? null : new[] { new PendingBatch(view), new PendingBatch(view) };
             }
 
             public override DataViewSchema Schema => _view.Schema;
@@ -103,16 +104,34 @@ namespace MLExt.Trainers.Ctr.Scoring
                 return true;
             }
 
-            // Featurizes up to a batch of the rows ahead and scores them in one forward pass.
+            // Takes the scores of the batch that was queued last time (featurizing and queueing the first batch on the first call),
+            // featurizing the batch after it while the network runs, and queues that one in turn: featurization on this thread
+            // overlaps the network's forward passes.
             private void Fill()
             {
-                int count = 0;
-                while (count < _view._batchSize && _lookAhead.MoveNext())
-                    _encode(_ids, _numeric, count++);
-                var rows = CtrData.InMemory(_view._featurizer.IdWidth, _view._featurizer.NumericCount, _ids, _numeric, count);
-                _logits = CtrTrainingLoop.Predict(_view._network, rows, _batch, _view._device);
+                PendingBatch ready = _scoring ?? Queue(Featurize());
+                PendingBatch following = Featurize();
+                _logits = ready.Scores.GetAwaiter().GetResult();
                 _bufferStart = _row;
-                _bufferCount = count;
+                _bufferCount = ready.Count;
+                _scoring = following.Count > 0 ? Queue(following) : null;
+            }
+
+            private PendingBatch Featurize()
+            {
+                PendingBatch batch = _batches[_turn];
+                _turn = 1 - _turn;
+                batch.Count = 0;
+                while (batch.Count < _view._batchSize && _lookAhead.MoveNext())
+                    _encode(batch.Ids, batch.Numeric, batch.Count++);
+                return batch;
+            }
+
+            private PendingBatch Queue(PendingBatch batch)
+            {
+                var rows = CtrData.InMemory(_view._featurizer.IdWidth, _view._featurizer.NumericCount, batch.Ids, batch.Numeric, batch.Count);
+                batch.Scores = Task.Run(() => CtrTrainingLoop.Predict(_view._network, rows, batch.Tensors, _view._device));
+                return batch;
             }
 
             public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
@@ -127,11 +146,40 @@ namespace MLExt.Trainers.Ctr.Scoring
             {
                 if (disposing)
                 {
+                    // A batch still being scored uses buffers and the network: let it finish. Its scores (or error) are not needed.
+                    try
+                    {
+                        _scoring?.Scores.Wait();
+                    }
+                    catch (AggregateException)
+                    {
+                    }
                     _main.Dispose();
                     _lookAhead?.Dispose();
                 }
                 base.Dispose(disposing);
             }
+        }
+
+        /// <summary>A batch's featurized rows, its tensor buffers, and its scores once the network has run.</summary>
+        private sealed class PendingBatch
+        {
+            public PendingBatch(BatchScoredDataView view)
+            {
+                Ids = new int[view._batchSize * view._featurizer.IdWidth];
+                Numeric = new float[view._batchSize * view._featurizer.NumericCount];
+                Tensors = new TensorBatch(view._batchSize, view._featurizer.IdWidth, view._featurizer.NumericCount);
+            }
+
+            public int[] Ids { get; }
+
+            public float[] Numeric { get; }
+
+            public TensorBatch Tensors { get; }
+
+            public int Count { get; set; }
+
+            public Task<float[]> Scores { get; set; }
         }
     }
 }

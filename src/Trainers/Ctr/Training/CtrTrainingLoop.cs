@@ -22,6 +22,7 @@ namespace MLExt.Trainers.Ctr.Training
             torch.manual_seed(seed);
             CtrNetwork network = CtrNetwork.Create(spec);
             network.to(device);
+            network.TracksEmbeddingNorm = options.EmbeddingL2 > 0;
             // The network L2 covers weight matrices outside the embedding layer (registered as "embedding").
             var networkWeights = network.named_parameters().Where(p => !p.name.StartsWith("embedding.", StringComparison.Ordinal) && p.parameter.dim() > 1)
                 .Select(p => (Tensor)p.parameter).ToArray();
@@ -104,6 +105,7 @@ namespace MLExt.Trainers.Ctr.Training
                 channel.Info($"Restored the weights of the best validation AUC, {bestAuc:F5}.");
             }
             optimizer.Dispose();
+            network.TracksEmbeddingNorm = false;
             return network;
         }
 

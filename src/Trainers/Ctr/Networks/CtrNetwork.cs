@@ -196,8 +196,8 @@ namespace MLExt.Trainers.Ctr.Networks
             {
                 Tensor Split(Tensor t) => t.view(batch, count, _heads, headWidth).transpose(1, 2);
                 Tensor q = Split(queries[layer].forward(h)), k = Split(keys[layer].forward(h)), v = Split(values[layer].forward(h));
-                Tensor attention = softmax(q.matmul(k.transpose(2, 3)) / Math.Sqrt(headWidth), -1);
-                Tensor merged = attention.matmul(v).transpose(1, 2).reshape(batch, count, d);
+                // softmax(q kᵀ / √width) v in one fused kernel (fewer, smaller intermediate tensors than the four separate steps).
+                Tensor merged = functional.scaled_dot_product_attention(q, k, v, null, 0, false).transpose(1, 2).reshape(batch, count, d);
                 h = functional.relu(merged + residuals[layer].forward(h));
             }
             return attentionOutput.forward(Flatten(h)).squeeze(-1) + output.forward(mlp.forward(Flatten(fields))).squeeze(-1);

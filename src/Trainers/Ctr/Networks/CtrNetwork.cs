@@ -42,6 +42,20 @@ namespace MLExt.Trainers.Ctr.Networks
 
         protected abstract Tensor Interact(Tensor fields, Tensor linear);
 
+        /// <summary>The bias added last to the logit.</summary>
+        protected abstract Tensor OutputBias { get; }
+
+        /// <summary>
+        /// Starts the logit at the base rate's log-odds, log(p / (1 − p)): a network that starts at 0.5 for rare clicks spends its
+        /// first epochs learning the intercept, and early stopping on AUC (blind to calibration) can stop before it has.
+        /// </summary>
+        public void StartAtBaseRate(double positiveRate)
+        {
+            double p = Math.Clamp(positiveRate, 1e-6, 1 - 1e-6);
+            using (no_grad())
+                OutputBias.fill_(Math.Log(p / (1 - p)));
+        }
+
         /// <summary>The network of the spec's model kind.</summary>
         public static CtrNetwork Create(CtrNetworkSpec spec) => spec.Model switch
         {
@@ -70,6 +84,8 @@ namespace MLExt.Trainers.Ctr.Networks
         public LogisticRegressionNetwork(CtrNetworkSpec spec) : base(nameof(LogisticRegressionNetwork), spec) => RegisterComponents();
 
         protected override Tensor Interact(Tensor fields, Tensor linear) => linear + bias;
+
+        protected override Tensor OutputBias => bias;
     }
 
     /// <summary>FM, and DeepFM when an MLP over the same embeddings is added.</summary>
@@ -94,6 +110,8 @@ namespace MLExt.Trainers.Ctr.Networks
             Tensor logit = linear + bias + PairwiseInteractions(fields);
             return mlp == null ? logit : logit + output.forward(mlp.forward(Flatten(fields))).squeeze(-1);
         }
+
+        protected override Tensor OutputBias => bias;
     }
 
     /// <summary>FwFM: every field pair's inner product gets a learned weight.</summary>
@@ -117,6 +135,8 @@ namespace MLExt.Trainers.Ctr.Networks
             Tensor products = fields.bmm(fields.transpose(1, 2));
             return linear + bias + (products * (pairWeights * upperTriangle)).sum(new long[] { 1, 2 });
         }
+
+        protected override Tensor OutputBias => bias;
     }
 
     internal sealed class WideAndDeepNetwork : CtrNetwork
@@ -133,6 +153,8 @@ namespace MLExt.Trainers.Ctr.Networks
         }
 
         protected override Tensor Interact(Tensor fields, Tensor linear) => linear + bias + output.forward(mlp.forward(Flatten(fields))).squeeze(-1);
+
+        protected override Tensor OutputBias => bias;
     }
 
     /// <summary>DCN-V2: full-rank cross layers x_{l+1} = x0 ⊙ (W x_l + b) + x_l beside an MLP, both read by one output layer.</summary>
@@ -158,6 +180,8 @@ namespace MLExt.Trainers.Ctr.Networks
                 x = x0 * layer.forward(x) + x;
             return output.forward(cat(new[] { x, mlp.forward(x0) }, 1)).squeeze(-1);
         }
+
+        protected override Tensor OutputBias => output.bias;
     }
 
     /// <summary>AutoInt+: multi-head self-attention layers over the fields with residual connections, plus an MLP.</summary>
@@ -202,6 +226,8 @@ namespace MLExt.Trainers.Ctr.Networks
             }
             return attentionOutput.forward(Flatten(h)).squeeze(-1) + output.forward(mlp.forward(Flatten(fields))).squeeze(-1);
         }
+
+        protected override Tensor OutputBias => output.bias;
     }
 
     /// <summary>FinalMLP: two MLP streams, each fed the embeddings through its own feature gate, fused by a bilinear head.</summary>
@@ -236,5 +262,7 @@ namespace MLExt.Trainers.Ctr.Networks
             Tensor o1 = stream1.forward(x * (2 * sigmoid(gate1.forward(x)))), o2 = stream2.forward(x * (2 * sigmoid(gate2.forward(x))));
             return (weights1.forward(o1) + weights2.forward(o2)).squeeze(-1) + (o1.matmul(bilinear) * o2).sum(dim: 1);
         }
+
+        protected override Tensor OutputBias => weights1.bias;
     }
 }

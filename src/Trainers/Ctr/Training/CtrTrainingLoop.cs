@@ -23,6 +23,8 @@ namespace MLExt.Trainers.Ctr.Training
             CtrNetwork network = CtrNetwork.Create(spec);
             network.to(device);
             network.TracksEmbeddingNorm = options.EmbeddingL2 > 0;
+            network.StartAtBaseRate(train.Weights == null ? train.Labels.Average()
+                : train.Labels.Zip(train.Weights, (label, weight) => (double)label * weight).Sum() / Math.Max(train.Weights.Sum(w => (double)w), double.Epsilon));
             // The network L2 covers weight matrices outside the embedding layer (registered as "embedding").
             var networkWeights = network.named_parameters().Where(p => !p.name.StartsWith("embedding.", StringComparison.Ordinal) && p.parameter.dim() > 1)
                 .Select(p => (Tensor)p.parameter).ToArray();

@@ -89,7 +89,8 @@ namespace MLExt.Benchmarks.Ctr
             foreach (CtrModel model in Models)
             {
                 var options = Options(model, categorical, numeric, epochs);
-                if (train.GetRowCount() is long n && n < 100_000)
+                // A split's row count is not known up front: count it.
+                if ((train.GetRowCount() ?? train.GetColumn<bool>("Label").LongCount()) < 100_000)
                 {
                     // A small table: smaller batches, so an epoch is more than a handful of steps.
                     options.BatchSize = 256;

@@ -98,23 +98,32 @@ namespace MLExt.Trainers.Ctr.Featurization
         /// into <c>ids[at * IdWidth ..]</c> and its standardized numeric values into <c>numeric[at * NumericCount ..]</c>.
         /// </summary>
         public Action<int[], float[], int> Bind(DataViewRow row)
+            // Through float, as the training cache holds raw values: Double columns score exactly as they trained.
+            => BindRow(row, _fields, _numeric, (f, key) => Offsets[f] + _fields[f].IdOf(key), PadId, (n, v) => Standardized(n, (float)v));
+
+        /// <summary>
+        /// Reads a row's fields: each key of field f becomes <c>idOf(f, key)</c> (an unused place of a multi-valued field
+        /// <paramref name="padId"/>), each value of numeric field n becomes <c>number(n, value)</c>.
+        /// </summary>
+        private static Action<int[], float[], int> BindRow(DataViewRow row, CategoricalField[] fields, NumericField[] numeric,
+            Func<int, ulong, int> idOf, int padId, Func<int, double, float> number)
         {
             var rowValues = new RowValues();
-            var keys = _fields.Select(f => f.BindKeys(row, rowValues)).ToArray();
-            var buffers = _fields.Select(f => new ulong[f.Width]).ToArray();
-            var values = _numeric.Select(n => ColumnReader.Number(row, row.Schema[n.Column], n.Slot, rowValues)).ToArray();
-            return (ids, numeric, at) =>
+            var keys = fields.Select(f => f.BindKeys(row, rowValues)).ToArray();
+            var buffers = fields.Select(f => new ulong[f.Width]).ToArray();
+            var values = numeric.Select(n => ColumnReader.Number(row, row.Schema[n.Column], n.Slot, rowValues)).ToArray();
+            int idWidth = fields.Sum(f => f.Width);
+            return (ids, numbers, at) =>
             {
-                int place = at * IdWidth;
+                int place = at * idWidth;
                 for (int f = 0; f < keys.Length; f++)
                 {
                     int count = keys[f](buffers[f]);
-                    for (int k = 0; k < _fields[f].Width; k++)
-                        ids[place++] = k < count ? Offsets[f] + _fields[f].IdOf(buffers[f][k]) : PadId;
+                    for (int k = 0; k < fields[f].Width; k++)
+                        ids[place++] = k < count ? idOf(f, buffers[f][k]) : padId;
                 }
-                // Through float, as the training cache holds raw values: Double columns score exactly as they trained.
                 for (int n = 0; n < values.Length; n++)
-                    numeric[at * values.Length + n] = Standardized(n, (float)values[n]());
+                    numbers[at * values.Length + n] = number(n, values[n]());
             };
         }
 
@@ -212,35 +221,7 @@ namespace MLExt.Trainers.Ctr.Featurization
 
             public IEnumerable<string> InputColumns => _fields.Select(f => f.Column).Concat(_numeric.Select(n => n.Column)).Distinct();
 
-            public Action<int[], float[], int> Bind(DataViewRow row)
-            {
-                var rowValues = new RowValues();
-                var keys = _fields.Select(f => f.BindKeys(row, rowValues)).ToArray();
-                var buffers = _fields.Select(f => new ulong[f.Width]).ToArray();
-                var values = _numeric.Select(n => ColumnReader.Number(row, row.Schema[n.Column], n.Slot, rowValues)).ToArray();
-                return (ids, numeric, at) =>
-                {
-                    int place = at * IdWidth;
-                    for (int f = 0; f < keys.Length; f++)
-                    {
-                        int count = keys[f](buffers[f]);
-                        for (int k = 0; k < _fields[f].Width; k++)
-                            ids[place++] = k < count ? Code(f, buffers[f][k]) : -1;
-                    }
-                    for (int n = 0; n < values.Length; n++)
-                    {
-                        double v = values[n]();
-                        numeric[at * values.Length + n] = (float)v;
-                        if (double.IsNaN(v))
-                            continue;
-                        if (double.IsInfinity(v))
-                            throw _host.Except($"Numeric column '{_numeric[n].Column}' holds an infinite value in row {row.Position}.");
-                        _sums[n] += v;
-                        _squares[n] += v * v;
-                        _present[n]++;
-                    }
-                };
-            }
+            public Action<int[], float[], int> Bind(DataViewRow row) => BindRow(row, _fields, _numeric, Code, -1, (n, v) => Observe(n, v, row));
 
             /// <summary>Sets the vocabularies and statistics, and rewrites the cached rows into ids and standardized numbers.</summary>
             public CtrFeaturizer Finish(CtrData rows, int minimumCount, int hashBuckets)
@@ -268,6 +249,19 @@ namespace MLExt.Trainers.Ctr.Featurization
             }
 
             private int Code(int field, ulong key) => key == CategoricalField.Missing ? 0 : 1 + _seen[field].Add(key);
+
+            // Adds a present value to the field's statistics; the raw value is cached.
+            private float Observe(int field, double v, DataViewRow row)
+            {
+                if (double.IsNaN(v))
+                    return float.NaN;
+                if (double.IsInfinity(v))
+                    throw _host.Except($"Numeric column '{_numeric[field].Column}' holds an infinite value in row {row.Position}.");
+                _sums[field] += v;
+                _squares[field] += v * v;
+                _present[field]++;
+                return (float)v;
+            }
         }
 
         private sealed class NumericField

@@ -220,16 +220,15 @@ namespace MLExt.Benchmarks.Ctr
         // into tensors in order: network creation, forward, log loss, backward, Adam step.
         private static double BareLoop(CtrNetworkSpec spec, CtrData cache, CtrTrainer.Options options, int epochs)
         {
+            // The trainer's own batch gatherer, outside any dispose scope: the tensors stay for every epoch.
+            var gather = new TensorBatch(options.BatchSize, cache.IdWidth, cache.NumericFields);
+            int[] order = Enumerable.Range(0, cache.Rows).ToArray();
             var batches = new List<(Tensor Ids, Tensor Numeric, Tensor Labels)>();
             for (int start = 0; start < cache.Rows; start += options.BatchSize)
             {
-                int count = Math.Min(options.BatchSize, cache.Rows - start);
-                var ids = new long[count * cache.IdWidth];
-                var numeric = new float[count * cache.NumericFields];
-                for (int r = 0; r < count; r++)
-                    cache.CopyRow(start + r, ids.AsSpan(r * cache.IdWidth, cache.IdWidth), numeric.AsSpan(r * cache.NumericFields, cache.NumericFields));
-                batches.Add((tensor(ids, new long[] { count, cache.IdWidth }),
-                    tensor(numeric, new long[] { count, cache.NumericFields }), tensor(cache.Labels.AsSpan(start, count).ToArray())));
+                ReadOnlySpan<int> rows = order.AsSpan(start, Math.Min(options.BatchSize, cache.Rows - start));
+                var (ids, numeric) = gather.Inputs(cache, rows, torch.CPU);
+                batches.Add((ids, numeric, gather.Targets(cache, rows, torch.CPU).Labels));
             }
             var watch = Stopwatch.StartNew();
             torch.manual_seed(options.Seed.Value);

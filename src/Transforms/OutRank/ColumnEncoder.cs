@@ -168,10 +168,7 @@ namespace MLExt.Transforms.OutRanking
 
             public override void SetSample(IReadOnlyList<double> sample)
             {
-                double[] sorted = sample.Where(v => !double.IsNaN(v)).OrderBy(v => v).ToArray();
-                _edges = sorted.Length == 0
-                    ? Array.Empty<double>()
-                    : Enumerable.Range(1, _bins - 1).Select(k => sorted[(int)((long)k * (sorted.Length - 1) / _bins)]).Distinct().ToArray();
+                _edges = ReservoirSample.QuantileEdges(sample, _bins);
             }
 
             public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)

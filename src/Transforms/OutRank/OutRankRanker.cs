@@ -260,25 +260,8 @@ namespace MLExt.Transforms.OutRanking
             int[] sampled = Enumerable.Range(0, sources.Length).Where(j => encoders[j].NeedsSample).ToArray();
             if (sampled.Length == 0)
                 return;
-            var random = new Random(seed);
-            var samples = sampled.Select(_ => new List<double>()).ToArray();
-            long seen = 0;
-            using DataViewRowCursor cursor = data.GetRowCursor(sampled.Select(j => sources[j].Column).GroupBy(c => c.Index).Select(g => g.First()));
-            var rowValues = new RowValues();
-            Func<double>[] values = sampled.Select(j => encoders[j].BindSample(cursor, sources[j].Column, sources[j].Slot, rowValues)).ToArray();
-            while (cursor.MoveNext())
-            {
-                seen++;
-                long slot = seen <= NumericSampleSize ? seen - 1 : random.NextInt64(seen);
-                for (int k = 0; k < sampled.Length; k++)
-                {
-                    double value = values[k]();
-                    if (seen <= NumericSampleSize)
-                        samples[k].Add(value);
-                    else if (slot < NumericSampleSize)
-                        samples[k][(int)slot] = value;
-                }
-            }
+            List<double>[] samples = ReservoirSample.Of(data, sampled.Select(j => sources[j].Column),
+                (cursor, rowValues) => sampled.Select(j => encoders[j].BindSample(cursor, sources[j].Column, sources[j].Slot, rowValues)).ToArray(), NumericSampleSize, seed);
             for (int k = 0; k < sampled.Length; k++)
                 encoders[sampled[k]].SetSample(samples[k]);
         }

@@ -161,31 +161,10 @@ namespace MLExt.Trainers.Ctr.Featurization
 
         private static void SampleQuantiles(IDataView data, CategoricalField[] fields, int bins, int seed)
         {
-            var random = new Random(seed);
-            var samples = fields.Select(_ => new List<double>()).ToArray();
-            using DataViewRowCursor cursor = data.GetRowCursor(fields.Select(f => data.Schema[f.Column]).GroupBy(c => c.Index).Select(g => g.First()));
-            var rowValues = new RowValues();
-            var values = fields.Select(f => ColumnReader.Number(cursor, data.Schema[f.Column], f.Slot, rowValues)).ToArray();
-            long seen = 0;
-            while (cursor.MoveNext())
-            {
-                seen++;
-                long slot = seen <= QuantileSampleSize ? seen - 1 : random.NextInt64(seen);
-                for (int f = 0; f < fields.Length; f++)
-                {
-                    double v = values[f]();
-                    if (seen <= QuantileSampleSize)
-                        samples[f].Add(v);
-                    else if (slot < QuantileSampleSize)
-                        samples[f][(int)slot] = v;
-                }
-            }
+            List<double>[] samples = ReservoirSample.Of(data, fields.Select(f => data.Schema[f.Column]),
+                (cursor, rowValues) => fields.Select(f => ColumnReader.Number(cursor, data.Schema[f.Column], f.Slot, rowValues)).ToArray(), QuantileSampleSize, seed);
             for (int f = 0; f < fields.Length; f++)
-            {
-                float[] sorted = samples[f].Where(v => !double.IsNaN(v)).Select(v => (float)v).OrderBy(v => v).ToArray();
-                fields[f].Edges = sorted.Length == 0 ? Array.Empty<float>()
-                    : Enumerable.Range(1, bins - 1).Select(k => sorted[(int)((long)k * (sorted.Length - 1) / bins)]).Distinct().ToArray();
-            }
+                fields[f].Edges = ReservoirSample.QuantileEdges(samples[f], bins).Select(edge => (float)edge).Distinct().ToArray();
         }
 
         /// <summary>

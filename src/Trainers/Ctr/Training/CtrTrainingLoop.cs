@@ -49,7 +49,8 @@ namespace MLExt.Trainers.Ctr.Training
                 {
                     ReadOnlySpan<int> rows = order.AsSpan(start, Math.Min(options.BatchSize, train.Rows - start));
                     using var scope = NewDisposeScope();
-                    var (ids, numeric, labels, weights) = batch.Fill(train, rows, device);
+                    var (ids, numeric) = batch.Inputs(train, rows, device);
+                    var (labels, weights) = batch.Targets(train, rows, device);
                     Tensor logits = network.forward(ids, numeric);
                     Tensor loss = nn.functional.binary_cross_entropy_with_logits(logits, labels, weight: weights);
                     double logLoss = loss.item<float>();
@@ -121,7 +122,7 @@ namespace MLExt.Trainers.Ctr.Training
             for (int start = 0; start < data.Rows; start += batch.Size)
             {
                 using var scope = NewDisposeScope();
-                var (ids, numeric, _, _) = batch.Fill(data, all.AsSpan(start, Math.Min(batch.Size, data.Rows - start)), device);
+                var (ids, numeric) = batch.Inputs(data, all.AsSpan(start, Math.Min(batch.Size, data.Rows - start)), device);
                 using Tensor output = network.forward(ids, numeric).cpu();
                 using var values = output.data<float>();
                 values.CopyTo(logits, start);

@@ -28,19 +28,26 @@ namespace MLExt.Trainers.Ctr.Training
         /// <summary>The most rows a batch holds.</summary>
         public int Size { get; }
 
-        /// <summary>The rows' ids (int64, as embedding lookups take them), numbers, labels and weights (null when unweighted).</summary>
-        public (Tensor Ids, Tensor Numeric, Tensor Labels, Tensor Weights) Fill(CtrData data, ReadOnlySpan<int> rows, Device device)
+        /// <summary>The rows' ids (int64, as embedding lookups take them) and numbers: the network's inputs.</summary>
+        public (Tensor Ids, Tensor Numeric) Inputs(CtrData data, ReadOnlySpan<int> rows, Device device)
         {
             int n = rows.Length, idWidth = data.IdWidth, numericWidth = data.NumericFields;
             for (int r = 0; r < n; r++)
-            {
                 data.CopyRow(rows[r], _ids.AsSpan(r * idWidth, idWidth), _numeric.AsSpan(r * numericWidth, numericWidth));
+            return (Tensor(_ids.AsSpan(0, n * idWidth), n, idWidth, device), Tensor(_numeric.AsSpan(0, n * numericWidth), n, numericWidth, device));
+        }
+
+        /// <summary>The rows' labels and weights (null when unweighted): what training compares the outputs with.</summary>
+        public (Tensor Labels, Tensor Weights) Targets(CtrData data, ReadOnlySpan<int> rows, Device device)
+        {
+            int n = rows.Length;
+            for (int r = 0; r < n; r++)
+            {
                 _labels[r] = data.Labels[rows[r]];
                 if (data.Weights != null)
                     _weights[r] = data.Weights[rows[r]];
             }
-            return (Tensor(_ids.AsSpan(0, n * idWidth), n, idWidth, device), Tensor(_numeric.AsSpan(0, n * numericWidth), n, numericWidth, device),
-                Tensor(_labels.AsSpan(0, n), n, -1, device), data.Weights == null ? null : Tensor(_weights.AsSpan(0, n), n, -1, device));
+            return (Tensor(_labels.AsSpan(0, n), n, -1, device), data.Weights == null ? null : Tensor(_weights.AsSpan(0, n), n, -1, device));
         }
 
         // A tensor of shape [rows, width] (width −1: a vector) holding a copy of the values.

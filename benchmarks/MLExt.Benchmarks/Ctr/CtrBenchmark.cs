@@ -270,8 +270,8 @@ namespace MLExt.Benchmarks.Ctr
             var text = new StringBuilder();
             text.AppendLine("### Scoring");
             text.AppendLine();
-            text.AppendLine($"{rows:N0} cached rows scored by `Transform` (batches of 2,048 through the network, the next batch featurized while the " +
-                "network runs) and by a `PredictionEngine` loop (one forward pass per row); models trained for one epoch on 20,000 rows with the " +
+            text.AppendLine($"{rows:N0} cached rows scored by `Transform` (batches of 2,048 through the network, the next batch read while the current one is encoded and " +
+                "scored) and by a `PredictionEngine` loop (one forward pass per row); models trained for one epoch on 20,000 rows with the " +
                 "settings above. \"Network alone\" is the ceiling for batched scoring: the same architecture's forward passes over the rows already " +
                 "featurized in memory. Each figure is the best of 2 runs.");
             text.AppendLine();

@@ -20,8 +20,8 @@ namespace MLExt.Trainers
             => catalog.Ctr(new CtrTrainer.Options
             {
                 LabelColumnName = labelColumnName,
-                CategoricalColumnNames = categoricalColumnNames ?? System.Array.Empty<string>(),
-                NumericColumnNames = numericColumnNames ?? System.Array.Empty<string>(),
+                CategoricalColumnNames = categoricalColumnNames,
+                NumericColumnNames = numericColumnNames,
                 Model = model,
             });
 

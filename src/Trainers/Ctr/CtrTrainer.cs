@@ -36,11 +36,14 @@ namespace MLExt.Trainers
             /// <summary>The Boolean label column.</summary>
             public string LabelColumnName { get; set; } = "Label";
 
-            /// <summary>Categorical columns, one field each.</summary>
-            public string[] CategoricalColumnNames { get; set; } = Array.Empty<string>();
+            private string[] _categoricalColumnNames = Array.Empty<string>();
+            private string[] _numericColumnNames = Array.Empty<string>();
 
-            /// <summary>Numeric columns, one field each.</summary>
-            public string[] NumericColumnNames { get; set; } = Array.Empty<string>();
+            /// <summary>Categorical columns, one field each (null means none).</summary>
+            public string[] CategoricalColumnNames { get => _categoricalColumnNames; set => _categoricalColumnNames = value ?? Array.Empty<string>(); }
+
+            /// <summary>Numeric columns, one field each (null means none).</summary>
+            public string[] NumericColumnNames { get => _numericColumnNames; set => _numericColumnNames = value ?? Array.Empty<string>(); }
 
             /// <summary>An optional Single column of example weights.</summary>
             public string ExampleWeightColumnName { get; set; }
@@ -249,8 +252,6 @@ namespace MLExt.Trainers
         {
             if (string.IsNullOrWhiteSpace(_options.LabelColumnName))
                 throw _host.ExceptParam(nameof(_options.LabelColumnName), "A label column name is required.");
-            _options.CategoricalColumnNames ??= Array.Empty<string>();
-            _options.NumericColumnNames ??= Array.Empty<string>();
             if (_options.CategoricalColumnNames.Length + _options.NumericColumnNames.Length == 0)
                 throw _host.ExceptParam(nameof(_options.CategoricalColumnNames), "Name at least one categorical or numeric column.");
             var all = _options.CategoricalColumnNames.Concat(_options.NumericColumnNames).ToArray();

@@ -172,9 +172,11 @@ namespace MLExt.Trainers
             // The logit of the input's current row, computed once per row through the same path as batch scoring.
             private Func<float> Logit(DataViewRow input)
             {
-                Action<int[], float[], int> encode = _model._featurizer.Bind(input);
-                var ids = new int[_model._featurizer.IdWidth];
-                var numeric = new float[_model._featurizer.NumericCount];
+                CtrFeaturizer featurizer = _model._featurizer;
+                Action<ulong[], float[], int> read = featurizer.BindReader(input);
+                var keys = new ulong[featurizer.IdWidth];
+                var ids = new int[featurizer.IdWidth];
+                var numeric = new float[featurizer.NumericCount];
                 var batch = new TensorBatch(1, ids.Length, numeric.Length);
                 long position = -1;
                 float logit = 0;
@@ -182,7 +184,8 @@ namespace MLExt.Trainers
                 {
                     if (input.Position != position)
                     {
-                        encode(ids, numeric, 0);
+                        read(keys, numeric, 0);
+                        featurizer.Encode(keys, ids, numeric);
                         var row = CtrData.InMemory(ids.Length, numeric.Length, ids, numeric, 1);
                         logit = CtrTrainingLoop.Predict(_model._network, row, batch, _model._device)[0];
                         position = input.Position;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -229,14 +230,17 @@ namespace MLExt.Trainers.Tests.Ctr
             var (featurizer, cached) = MLExt.Trainers.Ctr.Featurization.CtrFeaturizer.Learn(host, data, ShopOptions(), seed: 1, memoryBudgetBytes: long.MaxValue);
             cached.Dispose();
             using DataViewRowCursor cursor = data.GetRowCursor(data.Schema);
-            var encode = featurizer.Bind(cursor);
+            var read = featurizer.BindReader(cursor);
+            var keys = new ulong[featurizer.IdWidth];
             var ids = new int[featurizer.IdWidth];
             var numeric = new float[featurizer.NumericCount];
             cursor.MoveNext();
-            encode(ids, numeric, 0);
+            read(keys, numeric, 0);
+            featurizer.Encode(keys, ids, numeric);
             Assert.AreEqual(10f, numeric[0], "Price, the first numeric field, is clipped");
             cursor.MoveNext();
-            encode(ids, numeric, 0);
+            read(keys, numeric, 0);
+            featurizer.Encode(keys, ids, numeric);
             Assert.IsTrue(Math.Abs(numeric[0]) < 1, "an ordinary price is near the mean of a column that the outlier dominates");
         }
 
@@ -244,19 +248,20 @@ namespace MLExt.Trainers.Tests.Ctr
         public void RowsCachedWhileLearningEqualTheRowsTheLearnedFeaturizerEncodes()
         {
             // Learning caches provisional codes and raw numbers in the same pass, then rewrites them: the cache must hold what the
-            // finished featurizer encodes (rare sites out of vocabulary, NaN prices at the mean, hashed ids, padded tag lists).
+            // finished featurizer encodes (rare sites out of vocabulary, NaN prices at the mean, hashed ids, padded tag lists),
+            // over several chunks of rows encoded on another thread and, in memory, more than one block of the store.
             var mlContext = new MLContext(seed: 1);
             var host = ((Microsoft.ML.Runtime.IHostEnvironment)mlContext).Register("test");
             var shop = ShopOptions();
-            shop.MinimumCategoryCount = 100;
+            shop.MinimumCategoryCount = 667; // about the mean count of a site over 20,000 rows: about half the sites fall out
             var hashed = ShopOptions();
             hashed.HashBuckets = 8;
             hashed.CacheMemoryBudgetMegabytes = 0;
             var tags = new CtrTrainer.Options { CategoricalColumnNames = new[] { "Tags" }, NumericColumnNames = new[] { "Scores" }, MaximumValuesPerField = 4, Seed = 1 };
             var cases = new (IDataView Data, CtrTrainer.Options Options)[]
             {
-                (mlContext.Data.LoadFromEnumerable(Shop(3000, 21)), shop),
-                (mlContext.Data.LoadFromEnumerable(Shop(3000, 22)), hashed),
+                (mlContext.Data.LoadFromEnumerable(Shop(20_000, 21)), shop),
+                (mlContext.Data.LoadFromEnumerable(Shop(10_000, 22)), hashed),
                 (mlContext.Data.LoadFromEnumerable(Baskets(500, 23)), tags),
             };
             foreach (var (data, options) in cases)
@@ -266,14 +271,16 @@ namespace MLExt.Trainers.Tests.Ctr
                 {
                     Assert.AreEqual(options.CacheMemoryBudgetMegabytes == 0, cached.OnDisk);
                     using DataViewRowCursor cursor = data.GetRowCursor(data.Schema);
-                    var encode = featurizer.Bind(cursor);
+                    var read = featurizer.BindReader(cursor);
+                    var keys = new ulong[featurizer.IdWidth];
                     var ids = new int[featurizer.IdWidth];
                     var cachedIds = new long[featurizer.IdWidth];
                     float[] numeric = new float[featurizer.NumericCount], cachedNumeric = new float[featurizer.NumericCount];
                     int row = 0, outOfVocabulary = 0, padded = 0;
                     while (cursor.MoveNext())
                     {
-                        encode(ids, numeric, 0);
+                        read(keys, numeric, 0);
+                        featurizer.Encode(keys, ids, numeric);
                         cached.CopyRow(row++, cachedIds, cachedNumeric);
                         CollectionAssert.AreEqual(ids.Select(id => (long)id).ToArray(), cachedIds, $"ids of row {row - 1}");
                         CollectionAssert.AreEqual(numeric, cachedNumeric, $"numbers of row {row - 1}");
@@ -283,7 +290,7 @@ namespace MLExt.Trainers.Tests.Ctr
                     }
                     Assert.AreEqual(cached.Rows, row);
                     if (options == shop)
-                        Assert.IsTrue(outOfVocabulary > 100, "sites seen fewer than 100 times share the out-of-vocabulary id");
+                        Assert.IsTrue(outOfVocabulary > 100, "sites seen fewer than 667 times share the out-of-vocabulary id");
                     if (options == tags)
                         Assert.IsTrue(padded > 100, "rows with fewer than four tags are padded");
                 }
@@ -389,6 +396,7 @@ namespace MLExt.Trainers.Tests.Ctr
             IDataView data = mlContext.Data.LoadFromEnumerable(rows);
             var trainers = mlContext.BinaryClassification.Trainers;
             ConformanceKit.AssertThrowsMentioning(() => trainers.Ctr(new CtrTrainer.Options()).Fit(data), "at least one");
+            ConformanceKit.AssertThrowsMentioning(() => trainers.Ctr("Label", null).Fit(data), "at least one");
             ConformanceKit.AssertThrowsMentioning(() => trainers.Ctr("Label", new[] { "Nope" }).Fit(data), "Nope");
             ConformanceKit.AssertThrowsMentioning(
                 () => trainers.Ctr("Label", new[] { "Site" }).Fit(mlContext.Data.LoadFromEnumerable(new[] { new TextLabelRow { Label = "yes", Site = "a" } })), "Boolean");
@@ -403,6 +411,16 @@ namespace MLExt.Trainers.Tests.Ctr
             onCuda.Device = "cuda:3";
             if (!TorchSharp.torch.cuda.is_available())
                 ConformanceKit.AssertThrowsMentioning(() => trainers.Ctr(onCuda).Fit(data), "CUDA");
+            // Rows are encoded a chunk of 4,096 at a time on another thread: an infinite number in a later chunk still fails the fit
+            // naming its row, and leaves no cache file behind.
+            var infinite = Shop(6000, 10);
+            infinite[5000].Price = float.PositiveInfinity;
+            var spilled = ShopOptions();
+            spilled.CacheMemoryBudgetMegabytes = 0;
+            string[] CacheFiles() => Directory.GetFiles(Path.GetTempPath(), "mlext-ctr-cache-*");
+            string[] before = CacheFiles();
+            ConformanceKit.AssertThrowsMentioning(() => trainers.Ctr(spilled).Fit(mlContext.Data.LoadFromEnumerable(infinite)), "infinite value in row 5000");
+            CollectionAssert.AreEquivalent(before, CacheFiles(), "the spilled cache file is deleted");
             var badHeads = ShopOptions(CtrModel.AutoIntPlus);
             badHeads.AttentionHeads = 3;
             ConformanceKit.AssertThrowsMentioning(() => trainers.Ctr(badHeads).Fit(data), "AttentionHeads");

@@ -140,7 +140,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             if (double.IsNaN(v))
                 return Missing;
             long bucket = v > 2 ? LogBucketBase + (long)Math.Floor(Math.Log(v) * Math.Log(v)) : (long)Math.Floor(v);
-            return ColumnReader.NonZero(StableHash.Of(bucket));
+            return ColumnReader.Keyed(StableHash.Of(bucket));
         }
 
         private ulong QuantileKey(double v)
@@ -148,7 +148,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             if (double.IsNaN(v))
                 return Missing;
             int index = Array.BinarySearch(Edges, (float)v);
-            return ColumnReader.NonZero(StableHash.Of((long)(index >= 0 ? index : ~index)));
+            return ColumnReader.Keyed(StableHash.Of((long)(index >= 0 ? index : ~index)));
         }
     }
 }

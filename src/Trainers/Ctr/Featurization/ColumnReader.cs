@@ -15,6 +15,9 @@ namespace MLExt.Trainers.Ctr.Featurization
         /// <summary>The key of a missing value (empty text, key 0, NaN).</summary>
         public const ulong Missing = 0;
 
+        /// <summary>The key of an unused place of a multi-valued field (a row with fewer values than the field's width).</summary>
+        public const ulong Unused = ulong.MaxValue;
+
         /// <summary>A Single or Double value, of a scalar column (slot −1) or of one slot of a vector column; the slots of one
         /// vector share one read per row through <paramref name="values"/>.</summary>
         public static Func<double> Number(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
@@ -29,24 +32,24 @@ namespace MLExt.Trainers.Ctr.Featurization
         {
             DataViewType item = column.Type.GetItemType();
             if (item is TextDataViewType)
-                return Bind<ReadOnlyMemory<char>>(row, column, v => v.Length == 0 ? Missing : NonZero(StableHash.Of(v.Span)));
+                return Bind<ReadOnlyMemory<char>>(row, column, v => v.Length == 0 ? Missing : Keyed(StableHash.Of(v.Span)));
             if (item is KeyDataViewType)
-                return Bind<uint>(row, column, v => v == 0 ? Missing : NonZero(StableHash.Of((long)v)));
+                return Bind<uint>(row, column, v => v == 0 ? Missing : Keyed(StableHash.Of((long)v)));
             if (item is BooleanDataViewType)
                 return Bind<bool>(row, column, v => v ? 1UL : 2UL);
             if (item == NumberDataViewType.Single)
-                return Bind<float>(row, column, v => float.IsNaN(v) ? Missing : NonZero(StableHash.Of((double)v)));
+                return Bind<float>(row, column, v => float.IsNaN(v) ? Missing : Keyed(StableHash.Of((double)v)));
             if (item == NumberDataViewType.Double)
-                return Bind<double>(row, column, v => double.IsNaN(v) ? Missing : NonZero(StableHash.Of(v)));
+                return Bind<double>(row, column, v => double.IsNaN(v) ? Missing : Keyed(StableHash.Of(v)));
             Type raw = item.RawType;
-            if (raw == typeof(int)) return Bind<int>(row, column, v => NonZero(StableHash.Of(v)));
-            if (raw == typeof(long)) return Bind<long>(row, column, v => NonZero(StableHash.Of(v)));
-            if (raw == typeof(uint)) return Bind<uint>(row, column, v => NonZero(StableHash.Of(v)));
-            if (raw == typeof(ulong)) return Bind<ulong>(row, column, v => NonZero(StableHash.Of((long)v)));
-            if (raw == typeof(short)) return Bind<short>(row, column, v => NonZero(StableHash.Of(v)));
-            if (raw == typeof(ushort)) return Bind<ushort>(row, column, v => NonZero(StableHash.Of(v)));
-            if (raw == typeof(byte)) return Bind<byte>(row, column, v => NonZero(StableHash.Of(v)));
-            if (raw == typeof(sbyte)) return Bind<sbyte>(row, column, v => NonZero(StableHash.Of(v)));
+            if (raw == typeof(int)) return Bind<int>(row, column, v => Keyed(StableHash.Of(v)));
+            if (raw == typeof(long)) return Bind<long>(row, column, v => Keyed(StableHash.Of(v)));
+            if (raw == typeof(uint)) return Bind<uint>(row, column, v => Keyed(StableHash.Of(v)));
+            if (raw == typeof(ulong)) return Bind<ulong>(row, column, v => Keyed(StableHash.Of((long)v)));
+            if (raw == typeof(short)) return Bind<short>(row, column, v => Keyed(StableHash.Of(v)));
+            if (raw == typeof(ushort)) return Bind<ushort>(row, column, v => Keyed(StableHash.Of(v)));
+            if (raw == typeof(byte)) return Bind<byte>(row, column, v => Keyed(StableHash.Of(v)));
+            if (raw == typeof(sbyte)) return Bind<sbyte>(row, column, v => Keyed(StableHash.Of(v)));
             throw new NotSupportedException($"Column '{column.Name}' of type {column.Type} cannot be a categorical field.");
         }
 
@@ -57,8 +60,8 @@ namespace MLExt.Trainers.Ctr.Featurization
             || item == NumberDataViewType.UInt32 || item == NumberDataViewType.UInt64 || item == NumberDataViewType.Int16
             || item == NumberDataViewType.UInt16 || item == NumberDataViewType.Byte || item == NumberDataViewType.SByte;
 
-        /// <summary>A hash that is never the missing key.</summary>
-        public static ulong NonZero(ulong hash) => hash == Missing ? 1 : hash;
+        /// <summary>A hash that is neither the missing key nor the unused key.</summary>
+        public static ulong Keyed(ulong hash) => hash == Missing ? 1 : hash == Unused ? Unused - 1 : hash;
 
         private static Func<ulong[], int> Bind<T>(DataViewRow row, DataViewSchema.Column column, Func<T, ulong> key)
         {

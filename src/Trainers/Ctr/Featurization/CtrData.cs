@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -43,48 +44,64 @@ namespace MLExt.Trainers.Ctr.Featurization
 
         /// <summary>Rows already featurized (a batch to score); labels are not known.</summary>
         public static CtrData InMemory(int idWidth, int numericWidth, int[] ids, float[] numeric, int rows)
-            => new CtrData(new ArrayRowStore(idWidth, numericWidth, ids, numeric, rows), null, new float[rows], null);
+            => new CtrData(new ArrayRowStore(idWidth, numericWidth, new[] { ids }, new[] { numeric }, Math.Max(rows, 1), rows), null, new float[rows], null);
 
         /// <summary>Copies row <paramref name="row"/>'s ids and numeric values.</summary>
         public void CopyRow(int row, Span<long> ids, Span<float> numeric) => _store.Read(_rows?[row] ?? row, ids, numeric);
 
-        /// <summary>Encodes every row of <paramref name="data"/> into a new cache, kept in memory up to the budget.</summary>
+        /// <summary>
+        /// Encodes every row of <paramref name="data"/> into a new cache, kept in memory up to the budget. The cursor's thread
+        /// reads a chunk of rows while another thread encodes and stores the chunk read before it.
+        /// </summary>
         public static CtrData Read(IHost host, IDataView data, IRowEncoder encoder, string labelColumn, string weightColumn, long memoryBudgetBytes)
         {
             DataViewSchema schema = data.Schema;
             var columns = encoder.InputColumns.Append(labelColumn).Concat(weightColumn == null ? Enumerable.Empty<string>() : new[] { weightColumn })
                 .Select(name => schema[name]).GroupBy(c => c.Index).Select(g => g.First());
             using DataViewRowCursor cursor = data.GetRowCursor(columns);
-            Action<int[], float[], int> encode = encoder.Bind(cursor);
+            Action<ulong[], float[], int> read = encoder.BindReader(cursor);
             ValueGetter<bool> label = cursor.GetGetter<bool>(schema[labelColumn]);
             ValueGetter<float> weight = weightColumn == null ? null : cursor.GetGetter<float>(schema[weightColumn]);
             var store = new FileRowStore.Writer(encoder.IdWidth, encoder.NumericCount, memoryBudgetBytes);
             var labels = new List<float>();
             var weights = weightColumn == null ? null : new List<float>();
-            var rowIds = new int[encoder.IdWidth];
-            var rowNumeric = new float[encoder.NumericCount];
+            var chunks = new[] { new Chunk(encoder), new Chunk(encoder) };
+            Task encoding = Task.CompletedTask;
             bool click = false;
             float w = 1;
             try
             {
-                while (cursor.MoveNext())
+                for (int turn = 0; ; turn = 1 - turn)
                 {
-                    encode(rowIds, rowNumeric, 0);
-                    store.Add(rowIds, rowNumeric);
-                    label(ref click);
-                    labels.Add(click ? 1 : 0);
-                    if (weight != null)
+                    Chunk chunk = chunks[turn];
+                    int count = 0;
+                    for (; count < Chunk.Rows && cursor.MoveNext(); count++)
                     {
+                        read(chunk.Keys, chunk.Numbers, count);
+                        label(ref click);
+                        labels.Add(click ? 1 : 0);
+                        if (weight == null)
+                            continue;
                         weight(ref w);
                         if (!(w >= 0) || float.IsInfinity(w))
                             throw host.Except($"Weight column '{weightColumn}' holds {w} in row {cursor.Position}; weights must be finite and not negative.");
                         weights.Add(w);
                     }
+                    // The other chunk is free once its rows are stored.
+                    encoding.GetAwaiter().GetResult();
+                    if (count == 0)
+                        break;
+                    encoding = Task.Run(() =>
+                    {
+                        encoder.Encode(chunk.Keys.AsSpan(0, count * encoder.IdWidth), chunk.Ids, chunk.Numbers.AsSpan(0, count * encoder.NumericCount));
+                        store.Add(chunk.Ids, chunk.Numbers, count);
+                    });
                 }
             }
             catch
             {
-                store.Discard();
+                // The store is discarded once no chunk is being written to it.
+                encoding.ContinueWith(_ => store.Discard(), TaskScheduler.Default).Wait();
                 throw;
             }
             return new CtrData(store.Finish(), null, labels.ToArray(), weights?.ToArray());
@@ -100,5 +117,25 @@ namespace MLExt.Trainers.Ctr.Featurization
 
         /// <summary>Releases the storage (shared with subsets: dispose the cache they were taken from, once).</summary>
         public void Dispose() => _store.Dispose();
+
+        /// <summary>Buffers for a chunk of rows between reading and storing.</summary>
+        private sealed class Chunk
+        {
+            public const int Rows = 4096;
+
+            public Chunk(IRowEncoder encoder)
+            {
+                Keys = new ulong[Rows * encoder.IdWidth];
+                Ids = new int[Rows * encoder.IdWidth];
+                Numbers = new float[Rows * encoder.NumericCount];
+            }
+
+            public ulong[] Keys { get; }
+
+            public int[] Ids { get; }
+
+            /// <summary>Raw numbers as read, encoded in place.</summary>
+            public float[] Numbers { get; }
+        }
     }
 }

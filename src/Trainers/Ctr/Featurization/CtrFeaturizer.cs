@@ -25,6 +25,7 @@ namespace MLExt.Trainers.Ctr.Featurization
 
         private readonly CategoricalField[] _fields;
         private readonly NumericField[] _numeric;
+        private readonly int[] _fieldOfPlace;
 
         private CtrFeaturizer(CategoricalField[] fields, NumericField[] numeric)
         {
@@ -35,6 +36,7 @@ namespace MLExt.Trainers.Ctr.Featurization
                 Offsets[f] = Offsets[f - 1] + fields[f - 1].Size;
             PadId = fields.Length == 0 ? 0 : Offsets[^1] + fields[^1].Size;
             IdWidth = fields.Sum(f => f.Width);
+            _fieldOfPlace = FieldOfPlace(fields);
         }
 
         /// <summary>Fields that become ids (categorical columns and bucketed numeric ones), in order.</summary>
@@ -93,39 +95,51 @@ namespace MLExt.Trainers.Ctr.Featurization
             return (counter.Finish(rows, options.MinimumCategoryCount, options.HashBuckets), rows);
         }
 
-        /// <summary>
-        /// Binds to a row: the returned action writes the row's ids (global, offsets added; <see cref="PadId"/> in unused places)
-        /// into <c>ids[at * IdWidth ..]</c> and its standardized numeric values into <c>numeric[at * NumericCount ..]</c>.
-        /// </summary>
-        public Action<int[], float[], int> Bind(DataViewRow row)
-            // Through float, as the training cache holds raw values: Double columns score exactly as they trained.
-            => BindRow(row, _fields, _numeric, (f, key) => Offsets[f] + _fields[f].IdOf(key), PadId, (n, v) => Standardized(n, (float)v));
+        /// <inheritdoc/>
+        public Action<ulong[], float[], int> BindReader(DataViewRow row) => ReadRow(row, _fields, _numeric);
+
+        /// <inheritdoc/>
+        /// <remarks>Keys outside the vocabulary get their field's out-of-vocabulary id; numbers are standardized.</remarks>
+        public void Encode(ReadOnlySpan<ulong> keys, Span<int> ids, Span<float> numbers)
+        {
+            for (int place = 0; place < keys.Length; place++)
+            {
+                int f = _fieldOfPlace[place % IdWidth];
+                ids[place] = keys[place] == ColumnReader.Unused ? PadId : Offsets[f] + _fields[f].IdOf(keys[place]);
+            }
+            for (int i = 0; i < numbers.Length; i++)
+                numbers[i] = Standardized(i % NumericCount, numbers[i]);
+        }
 
         /// <summary>
-        /// Reads a row's fields: each key of field f becomes <c>idOf(f, key)</c> (an unused place of a multi-valued field
-        /// <paramref name="padId"/>), each value of numeric field n becomes <c>number(n, value)</c>.
+        /// Binds to a row: the returned action reads its keys (one per place of each field, <see cref="ColumnReader.Unused"/> in
+        /// unused places) into <c>keys[at * IdWidth ..]</c> and its numbers, as floats, into <c>numbers[at * NumericCount ..]</c>.
         /// </summary>
-        private static Action<int[], float[], int> BindRow(DataViewRow row, CategoricalField[] fields, NumericField[] numeric,
-            Func<int, ulong, int> idOf, int padId, Func<int, double, float> number)
+        private static Action<ulong[], float[], int> ReadRow(DataViewRow row, CategoricalField[] fields, NumericField[] numeric)
         {
             var rowValues = new RowValues();
             var keys = fields.Select(f => f.BindKeys(row, rowValues)).ToArray();
             var buffers = fields.Select(f => new ulong[f.Width]).ToArray();
             var values = numeric.Select(n => ColumnReader.Number(row, row.Schema[n.Column], n.Slot, rowValues)).ToArray();
             int idWidth = fields.Sum(f => f.Width);
-            return (ids, numbers, at) =>
+            return (rowKeys, numbers, at) =>
             {
                 int place = at * idWidth;
                 for (int f = 0; f < keys.Length; f++)
                 {
                     int count = keys[f](buffers[f]);
                     for (int k = 0; k < fields[f].Width; k++)
-                        ids[place++] = k < count ? idOf(f, buffers[f][k]) : padId;
+                        rowKeys[place++] = k < count ? buffers[f][k] : ColumnReader.Unused;
                 }
+                // Through float, as the training cache holds raw values: Double columns score exactly as they trained.
                 for (int n = 0; n < values.Length; n++)
-                    numbers[at * values.Length + n] = number(n, values[n]());
+                    numbers[at * values.Length + n] = (float)values[n]();
             };
         }
+
+        // The field of each place in a row's ids.
+        private static int[] FieldOfPlace(CategoricalField[] fields)
+            => fields.SelectMany((field, f) => Enumerable.Repeat(f, field.Width)).ToArray();
 
         // Missing (NaN) values sit at the mean.
         private float Standardized(int field, double v)
@@ -181,6 +195,8 @@ namespace MLExt.Trainers.Ctr.Featurization
             private readonly double[] _sums;
             private readonly double[] _squares;
             private readonly long[] _present;
+            private readonly int[] _fieldOfPlace;
+            private long _rowsEncoded;
 
             public Counter(IHost host, CategoricalField[] fields, NumericField[] numeric)
             {
@@ -192,6 +208,7 @@ namespace MLExt.Trainers.Ctr.Featurization
                 _squares = new double[numeric.Length];
                 _present = new long[numeric.Length];
                 IdWidth = fields.Sum(f => f.Width);
+                _fieldOfPlace = FieldOfPlace(fields);
             }
 
             public int IdWidth { get; }
@@ -200,7 +217,21 @@ namespace MLExt.Trainers.Ctr.Featurization
 
             public IEnumerable<string> InputColumns => _fields.Select(f => f.Column).Concat(_numeric.Select(n => n.Column)).Distinct();
 
-            public Action<int[], float[], int> Bind(DataViewRow row) => BindRow(row, _fields, _numeric, Code, -1, (n, v) => Observe(n, v, row));
+            public Action<ulong[], float[], int> BindReader(DataViewRow row) => ReadRow(row, _fields, _numeric);
+
+            /// <inheritdoc/>
+            /// <remarks>Counts the keys and the present numbers, and writes provisional codes and raw numbers.</remarks>
+            public void Encode(ReadOnlySpan<ulong> keys, Span<int> ids, Span<float> numbers)
+            {
+                for (int place = 0; place < keys.Length; place++)
+                {
+                    ulong key = keys[place];
+                    ids[place] = key == ColumnReader.Unused ? -1 : key == CategoricalField.Missing ? 0 : 1 + _seen[_fieldOfPlace[place % IdWidth]].Add(key);
+                }
+                for (int i = 0; i < numbers.Length; i++)
+                    Observe(i % NumericCount, numbers[i], _rowsEncoded + i / NumericCount);
+                _rowsEncoded += IdWidth > 0 ? keys.Length / IdWidth : numbers.Length / NumericCount;
+            }
 
             /// <summary>Sets the vocabularies and statistics, and rewrites the cached rows into ids and standardized numbers.</summary>
             public CtrFeaturizer Finish(CtrData rows, int minimumCount, int hashBuckets)
@@ -227,19 +258,16 @@ namespace MLExt.Trainers.Ctr.Featurization
                 return featurizer;
             }
 
-            private int Code(int field, ulong key) => key == CategoricalField.Missing ? 0 : 1 + _seen[field].Add(key);
-
-            // Adds a present value to the field's statistics; the raw value is cached.
-            private float Observe(int field, double v, DataViewRow row)
+            // Adds a present value to the field's statistics (missing values, NaN, are cached as they are).
+            private void Observe(int field, double v, long row)
             {
                 if (double.IsNaN(v))
-                    return float.NaN;
+                    return;
                 if (double.IsInfinity(v))
-                    throw _host.Except($"Numeric column '{_numeric[field].Column}' holds an infinite value in row {row.Position}.");
+                    throw _host.Except($"Numeric column '{_numeric[field].Column}' holds an infinite value in row {row}.");
                 _sums[field] += v;
                 _squares[field] += v * v;
                 _present[field]++;
-                return (float)v;
             }
         }
 

@@ -64,8 +64,8 @@ namespace MLExt.Trainers.Ctr.Scoring
             private readonly BatchScoredDataView _view;
             private readonly DataViewRowCursor _main;
             private readonly DataViewRowCursor _lookAhead;
-            private readonly Action<int[], float[], int> _encode;
-            // Two batches take turns: one is scored in the background while the other is featurized.
+            private readonly Action<ulong[], float[], int> _read;
+            // Two batches take turns: one is encoded and scored in the background while the other is read.
             private readonly PendingBatch[] _batches;
             private PendingBatch _scoring;
             private int _turn;
@@ -79,7 +79,7 @@ namespace MLExt.Trainers.Ctr.Scoring
                 _view = view;
                 _main = main;
                 _lookAhead = lookAhead;
-                _encode = lookAhead == null ? null : view._featurizer.Bind(lookAhead);
+                _read = lookAhead == null ? null : view._featurizer.BindReader(lookAhead);
                 _batches = lookAhead == null ? null : new[] { new PendingBatch(view), new PendingBatch(view) };
             }
 
@@ -104,33 +104,38 @@ namespace MLExt.Trainers.Ctr.Scoring
                 return true;
             }
 
-            // Takes the scores of the batch that was queued last time (featurizing and queueing the first batch on the first call),
-            // featurizing the batch after it while the network runs, and queues that one in turn: featurization on this thread
-            // overlaps the network's forward passes.
+            // Takes the scores of the batch that was queued last time (reading and queueing the first batch on the first call),
+            // reading the batch after it while that one is encoded and scored, and queues that one in turn: reading rows on this
+            // thread overlaps encoding and the network's forward passes on another.
             private void Fill()
             {
-                PendingBatch ready = _scoring ?? Queue(Featurize());
-                PendingBatch following = Featurize();
+                PendingBatch ready = _scoring ?? Queue(Read());
+                PendingBatch following = Read();
                 _logits = ready.Scores.GetAwaiter().GetResult();
                 _bufferStart = _row;
                 _bufferCount = ready.Count;
                 _scoring = following.Count > 0 ? Queue(following) : null;
             }
 
-            private PendingBatch Featurize()
+            private PendingBatch Read()
             {
                 PendingBatch batch = _batches[_turn];
                 _turn = 1 - _turn;
                 batch.Count = 0;
                 while (batch.Count < _view._batchSize && _lookAhead.MoveNext())
-                    _encode(batch.Ids, batch.Numeric, batch.Count++);
+                    _read(batch.Keys, batch.Numeric, batch.Count++);
                 return batch;
             }
 
             private PendingBatch Queue(PendingBatch batch)
             {
-                var rows = CtrData.InMemory(_view._featurizer.IdWidth, _view._featurizer.NumericCount, batch.Ids, batch.Numeric, batch.Count);
-                batch.Scores = Task.Run(() => CtrTrainingLoop.Predict(_view._network, rows, batch.Tensors, _view._device));
+                CtrFeaturizer featurizer = _view._featurizer;
+                batch.Scores = Task.Run(() =>
+                {
+                    featurizer.Encode(batch.Keys.AsSpan(0, batch.Count * featurizer.IdWidth), batch.Ids, batch.Numeric.AsSpan(0, batch.Count * featurizer.NumericCount));
+                    var rows = CtrData.InMemory(featurizer.IdWidth, featurizer.NumericCount, batch.Ids, batch.Numeric, batch.Count);
+                    return CtrTrainingLoop.Predict(_view._network, rows, batch.Tensors, _view._device);
+                });
                 return batch;
             }
 
@@ -161,15 +166,18 @@ namespace MLExt.Trainers.Ctr.Scoring
             }
         }
 
-        /// <summary>A batch's featurized rows, its tensor buffers, and its scores once the network has run.</summary>
+        /// <summary>A batch's rows as read and as encoded, its tensor buffers, and its scores once the network has run.</summary>
         private sealed class PendingBatch
         {
             public PendingBatch(BatchScoredDataView view)
             {
+                Keys = new ulong[view._batchSize * view._featurizer.IdWidth];
                 Ids = new int[view._batchSize * view._featurizer.IdWidth];
                 Numeric = new float[view._batchSize * view._featurizer.NumericCount];
                 Tensors = new TensorBatch(view._batchSize, view._featurizer.IdWidth, view._featurizer.NumericCount);
             }
+
+            public ulong[] Keys { get; }
 
             public int[] Ids { get; }
 

@@ -15,6 +15,9 @@ namespace MLExt.Trainers.Ctr.Featurization
     /// </summary>
     internal sealed class CtrData : IDisposable
     {
+        // A progress message every 1,048,576 rows (256 chunks) on large data.
+        private const int ProgressRows = 1 << 20;
+
         private readonly RowStore _store;
         private readonly int[] _rows;
 
@@ -58,6 +61,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             DataViewSchema schema = data.Schema;
             var columns = encoder.InputColumns.Append(labelColumn).Concat(weightColumn == null ? Enumerable.Empty<string>() : new[] { weightColumn })
                 .Select(name => schema[name]).GroupBy(c => c.Index).Select(g => g.First());
+            using IChannel channel = host.Start("Featurizing");
             using DataViewRowCursor cursor = data.GetRowCursor(columns);
             Action<ulong[], float[], int> read = encoder.BindReader(cursor);
             ValueGetter<bool> label = cursor.GetGetter<bool>(schema[labelColumn]);
@@ -91,6 +95,8 @@ namespace MLExt.Trainers.Ctr.Featurization
                     encoding.GetAwaiter().GetResult();
                     if (count == 0)
                         break;
+                    if (labels.Count % ProgressRows == 0)
+                        channel.Info($"{labels.Count:N0} rows read.");
                     encoding = Task.Run(() =>
                     {
                         encoder.Encode(chunk.Keys.AsSpan(0, count * encoder.IdWidth), chunk.Ids, chunk.Numbers.AsSpan(0, count * encoder.NumericCount));

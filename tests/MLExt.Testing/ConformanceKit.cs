@@ -140,6 +140,10 @@ namespace MLExt.Testing
         private static void AssertThrowsNaming(Action action, InvalidInput bad, string step)
             => AssertThrowsMentioning(action, bad.ColumnName, $"{step} with {bad.Description}");
 
+        /// <summary>Cancels the context's running work as AutoML does past a trial's time budget (ML.NET keeps the method internal;
+        /// applications reach it through Microsoft.ML.Experimental).</summary>
+        public static void CancelExecution(MLContext mlContext) => mlContext.CancelExecution();
+
         /// <summary>The action throws, and the message mentions <paramref name="text"/> (case-insensitively: ML.NET's prediction
         /// transformers say "Incompatible features column type" for the feature column).</summary>
         public static void AssertThrowsMentioning(Action action, string text, string what = null)

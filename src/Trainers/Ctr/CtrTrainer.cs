@@ -196,7 +196,7 @@ namespace MLExt.Trainers
             CtrNetworkSpec spec = NetworkSpec(_options, featurizer);
             channel.Info($"{_options.Model}: {train.Rows} training rows, {validation?.Rows ?? 0} validation rows, {featurizer.FieldCount} id fields " +
                 $"({featurizer.PadId} ids), {featurizer.NumericCount} numeric fields, on {device}.");
-            CtrNetwork network = CtrTrainingLoop.Train(spec, train, validation, _options, device, seed, channel);
+            CtrNetwork network = CtrTrainingLoop.Train(spec, train, validation, _options, device, seed, _host, channel);
             if (_options.ValidationData != null)
                 validation.Dispose();
             return new CtrTransformer(_host, featurizer, network, device);

@@ -219,6 +219,25 @@ namespace MLExt.Trainers.Tests.Ctr
         }
 
         [TestMethod]
+        public void CancelExecutionStopsTrainingAtTheNextBatch()
+        {
+            // AutoML ends a trial past its time budget with MLContext.CancelExecution: the fit must stop, not run its epochs out.
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(Shop(3000, 11));
+            var options = ShopOptions();
+            options.NumberOfEpochs = 20;
+            options.ValidationFraction = 0;
+            int epochs = 0;
+            mlContext.Log += (_, e) =>
+            {
+                if (e.RawMessage.StartsWith("Epoch ", StringComparison.Ordinal) && ++epochs == 2)
+                    ConformanceKit.CancelExecution(mlContext);
+            };
+            Assert.Throws<OperationCanceledException>(() => mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data));
+            Assert.AreEqual(2, epochs, "no epoch ends after the cancellation");
+        }
+
+        [TestMethod]
         public void StandardizedNumbersAreClippedAtTenDeviations()
         {
             // One row's price is a million times larger: standardized, about sqrt(3000) = 55 deviations out.

@@ -77,6 +77,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             {
                 for (int turn = 0; ; turn = 1 - turn)
                 {
+                    host.CheckAlive();
                     Chunk chunk = chunks[turn];
                     int count = 0;
                     for (; count < Chunk.Rows && cursor.MoveNext(); count++)

@@ -17,7 +17,12 @@ namespace MLExt.Trainers.Ctr.Training
     /// </summary>
     internal static class CtrTrainingLoop
     {
-        public static CtrNetwork Train(CtrNetworkSpec spec, CtrData train, CtrData validation, CtrTrainer.Options options, Device device, int seed, IChannel channel)
+        /// <summary>
+        /// Trains a new network; <paramref name="host"/>'s cancellation (<c>MLContext.CancelExecution</c>, as AutoML's time budget
+        /// uses) stops it at the next batch.
+        /// </summary>
+        public static CtrNetwork Train(CtrNetworkSpec spec, CtrData train, CtrData validation, CtrTrainer.Options options, Device device, int seed,
+            IHost host, IChannel channel)
         {
             torch.manual_seed(seed);
             CtrNetwork network = CtrNetwork.Create(spec);
@@ -47,6 +52,7 @@ namespace MLExt.Trainers.Ctr.Training
                 int batches = 0;
                 for (int start = 0; start < train.Rows; start += options.BatchSize)
                 {
+                    host.CheckAlive();
                     ReadOnlySpan<int> rows = order.AsSpan(start, Math.Min(options.BatchSize, train.Rows - start));
                     using var scope = NewDisposeScope();
                     var (ids, numeric) = batch.Inputs(train, rows, device);

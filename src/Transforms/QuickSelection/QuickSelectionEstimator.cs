@@ -57,8 +57,12 @@ namespace MLExt.Transforms
             using IChannel channel = _host.Start("Training");
             using IAutoencoderBackend backend = MakeBackend(encoder, decoder, settings, channel);
             channel.Info($"QuickSelection: {rows.Length} rows x {features} slots, {settings.Hidden} hidden units, {encoder.ConnectionCount + decoder.ConnectionCount} connections, {_options.Epochs} epochs.");
-            float[] strengths = AutoencoderTraining.Train(backend, rows, settings, random,
-                (epoch, loss) => channel.Info($"Epoch {epoch + 1}/{_options.Epochs}: reconstruction loss {loss:G4} per row."));
+            // Canceling the MLContext's execution (AutoML at a trial's time budget) stops training after the epoch.
+            float[] strengths = AutoencoderTraining.Train(backend, rows, settings, random, (epoch, loss) =>
+            {
+                channel.Info($"Epoch {epoch + 1}/{_options.Epochs}: reconstruction loss {loss:G4} per row.");
+                _host.CheckAlive();
+            });
             for (int f = 0; f < features; f++)
                 if (constant[f])
                     strengths[f] = 0;

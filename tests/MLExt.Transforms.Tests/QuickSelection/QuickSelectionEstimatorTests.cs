@@ -113,6 +113,23 @@ namespace MLExt.Transforms.Tests.QuickSelecting
         }
 
         [TestMethod]
+        public void CancelExecutionStopsTrainingAfterTheEpoch()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(MakeRows(300, 5));
+            var options = SmallOptions(3);
+            options.Epochs = 20;
+            int epochs = 0;
+            mlContext.Log += (_, e) =>
+            {
+                if (e.RawMessage.StartsWith("Epoch ", StringComparison.Ordinal) && ++epochs == 2)
+                    ConformanceKit.CancelExecution(mlContext);
+            };
+            Assert.Throws<OperationCanceledException>(() => mlContext.Transforms.FeatureSelection.SelectFeaturesByQuickSelection(options).Fit(data));
+            Assert.AreEqual(2, epochs, "no epoch ends after the cancellation");
+        }
+
+        [TestMethod]
         public void FindsAtLeastFifteenOfTheTwentyInformativeFeaturesOfMadelonLikeData()
         {
             // Madelon's construction and size: 5 base features and 15 combinations among 480 noise features, 2,600 rows. With the

@@ -59,7 +59,7 @@ namespace MLExt.Examples.QuickStart
             });
             watch.Restart();
             using CtrTransformer fittedLoans = loanModel.Fit(loanTrain);
-            Report(mlContext, "DeepFM (MLExt)", fittedLoans.Transform(loanTest), watch.Elapsed.TotalSeconds, "");
+            Report(mlContext, "DeepFM (MLExt)", fittedLoans.Transform(loanTest), watch.Elapsed.TotalSeconds);
             Compare(mlContext, "field-aware FM (ML.NET)", loanTrain, loanTest, loanCategorical, loanNumeric, "Label");
 
             string path = Path.Combine(Directory.GetCurrentDirectory(), "click-model.zip");
@@ -73,10 +73,10 @@ namespace MLExt.Examples.QuickStart
             (loaded as IDisposable)?.Dispose();
         }
 
-        private static void Report(MLContext mlContext, string name, IDataView scored, double seconds, string detail)
+        private static void Report(MLContext mlContext, string name, IDataView scored, double seconds, string detail = null)
         {
             var metrics = mlContext.BinaryClassification.Evaluate(scored);
-            Console.WriteLine($"  {name,-26} AUC {metrics.AreaUnderRocCurve:F4}, log loss {metrics.LogLoss:F4}, {seconds:F0} s {detail}");
+            Console.WriteLine($"  {name,-26} AUC {metrics.AreaUnderRocCurve:F4}, log loss {metrics.LogLoss:F4}, {seconds:F0} s" + (detail == null ? "" : $"; {detail}"));
         }
 
         // ML.NET's FFM takes one Single vector per field: each categorical column hashed to one-hot, the numeric ones together.
@@ -90,7 +90,7 @@ namespace MLExt.Examples.QuickStart
                     categorical.Select(c => "ffm_" + c).Append("ffm_numbers").ToArray(), labelColumn));
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var model = pipeline.Fit(train);
-            Report(mlContext, name, model.Transform(test), watch.Elapsed.TotalSeconds, "");
+            Report(mlContext, name, model.Transform(test), watch.Elapsed.TotalSeconds);
         }
 
         public sealed class ClickPrediction

@@ -140,9 +140,26 @@ namespace MLExt.Testing
         private static void AssertThrowsNaming(Action action, InvalidInput bad, string step)
             => AssertThrowsMentioning(action, bad.ColumnName, $"{step} with {bad.Description}");
 
-        /// <summary>Cancels the context's running work as AutoML does past a trial's time budget (ML.NET keeps the method internal;
-        /// applications reach it through Microsoft.ML.Experimental).</summary>
-        public static void CancelExecution(MLContext mlContext) => mlContext.CancelExecution();
+        /// <summary>
+        /// Cancels the context's execution, as AutoML does past a trial's time budget, once its log has carried
+        /// <paramref name="count"/> messages starting with <paramref name="prefix"/>; returns the log's messages so far. (ML.NET
+        /// keeps CancelExecution internal; applications reach it through Microsoft.ML.Experimental.)
+        /// </summary>
+        public static IReadOnlyList<string> CancelAfterLogging(MLContext mlContext, string prefix, int count)
+        {
+            var messages = new List<string>();
+            int seen = 0;
+            mlContext.Log += (_, e) =>
+            {
+                lock (messages)
+                {
+                    messages.Add(e.RawMessage);
+                    if (e.RawMessage.StartsWith(prefix, StringComparison.Ordinal) && ++seen == count)
+                        mlContext.CancelExecution();
+                }
+            };
+            return messages;
+        }
 
         /// <summary>The action throws, and the message mentions <paramref name="text"/> (case-insensitively: ML.NET's prediction
         /// transformers say "Incompatible features column type" for the feature column).</summary>

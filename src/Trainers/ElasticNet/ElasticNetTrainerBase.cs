@@ -94,11 +94,12 @@ namespace MLExt.Trainers
             channel.Info($"Fitting {Family} elastic net (alpha {TrainerOptions.Alpha}) on {table.RowCount} rows x {slots} slots" +
                 (groups == null ? "." : $" in {groups.Distinct().Count()} groups."));
             object progressLock = new object();
+            // Canceling the MLContext's execution (AutoML at a trial's time budget) stops every path at its next lambda.
             ElasticNetSolution solution = ElasticNetFitter.Fit(problem, settings, message =>
             {
                 lock (progressLock)
                     channel.Info(message);
-            });
+            }, () => Host.CheckAlive());
             if (!solution.Path.Converged)
                 channel.Warning($"Coordinate descent used its budget of {TrainerOptions.MaximumIterations} passes; the path stops at " +
                     $"lambda {solution.Path.Lambdas.LastOrDefault()}. Raise MaximumIterations or Tolerance.");

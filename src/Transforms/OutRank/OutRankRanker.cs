@@ -1,13 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLExt.Transforms.OutRanking.Core;
 using MLExt.Data;
 using MLExt.Hashing;
+using MLExt.Threading;
 
 namespace MLExt.Transforms.OutRanking
 {
@@ -112,7 +112,7 @@ namespace MLExt.Transforms.OutRanking
             int groups = Math.Min(Environment.ProcessorCount, sources.Length);
             var rowsSeen = new long[groups];
             Func<long, bool> sample = RowSample(options.SampleFraction, seed);
-            RunAll(groups, group =>
+            ParallelWork.For(groups, group =>
             {
                 int[] mine = Enumerable.Range(0, sources.Length).Where(j => j % groups == group).ToArray();
                 // Each thread allocates the tables it fills: tables of different threads side by side in memory would
@@ -158,7 +158,7 @@ namespace MLExt.Transforms.OutRanking
         public static IReadOnlyList<OutRankFeatureScore> Score(Counts counts, OutRankHeuristic heuristic, int seed)
         {
             var scores = new OutRankFeatureScore[counts.Features.Length];
-            RunAll(counts.Features.Length, j =>
+            ParallelWork.For(counts.Features.Length, j =>
             {
                 ContingencyTable table = counts.Tables[j];
                 double mutualInformation = MutualInformation.Plain(table);
@@ -205,19 +205,6 @@ namespace MLExt.Transforms.OutRanking
             ulong threshold = (ulong)(fraction * ulong.MaxValue);
             ulong salt = (ulong)seed * 0x9E3779B97F4A7C15UL;
             return position => StableHash.Mix((ulong)position + salt) < threshold;
-        }
-
-        // Parallel.For, but a failure surfaces as itself rather than wrapped in an AggregateException.
-        private static void RunAll(int count, Action<int> body)
-        {
-            try
-            {
-                Parallel.For(0, count, body);
-            }
-            catch (AggregateException error) when (error.InnerExceptions.Count > 0)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error.InnerExceptions[0]).Throw();
-            }
         }
 
         private static void CheckFeaturesToKeep(IHost host, OutRankOptions options, int features)

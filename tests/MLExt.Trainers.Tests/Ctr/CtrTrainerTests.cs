@@ -227,14 +227,9 @@ namespace MLExt.Trainers.Tests.Ctr
             var options = ShopOptions();
             options.NumberOfEpochs = 20;
             options.ValidationFraction = 0;
-            int epochs = 0;
-            mlContext.Log += (_, e) =>
-            {
-                if (e.RawMessage.StartsWith("Epoch ", StringComparison.Ordinal) && ++epochs == 2)
-                    ConformanceKit.CancelExecution(mlContext);
-            };
+            var log = ConformanceKit.CancelAfterLogging(mlContext, "Epoch ", 2);
             Assert.Throws<OperationCanceledException>(() => mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data));
-            Assert.AreEqual(2, epochs, "no epoch ends after the cancellation");
+            Assert.AreEqual(2, log.Count(m => m.StartsWith("Epoch ", StringComparison.Ordinal)), "no epoch ends after the cancellation");
         }
 
         [TestMethod]

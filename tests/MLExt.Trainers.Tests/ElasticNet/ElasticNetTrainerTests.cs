@@ -135,6 +135,20 @@ namespace MLExt.Trainers.Tests.ElasticNet
         }
 
         [TestMethod]
+        public void CancelExecutionStopsCrossValidation()
+        {
+            // AutoML ends a trial past its time budget with MLContext.CancelExecution: canceled once the full path is fitted, no
+            // cross-validation fold runs to its end, and the cancellation reaches the caller as itself, not wrapped.
+            var mlContext = new MLContext(seed: 3);
+            IDataView train = mlContext.Data.LoadFromEnumerable(MakeRows(1500, 7));
+            var log = ConformanceKit.CancelAfterLogging(mlContext, "Fitted ", 1);
+            Assert.ThrowsExactly<OperationCanceledException>(() =>
+                mlContext.BinaryClassification.Trainers.ElasticNet(new ElasticNetTrainer.Options { ExampleWeightColumnName = "Weight", NumberOfFolds = 5 }).Fit(train));
+            Assert.IsTrue(log.Any(m => m.StartsWith("Fitted ", StringComparison.Ordinal)));
+            Assert.IsFalse(log.Any(m => m.StartsWith("Cross-validation fold", StringComparison.Ordinal)), "a fold ran to its end after the cancellation");
+        }
+
+        [TestMethod]
         public void TheSameSeedGivesTheSameModel()
         {
             float[] Train() => new MLContext(seed: 5).BinaryClassification.Trainers.ElasticNet(new ElasticNetTrainer.Options { NumberOfFolds = 4 })

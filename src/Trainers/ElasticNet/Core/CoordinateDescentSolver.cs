@@ -150,7 +150,8 @@ namespace MLExt.Trainers.ElasticNet.Core
         /// <summary>Fits the path along <paramref name="lambdas"/> (decreasing), with warm starts.</summary>
         /// <param name="lambdas">The lambda sequence.</param>
         /// <param name="stopEarly">Stop as glmnet does when the deviance ratio stops improving or passes 0.999.</param>
-        public PathFit FitPath(IReadOnlyList<double> lambdas, bool stopEarly)
+        /// <param name="checkAlive">Called before each lambda; throws to stop (a canceled <c>MLContext</c>).</param>
+        public PathFit FitPath(IReadOnlyList<double> lambdas, bool stopEarly, Action checkAlive = null)
         {
             var fitted = new List<(double Lambda, double Intercept, SparseCoefficients Coefficients, double DevianceRatio)>();
             int groups = _problem.GroupMembers.Length;
@@ -161,6 +162,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             double previousLambda = lambdas.Count > 0 ? Math.Max(lambdas[0], LambdaMax()) : 0;
             for (int k = 0; k < lambdas.Count; k++)
             {
+                checkAlive?.Invoke();
                 double lambda = lambdas[k];
                 if (!SolveAt(lambda, previousLambda, gradientNorms))
                 {

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading.Tasks;
+using MLExt.Threading;
 using MLExt.Trainers;
 
 namespace MLExt.Trainers.ElasticNet.Core
@@ -31,7 +31,9 @@ namespace MLExt.Trainers.ElasticNet.Core
     /// <summary>Fits a path (to a given lambda, or a full path with cross-validation to choose one).</summary>
     internal static class ElasticNetFitter
     {
-        public static ElasticNetSolution Fit(GlmProblem problem, PathSettings settings, Action<string> progress = null)
+        /// <summary>The path and, without a given lambda, the cross-validated choice along it; <paramref name="checkAlive"/> is
+        /// called before each lambda of every path (the folds' from their threads) and throws to stop.</summary>
+        public static ElasticNetSolution Fit(GlmProblem problem, PathSettings settings, Action<string> progress = null, Action checkAlive = null)
         {
             var solver = new CoordinateDescentSolver(problem);
             if (settings.Lambda is double lambda)
@@ -44,23 +46,24 @@ namespace MLExt.Trainers.ElasticNet.Core
                     ? new[] { lambda }
                     : Enumerable.Range(0, points).Select(k => max * Math.Pow(lambda / max, k / (double)(points - 1))).ToArray();
                 lambdas[^1] = lambda;
-                PathFit fixedPath = solver.FitPath(lambdas, stopEarly: false);
+                PathFit fixedPath = solver.FitPath(lambdas, stopEarly: false, checkAlive);
                 return new ElasticNetSolution { Path = fixedPath, SelectedIndex = fixedPath.Length - 1 };
             }
 
             double ratio = settings.LambdaMinRatio ?? (problem.RowCount > problem.FeatureCount ? 1e-4 : 1e-2);
-            PathFit path = solver.FitPath(solver.DefaultLambdas(settings.NumberOfLambdas, ratio), stopEarly: true);
+            PathFit path = solver.FitPath(solver.DefaultLambdas(settings.NumberOfLambdas, ratio), stopEarly: true, checkAlive);
             progress?.Invoke($"Fitted {path.Length} lambdas on all rows ({path.TotalPasses} coordinate passes).");
             if (settings.NumberOfFolds < 2)
                 return new ElasticNetSolution { Path = path, SelectedIndex = path.Length - 1 };
 
-            CrossValidationCurve curve = CrossValidate(problem, path.Lambdas, settings.NumberOfFolds, settings.Seed, progress);
+            CrossValidationCurve curve = CrossValidate(problem, path.Lambdas, settings.NumberOfFolds, settings.Seed, progress, checkAlive);
             int selected = settings.Rule == LambdaSelectionRule.MinimumError ? curve.MinimumErrorIndex : curve.OneStandardErrorIndex;
             return new ElasticNetSolution { Path = path, CrossValidation = curve, SelectedIndex = selected };
         }
 
         /// <summary>K-fold cross-validation along a fixed lambda sequence, as cv.glmnet does (deviance for binomial, MSE for gaussian).</summary>
-        public static CrossValidationCurve CrossValidate(GlmProblem problem, double[] lambdas, int folds, int seed, Action<string> progress = null)
+        public static CrossValidationCurve CrossValidate(GlmProblem problem, double[] lambdas, int folds, int seed, Action<string> progress = null,
+            Action checkAlive = null)
         {
             int n = problem.RowCount;
             var order = Enumerable.Range(0, n).ToArray();
@@ -72,16 +75,16 @@ namespace MLExt.Trainers.ElasticNet.Core
             var foldError = new double[folds][];
             var foldWeight = new double[folds];
             int finished = 0;
-            Parallel.For(0, folds, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, fold =>
+            ParallelWork.For(folds, fold =>
             {
                 var trainingWeights = new double[n];
                 for (int i = 0; i < n; i++)
                     trainingWeights[i] = foldOfRow[i] == fold ? 0 : problem.Weights[i];
-                PathFit path = new CoordinateDescentSolver(problem, trainingWeights).FitPath(lambdas, stopEarly: false);
+                PathFit path = new CoordinateDescentSolver(problem, trainingWeights).FitPath(lambdas, stopEarly: false, checkAlive);
                 foldError[fold] = HeldOutError(problem, path, foldOfRow, fold, lambdas.Length, out foldWeight[fold]);
                 int done = System.Threading.Interlocked.Increment(ref finished);
                 progress?.Invoke($"Cross-validation fold {done} of {folds} done.");
-            });
+            }, Environment.ProcessorCount);
 
             // A fold whose path stopped early (pass budget) only informs the lambdas it reached.
             int length = foldError.Min(e => e.Length);

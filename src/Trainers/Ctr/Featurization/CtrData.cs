@@ -56,7 +56,7 @@ namespace MLExt.Trainers.Ctr.Featurization
         /// Encodes every row of <paramref name="data"/> into a new cache, kept in memory up to the budget. The cursor's thread
         /// reads a chunk of rows while another thread encodes and stores the chunk read before it.
         /// </summary>
-        public static CtrData Read(IHost host, IDataView data, IRowEncoder encoder, string labelColumn, string weightColumn, long memoryBudgetBytes)
+        public static CtrData Read(IHost host, IDataView data, RowEncoder encoder, string labelColumn, string weightColumn, long memoryBudgetBytes)
         {
             DataViewSchema schema = data.Schema;
             var columns = encoder.InputColumns.Append(labelColumn).Concat(weightColumn == null ? Enumerable.Empty<string>() : new[] { weightColumn })
@@ -130,7 +130,7 @@ namespace MLExt.Trainers.Ctr.Featurization
         {
             public const int Rows = 4096;
 
-            public Chunk(IRowEncoder encoder)
+            public Chunk(RowEncoder encoder)
             {
                 Keys = new ulong[Rows * encoder.IdWidth];
                 Ids = new int[Rows * encoder.IdWidth];

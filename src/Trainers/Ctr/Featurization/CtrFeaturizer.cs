@@ -15,7 +15,7 @@ namespace MLExt.Trainers.Ctr.Featurization
     /// column is a multi-valued field when categorical (up to a fixed number of ids a row, the rest of the row's places holding
     /// <see cref="PadId"/>) and one numeric field per slot when numeric.
     /// </summary>
-    internal sealed class CtrFeaturizer : IRowEncoder
+    internal sealed class CtrFeaturizer : RowEncoder
     {
         private const int QuantileSampleSize = 100_000;
 
@@ -23,42 +23,25 @@ namespace MLExt.Trainers.Ctr.Featurization
         // few rows' linear terms at logits in the hundreds, and their probabilities at exactly 0 or 1.
         private const double StandardizedLimit = 10;
 
-        private readonly CategoricalField[] _fields;
-        private readonly NumericField[] _numeric;
-        private readonly int[] _fieldOfPlace;
-
-        private CtrFeaturizer(CategoricalField[] fields, NumericField[] numeric)
+        private CtrFeaturizer(CategoricalField[] fields, NumericField[] numeric) : base(fields, numeric)
         {
-            _fields = fields;
-            _numeric = numeric;
             Offsets = new int[fields.Length];
             for (int f = 1; f < fields.Length; f++)
                 Offsets[f] = Offsets[f - 1] + fields[f - 1].Size;
             PadId = fields.Length == 0 ? 0 : Offsets[^1] + fields[^1].Size;
-            IdWidth = fields.Sum(f => f.Width);
-            _fieldOfPlace = FieldOfPlace(fields);
         }
 
         /// <summary>Fields that become ids (categorical columns and bucketed numeric ones), in order.</summary>
-        public int FieldCount => _fields.Length;
-
-        /// <inheritdoc/>
-        public int IdWidth { get; }
+        public int FieldCount => Fields.Length;
 
         /// <summary>Each id field's places in a row's ids.</summary>
-        public int[] FieldWidths => _fields.Select(f => f.Width).ToArray();
-
-        /// <inheritdoc/>
-        public int NumericCount => _numeric.Length;
+        public int[] FieldWidths => Fields.Select(f => f.Width).ToArray();
 
         /// <summary>The first id of each field's block.</summary>
         public int[] Offsets { get; }
 
         /// <summary>The id of an unused place of a multi-valued field, one past every field's block: the network masks it out.</summary>
         public int PadId { get; }
-
-        /// <inheritdoc/>
-        public IEnumerable<string> InputColumns => _fields.Select(f => f.Column).Concat(_numeric.Select(n => n.Column)).Distinct();
 
         /// <summary>
         /// Learns the vocabularies and numeric transforms while caching the rows, in one pass over the data (two when quantile bins
@@ -96,20 +79,17 @@ namespace MLExt.Trainers.Ctr.Featurization
         }
 
         /// <inheritdoc/>
-        public Action<ulong[], float[], int> BindReader(DataViewRow row) => ReadRow(row, _fields, _numeric);
-
-        /// <inheritdoc/>
         /// <remarks>Keys outside the vocabulary get their field's out-of-vocabulary id; numbers are standardized.</remarks>
-        public void Encode(ReadOnlySpan<ulong> keys, Span<int> ids, Span<float> numbers)
+        public override void Encode(ReadOnlySpan<ulong> keys, Span<int> ids, Span<float> numbers)
         {
             // Row by row, place by place: no division per value to find its field.
             for (int row = 0; row < keys.Length; row += IdWidth)
             {
                 for (int k = 0; k < IdWidth; k++)
                 {
-                    int f = _fieldOfPlace[k];
+                    int f = FieldOfPlace[k];
                     ulong key = keys[row + k];
-                    ids[row + k] = key == ColumnReader.Unused ? PadId : Offsets[f] + _fields[f].IdOf(key);
+                    ids[row + k] = key == ColumnReader.Unused ? PadId : Offsets[f] + Fields[f].IdOf(key);
                 }
             }
             for (int row = 0; row < numbers.Length; row += NumericCount)
@@ -119,49 +99,19 @@ namespace MLExt.Trainers.Ctr.Featurization
             }
         }
 
-        /// <summary>
-        /// Binds to a row: the returned action reads its keys (one per place of each field, <see cref="ColumnReader.Unused"/> in
-        /// unused places) into <c>keys[at * IdWidth ..]</c> and its numbers, as floats, into <c>numbers[at * NumericCount ..]</c>.
-        /// </summary>
-        private static Action<ulong[], float[], int> ReadRow(DataViewRow row, CategoricalField[] fields, NumericField[] numeric)
-        {
-            var rowValues = new RowValues();
-            var keys = fields.Select(f => f.BindKeys(row, rowValues)).ToArray();
-            var buffers = fields.Select(f => new ulong[f.Width]).ToArray();
-            var values = numeric.Select(n => ColumnReader.Number(row, row.Schema[n.Column], n.Slot, rowValues)).ToArray();
-            int idWidth = fields.Sum(f => f.Width);
-            return (rowKeys, numbers, at) =>
-            {
-                int place = at * idWidth;
-                for (int f = 0; f < keys.Length; f++)
-                {
-                    int count = keys[f](buffers[f]);
-                    for (int k = 0; k < fields[f].Width; k++)
-                        rowKeys[place++] = k < count ? buffers[f][k] : ColumnReader.Unused;
-                }
-                // Through float, as the training cache holds raw values: Double columns score exactly as they trained.
-                for (int n = 0; n < values.Length; n++)
-                    numbers[at * values.Length + n] = (float)values[n]();
-            };
-        }
-
-        // The field of each place in a row's ids.
-        private static int[] FieldOfPlace(CategoricalField[] fields)
-            => fields.SelectMany((field, f) => Enumerable.Repeat(f, field.Width)).ToArray();
-
         // Missing (NaN) values sit at the mean.
         private float Standardized(int field, double v)
-            => double.IsNaN(v) ? 0 : (float)Math.Clamp((v - _numeric[field].Mean) * _numeric[field].InverseDeviation, -StandardizedLimit, StandardizedLimit);
+            => double.IsNaN(v) ? 0 : (float)Math.Clamp((v - Numeric[field].Mean) * Numeric[field].InverseDeviation, -StandardizedLimit, StandardizedLimit);
 
         public void Save(ModelSaveContext ctx)
         {
             // int: id fields; per field: see CategoricalField.Save; int: numeric fields; per field: string column, int slot (−1 for a
             // scalar column), float mean, float inverse deviation
-            ctx.Writer.Write(_fields.Length);
-            foreach (CategoricalField field in _fields)
+            ctx.Writer.Write(Fields.Length);
+            foreach (CategoricalField field in Fields)
                 field.Save(ctx);
-            ctx.Writer.Write(_numeric.Length);
-            foreach (NumericField field in _numeric)
+            ctx.Writer.Write(Numeric.Length);
+            foreach (NumericField field in Numeric)
             {
                 ctx.SaveNonEmptyString(field.Column);
                 ctx.Writer.Write(field.Slot);
@@ -194,50 +144,35 @@ namespace MLExt.Trainers.Ctr.Featurization
         /// its provisional code (0 missing, n + 1 for key number n, −1 an unused place of a multi-valued field) and each number raw,
         /// for <see cref="Finish"/> to rewrite.
         /// </summary>
-        private sealed class Counter : IRowEncoder
+        private sealed class Counter : RowEncoder
         {
             private readonly IHost _host;
-            private readonly CategoricalField[] _fields;
-            private readonly NumericField[] _numeric;
             private readonly KeyTable[] _seen;
             private readonly double[] _sums;
             private readonly double[] _squares;
             private readonly long[] _present;
-            private readonly int[] _fieldOfPlace;
             // Rows whose numbers were observed, for the position in an error message.
             private long _rowsObserved;
 
-            public Counter(IHost host, CategoricalField[] fields, NumericField[] numeric)
+            public Counter(IHost host, CategoricalField[] fields, NumericField[] numeric) : base(fields, numeric)
             {
                 _host = host;
-                _fields = fields;
-                _numeric = numeric;
                 _seen = fields.Select(_ => new KeyTable()).ToArray();
                 _sums = new double[numeric.Length];
                 _squares = new double[numeric.Length];
                 _present = new long[numeric.Length];
-                IdWidth = fields.Sum(f => f.Width);
-                _fieldOfPlace = FieldOfPlace(fields);
             }
-
-            public int IdWidth { get; }
-
-            public int NumericCount => _numeric.Length;
-
-            public IEnumerable<string> InputColumns => _fields.Select(f => f.Column).Concat(_numeric.Select(n => n.Column)).Distinct();
-
-            public Action<ulong[], float[], int> BindReader(DataViewRow row) => ReadRow(row, _fields, _numeric);
 
             /// <inheritdoc/>
             /// <remarks>Counts the keys and the present numbers, and writes provisional codes and raw numbers.</remarks>
-            public void Encode(ReadOnlySpan<ulong> keys, Span<int> ids, Span<float> numbers)
+            public override void Encode(ReadOnlySpan<ulong> keys, Span<int> ids, Span<float> numbers)
             {
                 for (int row = 0; row < keys.Length; row += IdWidth)
                 {
                     for (int k = 0; k < IdWidth; k++)
                     {
                         ulong key = keys[row + k];
-                        ids[row + k] = key == ColumnReader.Unused ? -1 : key == CategoricalField.Missing ? 0 : 1 + _seen[_fieldOfPlace[k]].Add(key);
+                        ids[row + k] = key == ColumnReader.Unused ? -1 : key == CategoricalField.Missing ? 0 : 1 + _seen[FieldOfPlace[k]].Add(key);
                     }
                 }
                 for (int row = 0; row < numbers.Length; row += NumericCount, _rowsObserved++)
@@ -250,17 +185,17 @@ namespace MLExt.Trainers.Ctr.Featurization
             /// <summary>Sets the vocabularies and statistics, and rewrites the cached rows into ids and standardized numbers.</summary>
             public CtrFeaturizer Finish(CtrData rows, int minimumCount, int hashBuckets)
             {
-                int[][] idOfKey = _fields.Select((field, f) => field.SetVocabulary(_seen[f], minimumCount, hashBuckets)).ToArray();
-                for (int n = 0; n < _numeric.Length; n++)
+                int[][] idOfKey = Fields.Select((field, f) => field.SetVocabulary(_seen[f], minimumCount, hashBuckets)).ToArray();
+                for (int n = 0; n < Numeric.Length; n++)
                 {
                     double mean = _present[n] == 0 ? 0 : _sums[n] / _present[n];
                     double variance = _present[n] == 0 ? 0 : Math.Max(0, _squares[n] / _present[n] - mean * mean);
-                    _numeric[n].Mean = (float)mean;
-                    _numeric[n].InverseDeviation = variance > 0 ? (float)(1 / Math.Sqrt(variance)) : 0;
+                    Numeric[n].Mean = (float)mean;
+                    Numeric[n].InverseDeviation = variance > 0 ? (float)(1 / Math.Sqrt(variance)) : 0;
                 }
-                var featurizer = new CtrFeaturizer(_fields, _numeric);
+                var featurizer = new CtrFeaturizer(Fields, Numeric);
                 // By place in a row: the global id of each provisional code, indexed by code + 1.
-                int[][] idOfCode = _fields.SelectMany((field, f) => Enumerable.Repeat(
+                int[][] idOfCode = Fields.SelectMany((field, f) => Enumerable.Repeat(
                     idOfKey[f].Select(id => featurizer.Offsets[f] + id).Prepend(featurizer.Offsets[f]).Prepend(featurizer.PadId).ToArray(), field.Width)).ToArray();
                 rows.Rewrite((ids, numeric) =>
                 {
@@ -278,28 +213,11 @@ namespace MLExt.Trainers.Ctr.Featurization
                 if (double.IsNaN(v))
                     return;
                 if (double.IsInfinity(v))
-                    throw _host.Except($"Numeric column '{_numeric[field].Column}' holds an infinite value in row {row}.");
+                    throw _host.Except($"Numeric column '{Numeric[field].Column}' holds an infinite value in row {row}.");
                 _sums[field] += v;
                 _squares[field] += v * v;
                 _present[field]++;
             }
-        }
-
-        private sealed class NumericField
-        {
-            public NumericField(string column, int slot)
-            {
-                Column = column;
-                Slot = slot;
-            }
-
-            public string Column { get; }
-
-            public int Slot { get; }
-
-            public float Mean { get; set; }
-
-            public float InverseDeviation { get; set; }
         }
     }
 }

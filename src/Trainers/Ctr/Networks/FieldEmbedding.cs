@@ -19,11 +19,13 @@ namespace MLExt.Trainers.Ctr.Networks
         private readonly Modules.Parameter numericEmbeddings;
         private readonly Modules.Parameter numericFirstOrder;
         private readonly int[] _widths;
+        private readonly bool _multiValued;
         private readonly long _padId;
 
         public FieldEmbedding(CtrNetworkSpec spec) : base(nameof(FieldEmbedding))
         {
             _widths = spec.FieldWidths;
+            _multiValued = _widths.Any(w => w > 1);
             _padId = spec.IdCount;
             // One row past the fields' blocks: the pad id of multi-valued fields.
             int rows = spec.IdCount + 1;
@@ -47,17 +49,12 @@ namespace MLExt.Trainers.Ctr.Networks
         public (Tensor Fields, Tensor Linear, Tensor SquaredNorm) Embed(Tensor ids, Tensor numeric, bool squaredNormNeeded)
         {
             Tensor idEmbeddings = embeddings.forward(ids), idFirstOrder = firstOrder.forward(ids);
-            Tensor squaredNorm = null;
-            if (_widths.All(w => w == 1))
+            // Multi-valued fields: only places holding an id (not the pad id) count.
+            Tensor used = _multiValued ? ids.ne(_padId).unsqueeze(-1).to_type(idEmbeddings.dtype) : null;
+            Tensor SquaredNorm(Tensor t) => used is null ? t.square().sum() : (t.square() * used).sum();
+            Tensor squaredNorm = squaredNormNeeded ? SquaredNorm(idEmbeddings) + SquaredNorm(idFirstOrder) : null;
+            if (_multiValued)
             {
-                if (squaredNormNeeded)
-                    squaredNorm = idEmbeddings.square().sum() + idFirstOrder.square().sum();
-            }
-            else
-            {
-                Tensor used = ids.ne(_padId).unsqueeze(-1).to_type(idEmbeddings.dtype);
-                if (squaredNormNeeded)
-                    squaredNorm = (idEmbeddings.square() * used).sum() + (idFirstOrder.square() * used).sum();
                 idEmbeddings = Pool(idEmbeddings, used);
                 idFirstOrder = Pool(idFirstOrder, used);
             }

@@ -1,0 +1,57 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace MLExt.Trainers.Tests.Ctr.SavedModels
+{
+    [TestClass]
+    public class SavedModelCompatibilityTests
+    {
+        private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Ctr", "SavedModels", "v1", name);
+
+        // The scores each model gave when it was saved (see README.md beside the fixtures).
+        private static float[] SavedScores(CtrModel model)
+            => File.ReadLines(Fixture("scores.tsv")).Select(line => line.Split('\t')).Single(parts => parts[0] == model.ToString())
+                .Skip(1).Select(s => float.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+
+        [TestMethod]
+        [DataRow(CtrModel.LogisticRegression)]
+        [DataRow(CtrModel.FM)]
+        [DataRow(CtrModel.FwFM)]
+        [DataRow(CtrModel.DeepFM)]
+        [DataRow(CtrModel.DCNv2)]
+        [DataRow(CtrModel.AutoIntPlus)]
+        [DataRow(CtrModel.FinalMLP)]
+        [DataRow(CtrModel.WideAndDeep)]
+        public void AModelSavedByTheFirstFormatLoadsAndScoresTheSame(CtrModel model)
+        {
+            var mlContext = new MLContext(seed: 1);
+            ITransformer loaded = mlContext.Model.Load(Fixture(model + ".zip"), out _);
+            try
+            {
+                IDataView rows = mlContext.Data.LoadFromEnumerable(FixtureRow.Generate(20, 99));
+                float[] scores = loaded.Transform(rows).GetColumn<float>("Score").ToArray();
+                float[] saved = SavedScores(model);
+                Assert.AreEqual(saved.Length, scores.Length);
+                for (int i = 0; i < scores.Length; i++)
+                    Assert.AreEqual(saved[i], scores[i], 1e-5, $"{model}, row {i}");
+                // The row-by-row path (PredictionEngine) reads the same model.
+                var engine = mlContext.Model.CreatePredictionEngine<FixtureRow, ScoreRow>(loaded);
+                Assert.AreEqual(saved[0], engine.Predict(FixtureRow.Generate(1, 99)[0]).Score, 1e-5);
+            }
+            finally
+            {
+                (loaded as IDisposable)?.Dispose();
+            }
+        }
+
+        public sealed class ScoreRow
+        {
+            public float Score { get; set; }
+        }
+    }
+}

@@ -11,9 +11,10 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLExt.Data;
 using MLExt.Trainers;
-using MLExt.Trainers.Ctr.Featurization;
-using MLExt.Trainers.Ctr.Networks;
-using MLExt.Trainers.Ctr.Training;
+using MLExt.Neural.Featurization;
+using MLExt.Neural.Networks;
+using MLExt.Neural.Tasks;
+using MLExt.Neural.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -77,6 +78,8 @@ namespace MLExt.Benchmarks.Ctr
             CategoricalColumnNames = categorical,
             NumericColumnNames = numeric,
             Model = model,
+            // The settings these figures have always been measured with (large click data), not the ones chosen from the rows.
+            BatchSize = 4096,
             NumberOfEpochs = epochs,
             EarlyStoppingPatience = 1,
             Seed = 1,
@@ -178,7 +181,7 @@ namespace MLExt.Benchmarks.Ctr
                 options.ValidationFraction = 0;
                 mlContext.BinaryClassification.Trainers.Ctr(options).Fit(mlContext.Data.TakeRows(part, 10_000)).Dispose();
                 var host = ((IHostEnvironment)mlContext).Register("benchmark");
-                var (featurizer, cache) = CtrFeaturizer.Learn(host, part, options, options.Seed.Value, long.MaxValue);
+                var (featurizer, cache) = NeuralFeaturizer.Learn(host, part, options, NeuralTask.Binary, options.Seed.Value, long.MaxValue);
                 double fitSeconds = double.MaxValue, featurizeSeconds = double.NaN, bareSeconds = double.MaxValue;
                 for (int repeat = 0; repeat < repeats; repeat++)
                 {
@@ -218,7 +221,7 @@ namespace MLExt.Benchmarks.Ctr
 
         // Seconds for the identical network (same spec, same seed) to train for the given epochs on the cached rows, already batched
         // into tensors in order: network creation, forward, log loss, backward, Adam step.
-        private static double BareLoop(CtrNetworkSpec spec, CtrData cache, CtrTrainer.Options options, int epochs)
+        private static double BareLoop(NetworkSpec spec, FeaturizedRows cache, CtrTrainer.Options options, int epochs)
         {
             // The trainer's own batch gatherer, outside any dispose scope: the tensors stay for every epoch.
             var gather = new TensorBatch(options.BatchSize, cache.IdWidth, cache.NumericFields);
@@ -232,7 +235,7 @@ namespace MLExt.Benchmarks.Ctr
             }
             var watch = Stopwatch.StartNew();
             torch.manual_seed(options.Seed.Value);
-            using (CtrNetwork network = CtrNetwork.Create(spec))
+            using (NeuralNetwork network = NeuralNetwork.Create(spec))
             using (var optimizer = torch.optim.Adam(network.parameters(), lr: options.LearningRate))
             {
                 network.train();
@@ -241,7 +244,7 @@ namespace MLExt.Benchmarks.Ctr
                     foreach (var (ids, numeric, labels) in batches)
                     {
                         using var scope = NewDisposeScope();
-                        Tensor loss = nn.functional.binary_cross_entropy_with_logits(network.forward(ids, numeric), labels);
+                        Tensor loss = nn.functional.binary_cross_entropy_with_logits(network.forward(ids, numeric).squeeze(-1), labels);
                         optimizer.zero_grad();
                         loss.backward();
                         optimizer.step();
@@ -290,13 +293,13 @@ namespace MLExt.Benchmarks.Ctr
                     foreach (CriteoRow row in objects)
                         engine.Predict(row);
                 });
-                var (featurizer, featurized) = CtrFeaturizer.Learn(host, scoreRows, options, options.Seed.Value, long.MaxValue);
+                var (featurizer, featurized) = NeuralFeaturizer.Learn(host, scoreRows, options, NeuralTask.Binary, options.Seed.Value, long.MaxValue);
                 double network;
                 using (featurized)
-                using (CtrNetwork alone = CtrNetwork.Create(CtrTrainer.NetworkSpec(options, featurizer)))
+                using (NeuralNetwork alone = NeuralNetwork.Create(CtrTrainer.NetworkSpec(options, featurizer)))
                 {
                     var batch = new TensorBatch(2048, featurized.IdWidth, featurized.NumericFields);
-                    network = Timing.BestOf(3, () => CtrTrainingLoop.Predict(alone, featurized, batch, torch.CPU));
+                    network = Timing.BestOf(3, () => TrainingLoop.Predict(alone, featurized, batch, torch.CPU));
                 }
                 log($"Scoring {kind}: batched {rows / batched:N0} rows/s, network alone {rows / network:N0}, PredictionEngine {rows / single:N0} rows/s");
                 text.AppendLine($"| {kind} | {rows / batched:N0} | {rows / network:N0} | {rows / single:N0} | {single / batched:F1}x | {single / network:F1}x | {(single / batched >= 20 ? "met" : "not met")} |");

@@ -241,7 +241,7 @@ namespace MLExt.Trainers.Tests.Ctr
             rows[0].Price = 5e7f;
             IDataView data = mlContext.Data.LoadFromEnumerable(rows);
             var host = ((Microsoft.ML.Runtime.IHostEnvironment)mlContext).Register("test");
-            var (featurizer, cached) = MLExt.Trainers.Ctr.Featurization.CtrFeaturizer.Learn(host, data, ShopOptions(), seed: 1, memoryBudgetBytes: long.MaxValue);
+            var (featurizer, cached) = MLExt.Neural.Featurization.NeuralFeaturizer.Learn(host, data, ShopOptions(), MLExt.Neural.Tasks.NeuralTask.Binary, seed: 1, memoryBudgetBytes: long.MaxValue);
             cached.Dispose();
             using DataViewRowCursor cursor = data.GetRowCursor(data.Schema);
             var read = featurizer.BindReader(cursor);
@@ -280,7 +280,7 @@ namespace MLExt.Trainers.Tests.Ctr
             };
             foreach (var (data, options) in cases)
             {
-                var (featurizer, cached) = MLExt.Trainers.Ctr.Featurization.CtrFeaturizer.Learn(host, data, options, seed: 1, memoryBudgetBytes: (long)options.CacheMemoryBudgetMegabytes << 20);
+                var (featurizer, cached) = MLExt.Neural.Featurization.NeuralFeaturizer.Learn(host, data, options, MLExt.Neural.Tasks.NeuralTask.Binary, seed: 1, memoryBudgetBytes: (long)options.CacheMemoryBudgetMegabytes << 20);
                 using (cached)
                 {
                     Assert.AreEqual(options.CacheMemoryBudgetMegabytes == 0, cached.OnDisk);

@@ -4,7 +4,7 @@ using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 
-namespace MLExt.Trainers.Ctr.Featurization
+namespace MLExt.Neural.Featurization
 {
     /// <summary>Featurized rows (ids, then numeric values) by position: in arrays, or in a memory-mapped temporary file.</summary>
     internal abstract class RowStore : IDisposable

@@ -1,9 +1,9 @@
 using System;
-using MLExt.Trainers.Ctr.Featurization;
+using MLExt.Neural.Featurization;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MLExt.Trainers.Ctr.Training
+namespace MLExt.Neural.Training
 {
     /// <summary>
     /// Buffers that gather a batch's rows from the cache into tensors, reused from batch to batch: fresh arrays of this size
@@ -29,7 +29,7 @@ namespace MLExt.Trainers.Ctr.Training
         public int Size { get; }
 
         /// <summary>The rows' ids (int64, as embedding lookups take them) and numbers: the network's inputs.</summary>
-        public (Tensor Ids, Tensor Numeric) Inputs(CtrData data, ReadOnlySpan<int> rows, Device device)
+        public (Tensor Ids, Tensor Numeric) Inputs(FeaturizedRows data, ReadOnlySpan<int> rows, Device device)
         {
             int n = rows.Length, idWidth = data.IdWidth, numericWidth = data.NumericFields;
             for (int r = 0; r < n; r++)
@@ -38,7 +38,7 @@ namespace MLExt.Trainers.Ctr.Training
         }
 
         /// <summary>The rows' labels and weights (null when unweighted): what training compares the outputs with.</summary>
-        public (Tensor Labels, Tensor Weights) Targets(CtrData data, ReadOnlySpan<int> rows, Device device)
+        public (Tensor Labels, Tensor Weights) Targets(FeaturizedRows data, ReadOnlySpan<int> rows, Device device)
         {
             int n = rows.Length;
             for (int r = 0; r < n; r++)

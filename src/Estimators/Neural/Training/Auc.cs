@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 
-namespace MLExt.Trainers.Ctr.Training
+namespace MLExt.Neural.Training
 {
     internal static class Auc
     {

@@ -4,7 +4,7 @@ using System.Linq;
 using Microsoft.ML;
 using MLExt.Data;
 
-namespace MLExt.Trainers.Ctr.Featurization
+namespace MLExt.Neural.Featurization
 {
     /// <summary>
     /// Turns rows of a data view into a fixed number of ints (ids) and floats (numbers) each, for the columnar cache, in two

@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 using MLExt.Data;
 using MLExt.Hashing;
 
-namespace MLExt.Trainers.Ctr.Featurization
+namespace MLExt.Neural.Featurization
 {
     /// <summary>
     /// One field that becomes ids: its values are reduced to stable 64-bit keys, and the vocabulary maps each key seen at least

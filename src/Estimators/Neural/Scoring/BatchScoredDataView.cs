@@ -4,15 +4,16 @@ using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExt.Trainers.Ctr.Featurization;
-using MLExt.Trainers.Ctr.Networks;
-using MLExt.Trainers.Ctr.Training;
+using MLExt.Neural.Featurization;
+using MLExt.Neural.Networks;
+using MLExt.Neural.Tasks;
+using MLExt.Neural.Training;
 using TorchSharp;
 
-namespace MLExt.Trainers.Ctr.Scoring
+namespace MLExt.Neural.Scoring
 {
     /// <summary>
-    /// The input view with Score, Probability and PredictedLabel added, scored in batches: a look-ahead cursor featurizes the
+    /// The input view with the task's output columns added, scored in batches: a look-ahead cursor featurizes the
     /// next rows and runs the network on all of them at once (in the background, while it featurizes the batch after), while the
     /// main cursor serves the input's own columns. Both cursors walk the input in its (deterministic, unshuffled) order, so row i
     /// of one is row i of the other.
@@ -20,13 +21,15 @@ namespace MLExt.Trainers.Ctr.Scoring
     internal sealed class BatchScoredDataView : IDataView
     {
         private readonly IDataView _input;
-        private readonly CtrFeaturizer _featurizer;
-        private readonly CtrNetwork _network;
+        private readonly NeuralFeaturizer _featurizer;
+        private readonly NeuralNetwork _network;
         private readonly torch.Device _device;
         private readonly int _batchSize;
+        private readonly NeuralTask _task;
 
-        public BatchScoredDataView(IDataView input, CtrFeaturizer featurizer, CtrNetwork network, torch.Device device, int batchSize)
+        public BatchScoredDataView(IDataView input, NeuralFeaturizer featurizer, NeuralNetwork network, NeuralTask task, torch.Device device, int batchSize)
         {
+            _task = task;
             _input = input;
             _featurizer = featurizer;
             _network = network;
@@ -34,7 +37,7 @@ namespace MLExt.Trainers.Ctr.Scoring
             _batchSize = batchSize;
             var builder = new DataViewSchema.Builder();
             builder.AddColumns(input.Schema);
-            foreach (DataViewSchema.DetachedColumn column in CtrTransformer.OutputColumns())
+            foreach (DataViewSchema.DetachedColumn column in task.OutputColumns())
                 builder.AddColumn(column.Name, column.Type, column.Annotations);
             Schema = builder.ToSchema();
         }
@@ -70,7 +73,7 @@ namespace MLExt.Trainers.Ctr.Scoring
             private readonly PendingBatch[] _batches;
             private PendingBatch _scoring;
             private int _turn;
-            private float[] _logits;
+            private float[] _outputs;
             private long _row = -1;
             private long _bufferStart;
             private int _bufferCount;
@@ -114,7 +117,7 @@ namespace MLExt.Trainers.Ctr.Scoring
             {
                 PendingBatch ready = _scoring ?? Queue(Featurize());
                 PendingBatch following = Featurize();
-                _logits = ready.Scores.GetAwaiter().GetResult();
+                _outputs = ready.Scores.GetAwaiter().GetResult();
                 _bufferStart = _row;
                 _bufferCount = ready.Count;
                 _scoring = following.Count > 0 ? Queue(following) : null;
@@ -127,15 +130,15 @@ namespace MLExt.Trainers.Ctr.Scoring
                 batch.Count = 0;
                 while (batch.Count < _view._batchSize && _lookAhead.MoveNext())
                     _read(_keys, batch.Numeric, batch.Count++);
-                CtrFeaturizer featurizer = _view._featurizer;
+                NeuralFeaturizer featurizer = _view._featurizer;
                 featurizer.Encode(_keys.AsSpan(0, batch.Count * featurizer.IdWidth), batch.Ids, batch.Numeric.AsSpan(0, batch.Count * featurizer.NumericCount));
                 return batch;
             }
 
             private PendingBatch Queue(PendingBatch batch)
             {
-                var rows = CtrData.InMemory(_view._featurizer.IdWidth, _view._featurizer.NumericCount, batch.Ids, batch.Numeric, batch.Count);
-                batch.Scores = Task.Run(() => CtrTrainingLoop.Predict(_view._network, rows, batch.Tensors, _view._device));
+                var rows = FeaturizedRows.InMemory(_view._featurizer.IdWidth, _view._featurizer.NumericCount, batch.Ids, batch.Numeric, batch.Count);
+                batch.Scores = Task.Run(() => TrainingLoop.Predict(_view._network, rows, batch.Tensors, _view._device));
                 return batch;
             }
 
@@ -144,7 +147,8 @@ namespace MLExt.Trainers.Ctr.Scoring
                 int inputCount = _view._input.Schema.Count;
                 if (column.Index < inputCount)
                     return _main.GetGetter<TValue>(_view._input.Schema[column.Index]);
-                return (ValueGetter<TValue>)CtrTransformer.OutputGetter(column.Index - inputCount, () => _logits[_row - _bufferStart]);
+                int width = _view._task.Outputs;
+                return (ValueGetter<TValue>)_view._task.OutputGetter(column.Index - inputCount, () => _outputs.AsSpan((int)(_row - _bufferStart) * width, width));
             }
 
             protected override void Dispose(bool disposing)

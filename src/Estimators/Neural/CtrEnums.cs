@@ -1,6 +1,8 @@
+// These live beside the neural engine that uses them (OptFS takes a CtrModel as its backbone) but keep the namespace users
+// already import for the CTR trainer.
 namespace MLExt.Trainers
 {
-    /// <summary>The network a <see cref="CtrTrainer"/> trains (the BARS / FuxiCTR benchmark models).</summary>
+    /// <summary>The network a CTR model uses (the BARS / FuxiCTR benchmark models).</summary>
     public enum CtrModel
     {
         /// <summary>Logistic regression over the field embeddings' first-order weights.</summary>
@@ -21,7 +23,7 @@ namespace MLExt.Trainers
         WideAndDeep,
     }
 
-    /// <summary>The optimizer of a <see cref="CtrTrainer"/>.</summary>
+    /// <summary>The optimizer of a CTR trainer.</summary>
     public enum CtrOptimizer
     {
         /// <summary>Adam.</summary>
@@ -30,7 +32,7 @@ namespace MLExt.Trainers
         Adagrad,
     }
 
-    /// <summary>How a <see cref="CtrTrainer"/> turns numeric columns into model input.</summary>
+    /// <summary>How a CTR trainer turns numeric columns into model input.</summary>
     public enum CtrNumericHandling
     {
         /// <summary>Standardized with the training mean and deviation and clipped to ±10 deviations; the value scales its field's

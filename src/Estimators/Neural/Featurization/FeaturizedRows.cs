@@ -5,15 +5,16 @@ using System.Threading.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLExt.Neural.Tasks;
 
-namespace MLExt.Trainers.Ctr.Featurization
+namespace MLExt.Neural.Featurization
 {
     /// <summary>
     /// The columnar cache the training loop reads: every row's ids and numeric values (in memory, or past a memory budget in a
     /// memory-mapped temporary file), its label and weight, built in one pass so that epochs do not re-read or re-featurize the
     /// data view. A subset (the validation split) shares the rows of the cache it was taken from.
     /// </summary>
-    internal sealed class CtrData : IDisposable
+    internal sealed class FeaturizedRows : IDisposable
     {
         // A progress message every 1,048,576 rows (256 chunks) on large data.
         private const int ProgressRows = 1 << 20;
@@ -21,7 +22,7 @@ namespace MLExt.Trainers.Ctr.Featurization
         private readonly RowStore _store;
         private readonly int[] _rows;
 
-        private CtrData(RowStore store, int[] rows, float[] labels, float[] weights)
+        private FeaturizedRows(RowStore store, int[] rows, float[] labels, float[] weights)
         {
             _store = store;
             _rows = rows;
@@ -39,15 +40,15 @@ namespace MLExt.Trainers.Ctr.Featurization
         /// <summary>Whether the rows went to a memory-mapped file.</summary>
         public bool OnDisk => _store is FileRowStore;
 
-        /// <summary>1 for a click (true), 0 otherwise.</summary>
+        /// <summary>The labels as the task reads them (binary: 1 for true, 0 for false; multiclass: the class index; regression: the value).</summary>
         public float[] Labels { get; }
 
         /// <summary>Example weights, or null when all are 1.</summary>
         public float[] Weights { get; }
 
         /// <summary>Rows already featurized (a batch to score); labels are not known.</summary>
-        public static CtrData InMemory(int idWidth, int numericWidth, int[] ids, float[] numeric, int rows)
-            => new CtrData(new ArrayRowStore(idWidth, numericWidth, new[] { ids }, new[] { numeric }, Math.Max(rows, 1), rows), null, new float[rows], null);
+        public static FeaturizedRows InMemory(int idWidth, int numericWidth, int[] ids, float[] numeric, int rows)
+            => new FeaturizedRows(new ArrayRowStore(idWidth, numericWidth, new[] { ids }, new[] { numeric }, Math.Max(rows, 1), rows), null, new float[rows], null);
 
         /// <summary>Copies row <paramref name="row"/>'s ids and numeric values.</summary>
         public void CopyRow(int row, Span<long> ids, Span<float> numeric) => _store.Read(_rows?[row] ?? row, ids, numeric);
@@ -56,7 +57,7 @@ namespace MLExt.Trainers.Ctr.Featurization
         /// Encodes every row of <paramref name="data"/> into a new cache, kept in memory up to the budget. The cursor's thread
         /// reads a chunk of rows while another thread encodes and stores the chunk read before it.
         /// </summary>
-        public static CtrData Read(IHost host, IDataView data, RowEncoder encoder, string labelColumn, string weightColumn, long memoryBudgetBytes)
+        public static FeaturizedRows Read(IHost host, IDataView data, RowEncoder encoder, NeuralTask task, string labelColumn, string weightColumn, long memoryBudgetBytes)
         {
             DataViewSchema schema = data.Schema;
             var columns = encoder.InputColumns.Append(labelColumn).Concat(weightColumn == null ? Enumerable.Empty<string>() : new[] { weightColumn })
@@ -64,14 +65,13 @@ namespace MLExt.Trainers.Ctr.Featurization
             using IChannel channel = host.Start("Featurizing");
             using DataViewRowCursor cursor = data.GetRowCursor(columns);
             Action<ulong[], float[], int> read = encoder.BindReader(cursor);
-            ValueGetter<bool> label = cursor.GetGetter<bool>(schema[labelColumn]);
+            Func<float> label = task.BindLabel(cursor, schema[labelColumn], host);
             ValueGetter<float> weight = weightColumn == null ? null : cursor.GetGetter<float>(schema[weightColumn]);
             var store = new FileRowStore.Writer(encoder.IdWidth, encoder.NumericCount, memoryBudgetBytes);
             var labels = new List<float>();
             var weights = weightColumn == null ? null : new List<float>();
             var chunks = new[] { new Chunk(encoder), new Chunk(encoder) };
             Task encoding = Task.CompletedTask;
-            bool click = false;
             float w = 1;
             try
             {
@@ -83,8 +83,7 @@ namespace MLExt.Trainers.Ctr.Featurization
                     for (; count < Chunk.Rows && cursor.MoveNext(); count++)
                     {
                         read(chunk.Keys, chunk.Numbers, count);
-                        label(ref click);
-                        labels.Add(click ? 1 : 0);
+                        labels.Add(label());
                         if (weight == null)
                             continue;
                         weight(ref w);
@@ -111,15 +110,15 @@ namespace MLExt.Trainers.Ctr.Featurization
                 encoding.ContinueWith(_ => store.Discard(), TaskScheduler.Default).Wait();
                 throw;
             }
-            return new CtrData(store.Finish(), null, labels.ToArray(), weights?.ToArray());
+            return new FeaturizedRows(store.Finish(), null, labels.ToArray(), weights?.ToArray());
         }
 
         /// <summary>Rewrites every stored row in place (shared with subsets).</summary>
         public void Rewrite(RowStore.RowRewrite rewrite) => _store.Rewrite(rewrite);
 
         /// <summary>The rows at the given positions, sharing this cache's storage.</summary>
-        public CtrData Subset(int[] rows)
-            => new CtrData(_store, rows.Select(r => _rows?[r] ?? r).ToArray(), rows.Select(r => Labels[r]).ToArray(),
+        public FeaturizedRows Subset(int[] rows)
+            => new FeaturizedRows(_store, rows.Select(r => _rows?[r] ?? r).ToArray(), rows.Select(r => Labels[r]).ToArray(),
                 Weights == null ? null : rows.Select(r => Weights[r]).ToArray());
 
         /// <summary>Releases the storage (shared with subsets: dispose the cache they were taken from, once).</summary>

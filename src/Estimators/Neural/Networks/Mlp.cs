@@ -4,7 +4,7 @@ using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace MLExt.Trainers.Ctr.Networks
+namespace MLExt.Neural.Networks
 {
     /// <summary>Hidden layers: linear, optional batch norm, ReLU and dropout each; the output has the last layer's width.</summary>
     internal sealed class Mlp : Module<Tensor, Tensor>

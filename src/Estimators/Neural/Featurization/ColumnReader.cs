@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 using MLExt.Data;
 using MLExt.Hashing;
 
-namespace MLExt.Trainers.Ctr.Featurization
+namespace MLExt.Neural.Featurization
 {
     /// <summary>
     /// Reads a field's values from a row as numbers or as stable 64-bit keys: scalar columns, one slot of a numeric vector, or

@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 
-namespace MLExt.Trainers.Ctr.Featurization
+namespace MLExt.Neural.Featurization
 {
     /// <summary>
     /// A set of non-zero 64-bit keys, each numbered by when it was first added (0, 1, 2, ...) and counted each time it is added.

@@ -5,8 +5,10 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLExt.Data;
+using MLExt.Neural.Tasks;
+using MLExt.Trainers;
 
-namespace MLExt.Trainers.Ctr.Featurization
+namespace MLExt.Neural.Featurization
 {
     /// <summary>
     /// Turns raw columns into model input, learned in <c>Fit</c> and saved with the model: every categorical field (and every
@@ -15,7 +17,7 @@ namespace MLExt.Trainers.Ctr.Featurization
     /// column is a multi-valued field when categorical (up to a fixed number of ids a row, the rest of the row's places holding
     /// <see cref="PadId"/>) and one numeric field per slot when numeric.
     /// </summary>
-    internal sealed class CtrFeaturizer : RowEncoder
+    internal sealed class NeuralFeaturizer : RowEncoder
     {
         private const int QuantileSampleSize = 100_000;
 
@@ -23,7 +25,7 @@ namespace MLExt.Trainers.Ctr.Featurization
         // few rows' linear terms at logits in the hundreds, and their probabilities at exactly 0 or 1.
         private const double StandardizedLimit = 10;
 
-        private CtrFeaturizer(CategoricalField[] fields, NumericField[] numeric) : base(fields, numeric)
+        private NeuralFeaturizer(CategoricalField[] fields, NumericField[] numeric) : base(fields, numeric)
         {
             Offsets = new int[fields.Length];
             for (int f = 1; f < fields.Length; f++)
@@ -33,6 +35,14 @@ namespace MLExt.Trainers.Ctr.Featurization
 
         /// <summary>Fields that become ids (categorical columns and bucketed numeric ones), in order.</summary>
         public int FieldCount => Fields.Length;
+
+        /// <summary>Ids in each id field's block, its out-of-vocabulary id included.</summary>
+        public int[] FieldSizes => Fields.Select(f => f.Size).ToArray();
+
+        /// <summary>The name of each field the network sees: id fields, then numeric fields (a vector column's slot as "Column[slot]").</summary>
+        public string[] FieldNames => Fields.Select(f => Name(f.Column, f.Slot)).Concat(Numeric.Select(n => Name(n.Column, n.Slot))).ToArray();
+
+        private static string Name(string column, int slot) => slot < 0 ? column : $"{column}[{slot}]";
 
         /// <summary>Each id field's places in a row's ids.</summary>
         public int[] FieldWidths => Fields.Select(f => f.Width).ToArray();
@@ -48,7 +58,7 @@ namespace MLExt.Trainers.Ctr.Featurization
         /// need a sample first): rows are cached with provisional codes and raw numbers, then rewritten in place once the
         /// vocabularies and statistics are known, so the data view is read and its text hashed only once.
         /// </summary>
-        public static (CtrFeaturizer Featurizer, CtrData Rows) Learn(IHost host, IDataView data, CtrTrainer.Options options, int seed, long memoryBudgetBytes)
+        public static (NeuralFeaturizer Featurizer, FeaturizedRows Rows) Learn(IHost host, IDataView data, NeuralTrainerOptions options, NeuralTask task, int seed, long memoryBudgetBytes)
         {
             var fields = new List<CategoricalField>();
             foreach (string name in options.CategoricalColumnNames)
@@ -74,7 +84,7 @@ namespace MLExt.Trainers.Ctr.Featurization
                 SampleQuantiles(data, fields.Where(f => f.Kind == CategoricalField.KeyKind.Quantile).ToArray(), options.NumericQuantileBins, seed);
 
             var counter = new Counter(host, fields.ToArray(), numeric.ToArray());
-            CtrData rows = CtrData.Read(host, data, counter, options.LabelColumnName, options.ExampleWeightColumnName, memoryBudgetBytes);
+            FeaturizedRows rows = FeaturizedRows.Read(host, data, counter, task, options.LabelColumnName, options.ExampleWeightColumnName, memoryBudgetBytes);
             return (counter.Finish(rows, options.MinimumCategoryCount, options.HashBuckets), rows);
         }
 
@@ -120,7 +130,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             }
         }
 
-        public static CtrFeaturizer Load(ModelLoadContext ctx)
+        public static NeuralFeaturizer Load(ModelLoadContext ctx)
         {
             var fields = new CategoricalField[ctx.Reader.ReadInt32()];
             for (int f = 0; f < fields.Length; f++)
@@ -128,7 +138,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             var numeric = new NumericField[ctx.Reader.ReadInt32()];
             for (int n = 0; n < numeric.Length; n++)
                 numeric[n] = new NumericField(ctx.LoadNonEmptyString(), ctx.Reader.ReadInt32()) { Mean = ctx.Reader.ReadSingle(), InverseDeviation = ctx.Reader.ReadSingle() };
-            return new CtrFeaturizer(fields, numeric);
+            return new NeuralFeaturizer(fields, numeric);
         }
 
         private static void SampleQuantiles(IDataView data, CategoricalField[] fields, int bins, int seed)
@@ -183,7 +193,7 @@ namespace MLExt.Trainers.Ctr.Featurization
             }
 
             /// <summary>Sets the vocabularies and statistics, and rewrites the cached rows into ids and standardized numbers.</summary>
-            public CtrFeaturizer Finish(CtrData rows, int minimumCount, int hashBuckets)
+            public NeuralFeaturizer Finish(FeaturizedRows rows, int minimumCount, int hashBuckets)
             {
                 int[][] idOfKey = Fields.Select((field, f) => field.SetVocabulary(_seen[f], minimumCount, hashBuckets)).ToArray();
                 for (int n = 0; n < Numeric.Length; n++)
@@ -193,7 +203,7 @@ namespace MLExt.Trainers.Ctr.Featurization
                     Numeric[n].Mean = (float)mean;
                     Numeric[n].InverseDeviation = variance > 0 ? (float)(1 / Math.Sqrt(variance)) : 0;
                 }
-                var featurizer = new CtrFeaturizer(Fields, Numeric);
+                var featurizer = new NeuralFeaturizer(Fields, Numeric);
                 // By place in a row: the global id of each provisional code, indexed by code + 1.
                 int[][] idOfCode = Fields.SelectMany((field, f) => Enumerable.Repeat(
                     idOfKey[f].Select(id => featurizer.Offsets[f] + id).Prepend(featurizer.Offsets[f]).Prepend(featurizer.PadId).ToArray(), field.Width)).ToArray();

@@ -1,0 +1,34 @@
+using Modules = TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MLExt.Neural.Networks
+{
+    /// <summary>FM, and DeepFM when an MLP over the same embeddings is added.</summary>
+    internal sealed class FactorizationMachineNetwork : NeuralNetwork
+    {
+        private readonly Modules.Parameter bias;
+        private readonly Mlp mlp;
+        private readonly Modules.Linear output;
+
+        public FactorizationMachineNetwork(NetworkSpec spec, bool deep) : base(deep ? "DeepFM" : "FM", spec)
+        {
+            bias = new Modules.Parameter(zeros(spec.Outputs));
+            if (deep)
+            {
+                mlp = new Mlp(spec.Fields * spec.EmbeddingDimension, spec.HiddenLayers, spec.Dropout, spec.BatchNorm);
+                output = Linear(mlp.Width, spec.Outputs);
+            }
+            RegisterComponents();
+        }
+
+        public override bool HasHiddenFeatures => mlp != null;
+
+        protected override NetworkBody Interact(Tensor fields, Tensor linear)
+            => new NetworkBody(mlp?.forward(Flatten(fields)), linear + PairwiseInteractions(fields));
+
+        protected override Tensor Output(Tensor hidden) => hidden is null ? bias : output.forward(hidden) + bias;
+
+        protected override Tensor OutputBias => bias;
+    }
+}

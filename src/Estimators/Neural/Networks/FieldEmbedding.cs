@@ -1,0 +1,153 @@
+using System;
+using System.Linq;
+using TorchSharp;
+using Modules = TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MLExt.Neural.Networks
+{
+    /// <summary>
+    /// The embedding layer every model shares: an embedding row and a first-order weight per id, and per numeric field an
+    /// embedding that the (standardized) value scales. A multi-valued field's embeddings are summed into one field embedding
+    /// (as a multi-hot field enters a factorization machine, so "contains x" is expressible), the pad id masked out. Each field
+    /// owns its block of rows (and a numeric field its own embedding and weight): the unit that field-level regularizers and
+    /// readouts work on. The one place embedding compressors will plug in.
+    /// </summary>
+    internal sealed class FieldEmbedding : Module
+    {
+        private readonly Modules.Embedding embeddings;
+        private readonly Modules.Embedding firstOrder;
+        private readonly Modules.Parameter numericEmbeddings;
+        private readonly Modules.Parameter numericFirstOrder;
+        private readonly int[] _widths;
+        private readonly bool _multiValued;
+        private readonly long _padId;
+        // The field of each row of the tables (the pad row belongs to none: index of the id field count, dropped).
+        private readonly long[] _fieldOfRow;
+        private readonly int _idFields;
+        // _fieldOfRow on the tables' device, made when first needed (not a buffer: it follows from the spec and is not saved).
+        private Tensor _fieldOfRowTensor;
+
+        public FieldEmbedding(NetworkSpec spec) : base(nameof(FieldEmbedding))
+        {
+            _widths = spec.FieldWidths;
+            _multiValued = _widths.Any(w => w > 1);
+            _padId = spec.IdCount;
+            _idFields = spec.FieldCount;
+            // One row past the fields' blocks: the pad id of multi-valued fields.
+            int rows = spec.IdCount + 1;
+            embeddings = Embedding(rows, spec.EmbeddingDimension);
+            firstOrder = Embedding(rows, 1);
+            numericEmbeddings = new Modules.Parameter(empty(spec.NumericCount, spec.EmbeddingDimension));
+            numericFirstOrder = new Modules.Parameter(zeros(spec.NumericCount));
+            using (no_grad())
+            {
+                init.normal_(embeddings.weight, std: 1e-4);
+                init.zeros_(firstOrder.weight);
+                init.normal_(numericEmbeddings, std: 1e-4);
+            }
+            _fieldOfRow = spec.FieldSizes.SelectMany((size, f) => Enumerable.Repeat((long)f, size)).Append(spec.FieldCount).ToArray();
+            RegisterComponents();
+        }
+
+        /// <summary>Fields: id fields, then numeric fields.</summary>
+        public int FieldCount => _idFields + (int)numericFirstOrder.shape[0];
+
+        /// <summary>The field embeddings [batch, fields, dimension] and the first-order sum [batch].</summary>
+        public (Tensor Fields, Tensor Linear) Embed(Tensor ids, Tensor numeric)
+        {
+            Tensor idEmbeddings = embeddings.forward(ids), idFirstOrder = firstOrder.forward(ids);
+            if (_multiValued)
+            {
+                // Multi-valued fields: only places holding an id (not the pad id) count.
+                Tensor used = Used(ids, idEmbeddings.dtype);
+                idEmbeddings = Pool(idEmbeddings, used);
+                idFirstOrder = Pool(idFirstOrder, used);
+            }
+            Tensor numericPart = numeric.unsqueeze(-1) * numericEmbeddings;
+            Tensor fields = cat(new[] { idEmbeddings, numericPart }, 1);
+            Tensor linear = idFirstOrder.sum(new long[] { 1, 2 }) + numeric.matmul(numericFirstOrder);
+            return (fields, linear);
+        }
+
+        /// <summary>The squared norm of the embeddings and first-order weights the rows' ids use, summed over the rows (the pad id excluded).</summary>
+        public Tensor UsedSquaredNorm(Tensor ids)
+        {
+            Tensor perPlace = embeddings.forward(ids).square().sum(-1) + firstOrder.forward(ids).squeeze(-1).square();
+            return _multiValued ? (perPlace * Used(ids, perPlace.dtype).squeeze(-1)).sum() : perPlace.sum();
+        }
+
+        /// <summary>Each field's squared L2 norm over all the weights it owns [fields]: its rows of both tables, or its numeric embedding and weight.</summary>
+        public Tensor FieldSquaredNorms()
+        {
+            Tensor rowNorms = embeddings.weight.square().sum(-1) + firstOrder.weight.squeeze(-1).square();
+            Tensor idFields = zeros(_idFields + 1, dtype: rowNorms.dtype, device: rowNorms.device).index_add_(0, FieldOfRow(), rowNorms, 1).narrow(0, 0, _idFields);
+            return cat(new[] { idFields, numericEmbeddings.square().sum(-1) + numericFirstOrder.square() }, 0);
+        }
+
+        /// <summary>Weights each field owns.</summary>
+        public long[] FieldParameterCounts()
+        {
+            long d = embeddings.weight.shape[1];
+            var counts = new long[FieldCount];
+            foreach (long f in _fieldOfRow)
+                if (f < _idFields)
+                    counts[f] += d + 1;
+            for (int n = _idFields; n < counts.Length; n++)
+                counts[n] = d + 1;
+            return counts;
+        }
+
+        // The field of each table row, on the tables' device.
+        private Tensor FieldOfRow()
+        {
+            if (_fieldOfRowTensor is null || _fieldOfRowTensor.device != embeddings.weight.device)
+            {
+                _fieldOfRowTensor?.Dispose();
+                _fieldOfRowTensor = tensor(_fieldOfRow, device: embeddings.weight.device).DetachFromDisposeScope();
+            }
+            return _fieldOfRowTensor;
+        }
+
+        /// <summary>Multiplies every weight a field owns by that field's factor (<paramref name="factors"/> [fields]), without gradients.</summary>
+        public void ScaleFields(Tensor factors)
+        {
+            using var noGrad = no_grad();
+            Tensor rowFactors = cat(new[] { factors.narrow(0, 0, _idFields), ones(1, dtype: factors.dtype, device: factors.device) }, 0).index_select(0, FieldOfRow());
+            embeddings.weight.mul_(rowFactors.unsqueeze(-1));
+            firstOrder.weight.mul_(rowFactors.unsqueeze(-1));
+            Tensor numericFactors = factors.narrow(0, _idFields, factors.shape[0] - _idFields);
+            numericEmbeddings.mul_(numericFactors.unsqueeze(-1));
+            numericFirstOrder.mul_(numericFactors);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                _fieldOfRowTensor?.Dispose();
+            base.Dispose(disposing);
+        }
+
+        private Tensor Used(Tensor ids, ScalarType type) => ids.ne(_padId).unsqueeze(-1).to_type(type);
+
+        // [batch, places, d] to [batch, fields, d]: each multi-valued field's places summed over the ones in use.
+        private Tensor Pool(Tensor places, Tensor used)
+        {
+            var parts = new Tensor[_widths.Length];
+            long start = 0;
+            for (int f = 0; f < _widths.Length; f++)
+            {
+                Tensor part = places.narrow(1, start, _widths[f]);
+                if (_widths[f] > 1)
+                {
+                    Tensor mask = used.narrow(1, start, _widths[f]);
+                    part = (part * mask).sum(1).unsqueeze(1);
+                }
+                parts[f] = part;
+                start += _widths[f];
+            }
+            return cat(parts, 1);
+        }
+    }
+}

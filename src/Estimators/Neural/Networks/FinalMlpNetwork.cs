@@ -1,0 +1,58 @@
+using System;
+using System.Linq;
+using Modules = TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MLExt.Neural.Networks
+{
+    /// <summary>FinalMLP: two MLP streams, each fed the embeddings through its own feature gate, fused by a bilinear head.</summary>
+    internal sealed class FinalMlpNetwork : NeuralNetwork
+    {
+        private readonly Modules.Linear gate1;
+        private readonly Modules.Linear gate2;
+        private readonly Mlp stream1;
+        private readonly Mlp stream2;
+        private readonly Modules.Linear weights1;
+        private readonly Modules.Linear weights2;
+        // [first stream's width, second's × outputs]: one bilinear form per output.
+        private readonly Modules.Parameter bilinear;
+        private readonly int _outputs;
+
+        public FinalMlpNetwork(NetworkSpec spec) : base("FinalMLP", spec)
+        {
+            int width = spec.Fields * spec.EmbeddingDimension;
+            _outputs = spec.Outputs;
+            gate1 = Linear(width, width);
+            gate2 = Linear(width, width);
+            stream1 = new Mlp(width, spec.HiddenLayers, spec.Dropout, spec.BatchNorm);
+            // The second stream is narrower, as in the paper's asymmetric setting.
+            stream2 = new Mlp(width, spec.HiddenLayers.Select(h => Math.Max(1, h / 2)).ToArray(), spec.Dropout, spec.BatchNorm);
+            weights1 = Linear(stream1.Width, spec.Outputs);
+            weights2 = Linear(stream2.Width, spec.Outputs, hasBias: false);
+            bilinear = new Modules.Parameter(zeros(stream1.Width, stream2.Width * spec.Outputs));
+            RegisterComponents();
+        }
+
+        public override bool HasHiddenFeatures => true;
+
+        protected override NetworkBody Interact(Tensor fields, Tensor linear)
+        {
+            Tensor x = Flatten(fields);
+            // Gates in (0, 2) start near 1: each stream learns which features to stress.
+            Tensor o1 = stream1.forward(x * (2 * sigmoid(gate1.forward(x)))), o2 = stream2.forward(x * (2 * sigmoid(gate2.forward(x))));
+            return new NetworkBody(cat(new[] { o1, o2 }, 1), null);
+        }
+
+        // The fusion head: linear in each stream plus the bilinear term o1ᵀ W o2 per output.
+        protected override Tensor Output(Tensor hidden)
+        {
+            long width1 = stream1.Width, width2 = stream2.Width, batch = hidden.shape[0];
+            Tensor o1 = hidden.narrow(1, 0, width1), o2 = hidden.narrow(1, width1, width2);
+            Tensor fused = (o1.matmul(bilinear).view(batch, _outputs, width2) * o2.unsqueeze(1)).sum(-1);
+            return weights1.forward(o1) + weights2.forward(o2) + fused;
+        }
+
+        protected override Tensor OutputBias => weights1.bias;
+    }
+}

@@ -1,0 +1,94 @@
+using System;
+using System.Linq;
+using MLExt.Trainers;
+using Modules = TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MLExt.Neural.Networks
+{
+    /// <summary>
+    /// What a network's body computes for a batch: Hidden [batch, width], the features its head reads (null for models whose
+    /// output is additive terms and a bias only), and Additive [batch], terms added to every output (first-order and factorization
+    /// terms; null when none).
+    /// </summary>
+    internal readonly record struct NetworkBody(Tensor Hidden, Tensor Additive);
+
+    /// <summary>
+    /// A network of the engine: the shared <see cref="FieldEmbedding"/>, a model-specific body that turns the field embeddings and
+    /// the first-order sum into hidden features and additive terms, and a head that maps the hidden features to the task's outputs
+    /// [batch, Outputs]. Multi-sample dropout runs the head several times over one body.
+    /// </summary>
+    internal abstract class NeuralNetwork : Module<Tensor, Tensor, Tensor>
+    {
+        protected NeuralNetwork(string name, NetworkSpec spec) : base(name)
+        {
+            Spec = spec;
+            Embedding = new FieldEmbedding(spec);
+            // A base class's members are not seen by the derived class's RegisterComponents.
+            register_module("embedding", Embedding);
+        }
+
+        public NetworkSpec Spec { get; }
+
+        /// <summary>The embedding layer (registered as "embedding": its parameters get the embedding L2, the others the network L2).</summary>
+        public FieldEmbedding Embedding { get; }
+
+        /// <summary>Whether the body has hidden features for the head (what multi-sample dropout needs).</summary>
+        public abstract bool HasHiddenFeatures { get; }
+
+        /// <summary>Outputs [batch, Outputs] from ids [batch, id places] (int64) and numeric values [batch, numeric fields].</summary>
+        public override Tensor forward(Tensor ids, Tensor numeric) => Head(Body(ids, numeric));
+
+        /// <summary>The body's hidden features and additive terms.</summary>
+        public NetworkBody Body(Tensor ids, Tensor numeric)
+        {
+            var (fields, linear) = Embedding.Embed(ids, numeric);
+            return Interact(fields, linear);
+        }
+
+        /// <summary>The outputs [batch, Outputs] from a body (its hidden features possibly replaced, as multi-sample dropout does).</summary>
+        public Tensor Head(NetworkBody body)
+        {
+            Tensor output = Output(body.Hidden);
+            return body.Additive is null ? output : output + body.Additive.unsqueeze(-1);
+        }
+
+        protected abstract NetworkBody Interact(Tensor fields, Tensor linear);
+
+        /// <summary>The head: [batch, Outputs] from the hidden features, the output bias included (for a body without hidden
+        /// features, the bias alone, [Outputs], broadcast over the batch).</summary>
+        protected abstract Tensor Output(Tensor hidden);
+
+        /// <summary>The bias added last to the outputs, [Outputs].</summary>
+        protected abstract Tensor OutputBias { get; }
+
+        /// <summary>Sets the output bias (the task's starting point, see <see cref="Tasks.NeuralTask.StartingBias"/>).</summary>
+        public void StartAt(float[] bias)
+        {
+            using var noGrad = no_grad();
+            using Tensor values = tensor(bias, device: OutputBias.device);
+            OutputBias.copy_(values.view(OutputBias.shape));
+        }
+
+        /// <summary>The network of the spec's model kind.</summary>
+        public static NeuralNetwork Create(NetworkSpec spec) => spec.Model switch
+        {
+            CtrModel.LogisticRegression => new LogisticRegressionNetwork(spec),
+            CtrModel.FM => new FactorizationMachineNetwork(spec, deep: false),
+            CtrModel.DeepFM => new FactorizationMachineNetwork(spec, deep: true),
+            CtrModel.FwFM => new FieldWeightedFactorizationMachineNetwork(spec),
+            CtrModel.WideAndDeep => new WideAndDeepNetwork(spec),
+            CtrModel.DCNv2 => new CrossNetwork(spec),
+            CtrModel.AutoIntPlus => new AutoIntPlusNetwork(spec),
+            CtrModel.FinalMLP => new FinalMlpNetwork(spec),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), $"Unknown model {spec.Model}."),
+        };
+
+        /// <summary>0.5 Σ_d ((Σ_f e)² − Σ_f e²): all pairwise inner products of the fields in linear time.</summary>
+        protected static Tensor PairwiseInteractions(Tensor fields)
+            => 0.5 * (fields.sum(dim: 1).square() - fields.square().sum(dim: 1)).sum(dim: 1);
+
+        protected static Tensor Flatten(Tensor fields) => fields.flatten(1);
+    }
+}

@@ -1,0 +1,30 @@
+using Modules = TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MLExt.Neural.Networks
+{
+    /// <summary>Wide &amp; Deep: the first-order (wide) part plus an MLP over the embeddings.</summary>
+    internal sealed class WideAndDeepNetwork : NeuralNetwork
+    {
+        private readonly Modules.Parameter bias;
+        private readonly Mlp mlp;
+        private readonly Modules.Linear output;
+
+        public WideAndDeepNetwork(NetworkSpec spec) : base("WideAndDeep", spec)
+        {
+            bias = new Modules.Parameter(zeros(spec.Outputs));
+            mlp = new Mlp(spec.Fields * spec.EmbeddingDimension, spec.HiddenLayers, spec.Dropout, spec.BatchNorm);
+            output = Linear(mlp.Width, spec.Outputs);
+            RegisterComponents();
+        }
+
+        public override bool HasHiddenFeatures => true;
+
+        protected override NetworkBody Interact(Tensor fields, Tensor linear) => new NetworkBody(mlp.forward(Flatten(fields)), linear);
+
+        protected override Tensor Output(Tensor hidden) => output.forward(hidden) + bias;
+
+        protected override Tensor OutputBias => bias;
+    }
+}

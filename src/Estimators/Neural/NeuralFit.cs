@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLExt.Devices;
+using MLExt.Neural.Featurization;
+using MLExt.Neural.Networks;
+using MLExt.Neural.Tasks;
+using MLExt.Neural.Training;
+
+namespace MLExt.Neural
+{
+    /// <summary>
+    /// The steps every neural estimator's <c>Fit</c> shares: check the schema, featurize the data once into the training cache
+    /// (and the validation data or split), choose the unset batch size, epochs and patience from the rows, and train the network
+    /// with the options' regularizers as hooks.
+    /// </summary>
+    internal static class NeuralFit
+    {
+        /// <summary>A trained network and what scoring needs with it.</summary>
+        public sealed record Result(NeuralFeaturizer Featurizer, NeuralNetwork Network, TorchSharp.torch.Device Device);
+
+        public static Result Train(IHost host, IDataView input, NeuralTrainerOptions options, NeuralTask task, string modelName,
+            Func<NeuralFeaturizer, NetworkSpec> network, IEnumerable<TrainingHook> extraHooks = null)
+        {
+            host.CheckValue(input, nameof(input));
+            CheckSchema(host, SchemaShape.Create(input.Schema), options, task);
+            int seed = options.Seed ?? host.Rand.Next();
+            var device = TorchDeviceResolver.Resolve(host, options.Device);
+            using IChannel channel = host.Start("Training");
+
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            long budget = (long)options.CacheMemoryBudgetMegabytes << 20;
+            var (featurizer, all) = NeuralFeaturizer.Learn(host, input, options, task, seed, budget);
+            using var cache = all;
+            if (all.Rows == 0)
+                throw host.Except("The training data is empty.");
+            FeaturizedRows train = all, validation = null;
+            try
+            {
+                if (options.ValidationData != null)
+                {
+                    CheckSchema(host, SchemaShape.Create(options.ValidationData.Schema), options, task);
+                    validation = FeaturizedRows.Read(host, options.ValidationData, featurizer, task, options.LabelColumnName, options.ExampleWeightColumnName, budget);
+                    if (validation.Rows == 0)
+                        throw host.ExceptParam(nameof(options.ValidationData), "The validation data is empty.");
+                }
+                else if (options.ValidationFraction > 0)
+                {
+                    int[] order = Enumerable.Range(0, all.Rows).ToArray();
+                    new Random(seed).Shuffle(order);
+                    int held = (int)Math.Round(all.Rows * options.ValidationFraction);
+                    if (held == 0 || held == all.Rows)
+                        throw host.ExceptParam(nameof(options.ValidationFraction),
+                            $"A validation fraction of {options.ValidationFraction} of {all.Rows} rows leaves no {(held == 0 ? "validation" : "training")} rows.");
+                    validation = all.Subset(order[..held]);
+                    train = all.Subset(order[held..]);
+                }
+                channel.Info($"Featurized {all.Rows} rows in {watch.Elapsed.TotalSeconds:F1} s" + (all.OnDisk ? ", cached in a memory-mapped temporary file." : "."));
+                task.CheckLabels(train.Labels, options.LabelColumnName, host);
+
+                NetworkSpec spec = network(featurizer);
+                TrainingDefaults sizes = TrainingDefaults.For(train.Rows, options);
+                channel.Info($"{modelName}: {train.Rows} training rows, {validation?.Rows ?? 0} validation rows, {featurizer.FieldCount} id fields " +
+                    $"({featurizer.PadId} ids), {featurizer.NumericCount} numeric fields, on {device}; batch {sizes.BatchSize}, up to {sizes.NumberOfEpochs} epochs, " +
+                    $"patience {sizes.EarlyStoppingPatience}" + (options.BatchSize > 0 && options.NumberOfEpochs > 0 && options.EarlyStoppingPatience > 0 ? "." : " (unset ones chosen from the training rows)."));
+                var hooks = Hooks(options).Concat(extraHooks ?? Enumerable.Empty<TrainingHook>()).ToList();
+                NeuralNetwork trained = TrainingLoop.Train(spec, task, train, validation, options, sizes, hooks, device, seed, host, channel);
+                return new Result(featurizer, trained, device);
+            }
+            finally
+            {
+                if (options.ValidationData != null)
+                    validation?.Dispose();
+            }
+        }
+
+        /// <summary>The options' regularizers, as training hooks.</summary>
+        private static IEnumerable<TrainingHook> Hooks(NeuralTrainerOptions options)
+        {
+            if (options.EmbeddingL2 > 0)
+                yield return new EmbeddingL2(options.EmbeddingL2);
+            if (options.NetworkL2 > 0)
+                yield return new NetworkL2(options.NetworkL2);
+            if (options.FieldGroupLasso > 0)
+                yield return new FieldGroupLasso(options.FieldGroupLasso);
+        }
+
+        /// <summary>The input schema checked against the options and the task, naming the offending column.</summary>
+        public static void CheckSchema(IExceptionContext ectx, SchemaShape schema, NeuralTrainerOptions options, NeuralTask task)
+        {
+            if (!schema.TryFindColumn(options.LabelColumnName, out var label))
+                throw ectx.ExceptSchemaMismatch(nameof(schema), "label", options.LabelColumnName);
+            if (label.Kind != SchemaShape.Column.VectorKind.Scalar || !(label.IsKey ? task.AcceptsKey : task.Accepts(label.ItemType)))
+                throw ectx.ExceptSchemaMismatch(nameof(schema), "label", options.LabelColumnName, task.LabelDescription, label.GetTypeString());
+            foreach (string name in options.CategoricalColumnNames)
+            {
+                if (!schema.TryFindColumn(name, out var column))
+                    throw ectx.ExceptSchemaMismatch(nameof(schema), "categorical", name);
+                if (!(column.IsKey || ColumnReader.IsCategorical(column.ItemType)))
+                    throw ectx.ExceptSchemaMismatch(nameof(schema), "categorical", name, "text, key, Boolean or integer values (a vector: a multi-valued field)", column.GetTypeString());
+            }
+            foreach (string name in options.NumericColumnNames)
+            {
+                if (!schema.TryFindColumn(name, out var column))
+                    throw ectx.ExceptSchemaMismatch(nameof(schema), "numeric", name);
+                if (column.Kind == SchemaShape.Column.VectorKind.VariableVector || (column.ItemType != NumberDataViewType.Single && column.ItemType != NumberDataViewType.Double))
+                    throw ectx.ExceptSchemaMismatch(nameof(schema), "numeric", name, "a Single or Double scalar or known-size vector", column.GetTypeString());
+            }
+            if (options.ExampleWeightColumnName != null)
+            {
+                if (!schema.TryFindColumn(options.ExampleWeightColumnName, out var weight))
+                    throw ectx.ExceptSchemaMismatch(nameof(schema), "weight", options.ExampleWeightColumnName);
+                if (weight.Kind != SchemaShape.Column.VectorKind.Scalar || weight.ItemType != NumberDataViewType.Single)
+                    throw ectx.ExceptSchemaMismatch(nameof(schema), "weight", options.ExampleWeightColumnName, "a scalar Single column", weight.GetTypeString());
+            }
+        }
+
+        /// <summary>The input schema with the task's columns added (GetOutputSchema of every neural estimator).</summary>
+        public static SchemaShape OutputSchema(SchemaShape inputSchema, NeuralTask task)
+        {
+            var columns = inputSchema.ToDictionary(c => c.Name);
+            foreach (DataViewSchema.DetachedColumn output in task.OutputColumns())
+            {
+                var kind = output.Type is VectorDataViewType ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.Scalar;
+                DataViewType item = output.Type.GetItemType();
+                columns[output.Name] = new SchemaShape.Column(output.Name, kind, item, item is KeyDataViewType, SchemaShape.Create(output.Annotations.Schema));
+            }
+            return new SchemaShape(columns.Values);
+        }
+    }
+}

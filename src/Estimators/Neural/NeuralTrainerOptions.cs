@@ -1,0 +1,147 @@
+using System;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.SearchSpace;
+using MLExt.Trainers;
+
+namespace MLExt.Neural
+{
+    /// <summary>
+    /// Options every MLExt neural estimator shares (the CTR trainer, TabularNet, OptFS): the columns and how they are featurized,
+    /// the embeddings and hidden layers, mini-batch training with early stopping, and the regularizers.
+    /// </summary>
+    public abstract class NeuralTrainerOptions
+    {
+        private string[] _categoricalColumnNames = Array.Empty<string>();
+        private string[] _numericColumnNames = Array.Empty<string>();
+
+        /// <summary>The label column.</summary>
+        public string LabelColumnName { get; set; } = "Label";
+
+        /// <summary>Categorical columns, one field each (null means none).</summary>
+        public string[] CategoricalColumnNames { get => _categoricalColumnNames; set => _categoricalColumnNames = value ?? Array.Empty<string>(); }
+
+        /// <summary>Numeric columns, one field each (null means none).</summary>
+        public string[] NumericColumnNames { get => _numericColumnNames; set => _numericColumnNames = value ?? Array.Empty<string>(); }
+
+        /// <summary>An optional Single column of example weights.</summary>
+        public string ExampleWeightColumnName { get; set; }
+
+        /// <summary>Embedding size of every field.</summary>
+        [Range(4, 64, 16, true)]
+        public int EmbeddingDimension { get; set; } = 16;
+
+        /// <summary>Widths of the MLP's hidden layers (deep models).</summary>
+        public int[] HiddenLayers { get; set; } = { 400, 400, 400 };
+
+        /// <summary>Dropout rate after each hidden layer.</summary>
+        [Range(0.0f, 0.5f, 0.0f)]
+        public float Dropout { get; set; }
+
+        /// <summary>Batch normalization in the hidden layers.</summary>
+        public bool BatchNorm { get; set; }
+
+        /// <summary>Rows per mini-batch; 0 (the default): chosen from the number of training rows, see <see cref="TrainingDefaults"/>.</summary>
+        [Range(256, 16384, 4096, true)]
+        public int BatchSize { get; set; }
+
+        /// <summary>Maximum passes over the training data; 0 (the default): chosen from the number of training rows.</summary>
+        [Range(1, 100, 10, true)]
+        public int NumberOfEpochs { get; set; }
+
+        /// <summary>The optimizer's learning rate.</summary>
+        [Range(1e-4f, 1e-1f, 1e-3f, true)]
+        public float LearningRate { get; set; } = 1e-3f;
+
+        /// <summary>The optimizer.</summary>
+        public CtrOptimizer Optimizer { get; set; } = CtrOptimizer.Adam;
+
+        /// <summary>L2 on the embeddings a batch uses (per row), kept apart from the network's.</summary>
+        [Range(0.0f, 0.1f, 0.0f)]
+        public float EmbeddingL2 { get; set; }
+
+        /// <summary>L2 on the network's weight matrices (biases and embeddings excluded).</summary>
+        [Range(0.0f, 0.1f, 0.0f)]
+        public float NetworkL2 { get; set; }
+
+        /// <summary>
+        /// Group lasso with one group per input field (0, the default: off): after each optimizer step every field's weights (its
+        /// embedding rows and first-order weights, or a numeric field's embedding and weight) shrink together by a block
+        /// soft-threshold of learning rate × this × √(the field's weight count), so a field that does not pay for itself becomes
+        /// exactly zero and leaves the model (Yuan and Lin 2006). See the fitted model's FieldNorms.
+        /// </summary>
+        [Range(0.0f, 1.0f, 0.0f)]
+        public float FieldGroupLasso { get; set; }
+
+        /// <summary>Categorical values seen fewer times than this in training share their field's out-of-vocabulary id.</summary>
+        [Range(1, 100, 2, true)]
+        public int MinimumCategoryCount { get; set; } = 2;
+
+        /// <summary>A multi-valued categorical field (a vector column) keeps at most this many values a row, the first ones.</summary>
+        public int MaximumValuesPerField { get; set; } = 8;
+
+        /// <summary>A field with more frequent values than this hashes them into this many ids instead (0: never).</summary>
+        public int HashBuckets { get; set; }
+
+        /// <summary>How numeric columns enter the model.</summary>
+        public CtrNumericHandling NumericHandling { get; set; } = CtrNumericHandling.Standardize;
+
+        /// <summary>Bins of <see cref="CtrNumericHandling.QuantileBins"/>.</summary>
+        public int NumericQuantileBins { get; set; } = 32;
+
+        /// <summary>Featurized training rows beyond this many megabytes go to a memory-mapped temporary file instead of memory.</summary>
+        public int CacheMemoryBudgetMegabytes { get; set; } = 2048;
+
+        /// <summary>Data to validate on after each epoch (early stopping, restore-best, plateau); null to split <see cref="ValidationFraction"/> off.</summary>
+        public IDataView ValidationData { get; set; }
+
+        /// <summary>Share of the training rows held out for validation when no <see cref="ValidationData"/> is given; 0: none.</summary>
+        public double ValidationFraction { get; set; } = 0.1;
+
+        /// <summary>Epochs without a better validation metric before training stops; 0 (the default): chosen from the number of training rows.</summary>
+        public int EarlyStoppingPatience { get; set; }
+
+        /// <summary>Keep the weights of the epoch with the best validation metric.</summary>
+        public bool RestoreBestModel { get; set; } = true;
+
+        /// <summary>Divide the learning rate by 10 when the validation metric does not improve.</summary>
+        public bool ReduceLearningRateOnPlateau { get; set; } = true;
+
+        /// <summary>Clip the gradient's global norm to this (0, the default: no clipping; the norm spans the whole embedding table,
+        /// so clipping costs time in every step).</summary>
+        public float GradientClipNorm { get; set; }
+
+        /// <summary>"cpu", "cuda" or "cuda:N"; null follows MLContext.GpuDeviceId.</summary>
+        public string Device { get; set; }
+
+        /// <summary>Seed of initialization, shuffling, dropout and the validation split; null: from the MLContext.</summary>
+        public int? Seed { get; set; }
+
+        /// <summary>Checks the shared options, naming the first one out of range.</summary>
+        internal virtual void Check(IExceptionContext ectx)
+        {
+            if (string.IsNullOrWhiteSpace(LabelColumnName))
+                throw ectx.ExceptParam(nameof(LabelColumnName), "A label column name is required.");
+            if (CategoricalColumnNames.Length + NumericColumnNames.Length == 0)
+                throw ectx.ExceptParam(nameof(CategoricalColumnNames), "Name at least one categorical or numeric column.");
+            var all = CategoricalColumnNames.Concat(NumericColumnNames).ToArray();
+            if (all.Distinct().Count() != all.Length || all.Contains(LabelColumnName))
+                throw ectx.ExceptParam(nameof(CategoricalColumnNames), "A column is listed twice, or the label is listed as a feature.");
+            if (EmbeddingDimension < 1 || MinimumCategoryCount < 1 || MaximumValuesPerField < 1)
+                throw ectx.ExceptParam(nameof(EmbeddingDimension), "EmbeddingDimension, MinimumCategoryCount and MaximumValuesPerField must be at least 1.");
+            if (BatchSize < 0 || NumberOfEpochs < 0 || EarlyStoppingPatience < 0 || HashBuckets < 0 || CacheMemoryBudgetMegabytes < 0 || NumericQuantileBins < 2)
+                throw ectx.ExceptParam(nameof(BatchSize),
+                    "BatchSize, NumberOfEpochs and EarlyStoppingPatience must be at least 1 (or 0: chosen from the data), " +
+                    "HashBuckets and CacheMemoryBudgetMegabytes at least 0, NumericQuantileBins at least 2.");
+            if (HiddenLayers == null || HiddenLayers.Any(h => h < 1))
+                throw ectx.ExceptParam(nameof(HiddenLayers), "HiddenLayers must list positive widths.");
+            if (!(LearningRate > 0) || !(Dropout >= 0 && Dropout < 1) || !(EmbeddingL2 >= 0) || !(NetworkL2 >= 0)
+                || !(ValidationFraction >= 0 && ValidationFraction < 1) || !(GradientClipNorm >= 0))
+                throw ectx.ExceptParam(nameof(LearningRate),
+                    "Need LearningRate > 0, 0 <= Dropout < 1, EmbeddingL2 and NetworkL2 >= 0, 0 <= ValidationFraction < 1, GradientClipNorm >= 0.");
+            if (!(FieldGroupLasso >= 0) || float.IsInfinity(FieldGroupLasso))
+                throw ectx.ExceptParam(nameof(FieldGroupLasso), $"FieldGroupLasso must be a finite strength of at least 0 (0: off); it is {FieldGroupLasso}.");
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLExt.Devices;
+using MLExt.Neural.Featurization;
+using MLExt.Neural.Networks;
+using MLExt.Neural.Scoring;
+using MLExt.Neural.Tasks;
+using MLExt.Neural.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLExt.Neural
+{
+    /// <summary>
+    /// A trained MLExt neural model: featurizes the raw columns as learned in training, runs the network, and adds the task's
+    /// columns (binary: Score, Probability, PredictedLabel; regression: Score; multiclass: Score, PredictedLabel) with the
+    /// annotations ML.NET's evaluators read. Holds TorchSharp tensors: dispose it when done.
+    /// </summary>
+    public abstract class NeuralTransformer : RowToRowTransformerBase, ITransformer, IDisposable
+    {
+        // Rows scored per forward pass by Transform.
+        private const int ScoringBatchSize = 2048;
+
+        private readonly NeuralFeaturizer _featurizer;
+        private readonly NeuralNetwork _network;
+        private readonly NeuralTask _task;
+        private readonly Device _device;
+
+        private protected NeuralTransformer(IHost host, NeuralFeaturizer featurizer, NeuralNetwork network, NeuralTask task, Device device)
+            : base(host)
+        {
+            _featurizer = featurizer;
+            _network = network;
+            _task = task;
+            _device = device;
+            _network.eval();
+        }
+
+        /// <summary>Loads a model saved by <see cref="SaveModel"/>, or by the first CTR format when <paramref name="firstFormat"/>.</summary>
+        private protected NeuralTransformer(IHost host, ModelLoadContext ctx, bool firstFormat)
+            : base(host)
+        {
+            // *** Binary format ***
+            // featurizer (see NeuralFeaturizer.Save); task (see NeuralTask.Save); network spec (see NetworkSpec.Save); stream "Weights":
+            // the TorchSharp state. The first format (CTR models, 0x00010001) had no task (binary) and an older spec.
+            _featurizer = NeuralFeaturizer.Load(ctx);
+            _task = firstFormat ? NeuralTask.Binary : NeuralTask.Load(ctx);
+            NetworkSpec spec = firstFormat ? NetworkSpec.LoadFirstFormat(ctx, _featurizer.FieldSizes) : NetworkSpec.Load(ctx);
+            _network = NeuralNetwork.Create(spec);
+            ctx.TryLoadBinaryStream("Weights", reader => _network.load(reader));
+            // The device is not saved: the loading context decides.
+            _device = TorchDeviceResolver.Resolve(Host);
+            _network.to(_device);
+            _network.eval();
+        }
+
+        /// <summary>Trainable parameters (embeddings included).</summary>
+        public long ParameterCount => _network.parameters().Sum(p => p.numel());
+
+        /// <summary>Bytes the parameters take.</summary>
+        public long ParameterBytes => _network.parameters().Sum(p => p.numel() * p.element_size());
+
+        /// <summary>
+        /// Each input field's name (a numeric vector column's slot as "Column[slot]") and the L2 norm of all the weights it owns
+        /// (its embedding rows and first-order weights, or its numeric embedding and weight): 0 for a field a group-lasso or
+        /// k-sparsity regularizer removed.
+        /// </summary>
+        public IReadOnlyDictionary<string, double> FieldNorms
+        {
+            get
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                float[] norms = _network.Embedding.FieldSquaredNorms().sqrt().cpu().data<float>().ToArray();
+                return _featurizer.FieldNames.Select((name, f) => (name, norm: (double)norms[f])).ToDictionary(p => p.name, p => p.norm);
+            }
+        }
+
+        /// <summary>What the network was built from (for benchmarks that rebuild the identical network).</summary>
+        internal NetworkSpec NetworkSpec => _network.Spec;
+
+        internal NeuralNetwork Network => _network;
+
+        /// <summary>Adds the task's columns, running the network on batches of rows (PredictionEngine and other row-by-row users go
+        /// through the row mapper instead).</summary>
+        public new IDataView Transform(IDataView input)
+        {
+            Host.CheckValue(input, nameof(input));
+            GetOutputSchema(input.Schema);
+            return new BatchScoredDataView(input, _featurizer, _network, _task, _device, ScoringBatchSize);
+        }
+
+        IDataView ITransformer.Transform(IDataView input) => Transform(input);
+
+        /// <inheritdoc/>
+        public void Dispose() => _network.Dispose();
+
+        protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new Mapper(this, schema);
+
+        /// <summary>Saves the model's parts after the version info (which each derived model sets).</summary>
+        private protected void SaveParts(ModelSaveContext ctx)
+        {
+            _featurizer.Save(ctx);
+            _task.Save(ctx);
+            _network.Spec.Save(ctx);
+            ctx.SaveBinaryStream("Weights", writer => _network.save(writer));
+        }
+
+        // Scores one row at a time (the PredictionEngine path); the outputs share one forward pass per row.
+        private sealed class Mapper : MapperBase
+        {
+            private readonly NeuralTransformer _model;
+            private readonly int[] _inputs;
+            private readonly ConditionalWeakTable<DataViewRow, RowOutputs> _outputsOfRow = new ConditionalWeakTable<DataViewRow, RowOutputs>();
+
+            public Mapper(NeuralTransformer parent, DataViewSchema schema)
+                : base(parent.Host.Register(nameof(Mapper)), schema, parent)
+            {
+                _model = parent;
+                _inputs = parent._featurizer.InputColumns.Select(name =>
+                {
+                    int? index = schema.GetColumnOrNull(name)?.Index;
+                    return index ?? throw parent.Host.ExceptSchemaMismatch(nameof(schema), "input", name);
+                }).ToArray();
+            }
+
+            protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore() => _model._task.OutputColumns();
+
+            protected override Func<int, bool> GetDependenciesCore(Func<int, bool> activeOutput)
+                => column => Enumerable.Range(0, _model._task.OutputColumns().Length).Any(activeOutput) && _inputs.Contains(column);
+
+            protected override void SaveModel(ModelSaveContext ctx) => _model.SaveModel(ctx);
+
+            protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
+            {
+                disposer = null;
+                // The output columns of one row share one forward pass.
+                return _model._task.OutputGetter(iinfo, _outputsOfRow.GetValue(input, Outputs));
+            }
+
+            // The outputs of the input's current row, computed once per row through the same path as batch scoring.
+            private RowOutputs Outputs(DataViewRow input)
+            {
+                NeuralFeaturizer featurizer = _model._featurizer;
+                Action<ulong[], float[], int> read = featurizer.BindReader(input);
+                var keys = new ulong[featurizer.IdWidth];
+                var ids = new int[featurizer.IdWidth];
+                var numeric = new float[featurizer.NumericCount];
+                var batch = new TensorBatch(1, ids.Length, numeric.Length);
+                long position = -1;
+                float[] outputs = null;
+                return () =>
+                {
+                    if (input.Position != position)
+                    {
+                        read(keys, numeric, 0);
+                        featurizer.Encode(keys, ids, numeric);
+                        var row = FeaturizedRows.InMemory(ids.Length, numeric.Length, ids, numeric, 1);
+                        outputs = TrainingLoop.Predict(_model._network, row, batch, _model._device);
+                        position = input.Position;
+                    }
+                    return outputs;
+                };
+            }
+        }
+    }
+}

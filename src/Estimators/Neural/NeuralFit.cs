@@ -27,6 +27,8 @@ namespace MLExt.Neural
         {
             host.CheckValue(input, nameof(input));
             CheckSchema(host, SchemaShape.Create(input.Schema), options, task);
+            if (options.EarlyLearningRegularization > 0 && task.Probabilities(TorchSharp.torch.zeros(1, task.Outputs)) is null)
+                throw host.ExceptParam(nameof(options.EarlyLearningRegularization), "Early-learning regularization averages class probabilities: it needs a classification task, not regression.");
             int seed = options.Seed ?? host.Rand.Next();
             var device = TorchDeviceResolver.Resolve(host, options.Device);
             using IChannel channel = host.Start("Training");
@@ -61,6 +63,9 @@ namespace MLExt.Neural
                 channel.Info($"Featurized {all.Rows} rows in {watch.Elapsed.TotalSeconds:F1} s" + (all.OnDisk ? ", cached in a memory-mapped temporary file." : "."));
                 task.CheckLabels(train.Labels, options.LabelColumnName, host);
 
+                int fields = featurizer.FieldCount + featurizer.NumericCount;
+                if (options.SparseFieldCount > fields)
+                    throw host.ExceptParam(nameof(options.SparseFieldCount), $"SparseFieldCount ({options.SparseFieldCount}) is more than the {fields} input fields.");
                 NetworkSpec spec = network(featurizer);
                 TrainingDefaults sizes = TrainingDefaults.For(train.Rows, options);
                 channel.Info($"{modelName}: {train.Rows} training rows, {validation?.Rows ?? 0} validation rows, {featurizer.FieldCount} id fields " +
@@ -86,6 +91,10 @@ namespace MLExt.Neural
                 yield return new NetworkL2(options.NetworkL2);
             if (options.FieldGroupLasso > 0)
                 yield return new FieldGroupLasso(options.FieldGroupLasso);
+            if (options.SparseFieldCount > 0)
+                yield return new SparseFieldCount(options.SparseFieldCount, options.SparseFieldStrength);
+            if (options.EarlyLearningRegularization > 0)
+                yield return new EarlyLearningRegularization(options.EarlyLearningRegularization, options.EarlyLearningMomentum);
         }
 
         /// <summary>The input schema checked against the options and the task, naming the offending column.</summary>

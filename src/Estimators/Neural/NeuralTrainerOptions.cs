@@ -74,6 +74,39 @@ namespace MLExt.Neural
         [Range(0.0f, 1.0f, 0.0f)]
         public float FieldGroupLasso { get; set; }
 
+        /// <summary>
+        /// k-level group sparsity (0, the default: off): at most this many input fields keep non-zero weights. After each optimizer
+        /// step the proximal operator of a weighted group sparse envelope function shrinks every field by u/(λ + u), u from a clipped
+        /// linear rule in the field's norm with the u summing to k, so all but about k fields reach exactly zero; any extra field
+        /// left at the end is zeroed, and the log reports the count achieved. See the fitted model's FieldNorms.
+        /// </summary>
+        [Range(0, 64, 0)]
+        public int SparseFieldCount { get; set; }
+
+        /// <summary>The strength λ of <see cref="SparseFieldCount"/>'s envelope (scaled by the learning rate each step).</summary>
+        [Range(0.01f, 100.0f, 1.0f, true)]
+        public float SparseFieldStrength { get; set; } = 1;
+
+        /// <summary>
+        /// Early-learning regularization for noisy labels (Liu et al. 2020; 0, the default: off): each training row keeps a running
+        /// average of the model's predicted class probabilities, and the loss adds this × log(1 − ⟨average, prediction⟩), which keeps
+        /// the model near what it learned early, before it memorizes wrong labels. Binary and multiclass tasks.
+        /// </summary>
+        [Range(0.0f, 10.0f, 0.0f)]
+        public float EarlyLearningRegularization { get; set; }
+
+        /// <summary>The running average's momentum β of <see cref="EarlyLearningRegularization"/>, in [0, 1): target ← β target + (1 − β) prediction.</summary>
+        [Range(0.0f, 0.99f, 0.7f)]
+        public float EarlyLearningMomentum { get; set; } = 0.7f;
+
+        /// <summary>
+        /// Multi-sample dropout (Inoue 2019; 1, the default: off): M dropout masks, at the <see cref="Dropout"/> rate, over the
+        /// network's last hidden features, each through the shared output head, the M losses averaged: the head sees M samples a
+        /// row for the price of one body pass, which speeds up training. Models with hidden layers only.
+        /// </summary>
+        [Range(1, 8, 1)]
+        public int DropoutSamples { get; set; } = 1;
+
         /// <summary>Categorical values seen fewer times than this in training share their field's out-of-vocabulary id.</summary>
         [Range(1, 100, 2, true)]
         public int MinimumCategoryCount { get; set; } = 2;
@@ -140,6 +173,16 @@ namespace MLExt.Neural
                 || !(ValidationFraction >= 0 && ValidationFraction < 1) || !(GradientClipNorm >= 0))
                 throw ectx.ExceptParam(nameof(LearningRate),
                     "Need LearningRate > 0, 0 <= Dropout < 1, EmbeddingL2 and NetworkL2 >= 0, 0 <= ValidationFraction < 1, GradientClipNorm >= 0.");
+            if (!(EarlyLearningRegularization >= 0) || float.IsInfinity(EarlyLearningRegularization))
+                throw ectx.ExceptParam(nameof(EarlyLearningRegularization), $"EarlyLearningRegularization must be a finite strength of at least 0 (0: off); it is {EarlyLearningRegularization}.");
+            if (!(EarlyLearningMomentum >= 0 && EarlyLearningMomentum < 1))
+                throw ectx.ExceptParam(nameof(EarlyLearningMomentum), $"EarlyLearningMomentum must be in [0, 1); it is {EarlyLearningMomentum}.");
+            if (SparseFieldCount < 0 || !(SparseFieldStrength > 0) || float.IsInfinity(SparseFieldStrength))
+                throw ectx.ExceptParam(nameof(SparseFieldCount), $"SparseFieldCount must be at least 0 (0: off) and SparseFieldStrength a finite value above 0; they are {SparseFieldCount} and {SparseFieldStrength}.");
+            if (DropoutSamples < 1)
+                throw ectx.ExceptParam(nameof(DropoutSamples), $"DropoutSamples must be at least 1 (1: plain dropout); it is {DropoutSamples}.");
+            if (DropoutSamples > 1 && !(Dropout > 0))
+                throw ectx.ExceptParam(nameof(DropoutSamples), "DropoutSamples above 1 draws several dropout masks: set Dropout above 0 too.");
             if (!(FieldGroupLasso >= 0) || float.IsInfinity(FieldGroupLasso))
                 throw ectx.ExceptParam(nameof(FieldGroupLasso), $"FieldGroupLasso must be a finite strength of at least 0 (0: off); it is {FieldGroupLasso}.");
         }

@@ -89,5 +89,128 @@ namespace MLExt.Trainers.Tests.Neural
             Assert.AreEqual(Math.Sqrt(3) - 0.1 * Math.Sqrt(3), after[2], 1e-5);
             CollectionAssert.AreEqual(new float[] { 7, 7 }, state["embedding.embeddings.weight"][5].data<float>().ToArray(), "the pad row is no field's");
         }
+
+        [TestMethod]
+        public void SparseFieldCountLeavesAtMostKFieldsAndFindsInformativeOnes()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.Cache(Clicks);
+            var options = Options(CtrModel.FM);
+            options.SparseFieldCount = 5;
+            var log = new List<string>();
+            mlContext.Log += (_, e) => log.Add(e.Message);
+            using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data);
+            string[] kept = model.FieldNorms.Where(p => p.Value > 0).Select(p => p.Key).ToArray();
+            string describe = string.Join(", ", model.FieldNorms.Select(p => $"{p.Key} {p.Value:G3}"));
+            Assert.IsTrue(kept.Length <= 5 && kept.Length >= 1, describe);
+            // Five fields carry the label; most of the kept ones must be among them.
+            Assert.IsTrue(kept.Count(Clicks.InformativeColumns.Contains) >= 4, describe);
+            Assert.IsTrue(log.Any(m => m.Contains($"k-sparsity: {kept.Length} fields left", StringComparison.Ordinal)), "the achieved count is reported");
+        }
+
+        [TestMethod]
+        public void TheSparseEnvelopeStepSharesOutKAndZeroesTheWeakGroups()
+        {
+            double[] norms = { 5, 4, 3, 0.5, 0.2, 0 };
+            const double tau = 0.1;
+            float[] factors = MLExt.Neural.Training.SparseFieldCount.ShrinkFactors(norms, 2, tau);
+            // Recover u from the factor f = u / (u + τ): u = τ f / (1 − f); the u must sum to k and lie in [0, 1].
+            double[] u = factors.Select(f => f == 0 ? 0 : tau * f / (1 - f)).ToArray();
+            Assert.AreEqual(2, u.Sum(), 1e-4);
+            Assert.IsTrue(u.All(x => x >= 0 && x <= 1 + 1e-6));
+            // Stronger groups keep more; the weakest and the zero group are zeroed.
+            for (int g = 1; g < norms.Length; g++)
+                Assert.IsTrue(factors[g] <= factors[g - 1]);
+            Assert.AreEqual(0f, factors[4]);
+            Assert.AreEqual(0f, factors[5]);
+            // k or fewer live groups: none is thresholded, each shrinks by 1 / (1 + τ) like a ridge step.
+            CollectionAssert.AreEqual(new[] { (float)(1 / 1.1), (float)(1 / 1.1), 0f }, MLExt.Neural.Training.SparseFieldCount.ShrinkFactors(new double[] { 1, 2, 0 }, 2, tau));
+        }
+
+        public sealed class NoisyRow
+        {
+            public bool Label { get; set; }
+            public bool Clean { get; set; }
+            public string A { get; set; }
+            public string B { get; set; }
+            public float X { get; set; }
+        }
+
+        // The label depends on A, B and X; a share of the training labels is flipped, the test labels are clean.
+        private static List<NoisyRow> Noisy(int count, double flip, int seed)
+        {
+            var random = new Random(seed);
+            return Enumerable.Range(0, count).Select(_ =>
+            {
+                int a = random.Next(40), b = random.Next(40);
+                float x = (float)(random.NextDouble() * 2 - 1);
+                double logit = 2.5 * Math.Sin(a) + 1.5 * Math.Cos(b * 1.7) + 2 * x;
+                bool clean = random.NextDouble() < 1 / (1 + Math.Exp(-logit));
+                return new NoisyRow { A = "a" + a, B = "b" + b, X = x, Clean = clean, Label = random.NextDouble() < flip ? !clean : clean };
+            }).ToList();
+        }
+
+        [TestMethod]
+        public void EarlyLearningRegularizationResistsMemorizingNoisyLabels()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView train = mlContext.Data.LoadFromEnumerable(Noisy(6000, 0.4, 1));
+            IDataView test = mlContext.Data.LoadFromEnumerable(Noisy(4000, 0, 2));
+            double Auc(float elr)
+            {
+                var options = new CtrTrainer.Options
+                {
+                    CategoricalColumnNames = new[] { "A", "B" }, NumericColumnNames = new[] { "X" }, Model = CtrModel.DeepFM,
+                    EmbeddingDimension = 8, HiddenLayers = new[] { 64, 64 }, BatchSize = 128, NumberOfEpochs = 25, LearningRate = 0.01f,
+                    // No early stopping: the plain loss goes on to memorize the flipped labels.
+                    ValidationFraction = 0, EarlyLearningRegularization = elr, Seed = 3,
+                };
+                using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(train);
+                return mlContext.BinaryClassification.Evaluate(model.Transform(test)).AreaUnderRocCurve;
+            }
+            double plain = Auc(0), regularized = Auc(3);
+            Assert.IsTrue(regularized > plain + 0.005, $"plain {plain:F4}, ELR {regularized:F4}");
+        }
+
+        [TestMethod]
+        public void MultiSampleDropoutTrainsThroughTheSharedHead()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.Cache(Clicks);
+            IDataView train = mlContext.Data.TakeRows(data, 24_000), test = mlContext.Data.SkipRows(data, 24_000);
+            double Auc(int samples)
+            {
+                var options = Options(CtrModel.DeepFM);
+                options.Dropout = 0.3f;
+                options.DropoutSamples = samples;
+                using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(train);
+                return mlContext.BinaryClassification.Evaluate(model.Transform(test)).AreaUnderRocCurve;
+            }
+            double one = Auc(1), four = Auc(4);
+            Assert.AreNotEqual(one, four, "four masks train a different model");
+            Assert.IsTrue(four > one - 0.01, $"plain dropout {one:F4}, four samples {four:F4}");
+        }
+
+        [TestMethod]
+        public void RegularizerOptionsOutOfRangeFailWithAClearMessage()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.TakeRows(Clicks, 500);
+            void Fails(Action<CtrTrainer.Options> change, string expected, CtrModel model = CtrModel.DeepFM)
+            {
+                var options = Options(model);
+                change(options);
+                var error = Assert.Throws<ArgumentOutOfRangeException>(() => mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data).Dispose());
+                StringAssert.Contains(error.Message, expected);
+            }
+            Fails(o => o.FieldGroupLasso = -1, "FieldGroupLasso");
+            Fails(o => o.SparseFieldCount = 14, "more than the 13 input fields");
+            Fails(o => o.SparseFieldCount = -1, "SparseFieldCount");
+            Fails(o => o.EarlyLearningRegularization = -0.5f, "EarlyLearningRegularization");
+            Fails(o => { o.EarlyLearningRegularization = 1; o.EarlyLearningMomentum = 1; }, "EarlyLearningMomentum must be in [0, 1)");
+            Fails(o => o.DropoutSamples = 0, "DropoutSamples");
+            Fails(o => o.DropoutSamples = 4, "set Dropout above 0");
+            Fails(o => { o.Dropout = 0.2f; o.DropoutSamples = 4; }, "FM has no hidden layers", CtrModel.FM);
+        }
     }
 }

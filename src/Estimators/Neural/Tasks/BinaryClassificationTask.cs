@@ -41,6 +41,12 @@ namespace MLExt.Neural.Tasks
         public override Tensor Loss(Tensor outputs, Tensor labels, Tensor weights)
             => nn.functional.binary_cross_entropy_with_logits(outputs.squeeze(-1), labels, weight: weights);
 
+        public override Tensor Probabilities(Tensor outputs)
+        {
+            Tensor p = sigmoid(outputs);
+            return cat(new[] { 1 - p, p }, 1);
+        }
+
         public override double Metric(float[] outputs, float[] labels) => Auc.Of(outputs, labels);
 
         /// <remarks>

@@ -71,6 +71,8 @@ namespace MLExt.Neural.Tasks
             return weights is null ? perRow.mean() : (perRow * weights).mean();
         }
 
+        public override Tensor Probabilities(Tensor outputs) => nn.functional.softmax(outputs, 1);
+
         public override double Metric(float[] outputs, float[] labels)
         {
             double sum = 0;

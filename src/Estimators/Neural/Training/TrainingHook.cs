@@ -57,5 +57,10 @@ namespace MLExt.Neural.Training
         public virtual void EndEpoch(int epoch, Action<string> log)
         {
         }
+
+        /// <summary>Once training is over (the best weights restored), with a log to write to.</summary>
+        public virtual void End(Action<string> log)
+        {
+        }
     }
 }

@@ -28,6 +28,11 @@ namespace MLExt.Neural.Training
         {
             torch.manual_seed(seed);
             NeuralNetwork network = NeuralNetwork.Create(spec);
+            if (options.DropoutSamples > 1 && !network.HasHiddenFeatures)
+            {
+                network.Dispose();
+                throw host.ExceptParam(nameof(options.DropoutSamples), $"{spec.Model} has no hidden layers for multi-sample dropout to sample; use a deep model or DropoutSamples = 1.");
+            }
             torch.optim.Optimizer optimizer = null;
             Dictionary<string, Tensor> best = null;
             try
@@ -60,8 +65,7 @@ namespace MLExt.Neural.Training
                         using var scope = NewDisposeScope();
                         var (ids, numeric) = batch.Inputs(train, rows, device);
                         var (labels, weights) = batch.Targets(train, rows, device);
-                        Tensor outputs = network.forward(ids, numeric);
-                        Tensor loss = task.Loss(outputs, labels, weights);
+                        var (outputs, loss) = Forward(network, task, ids, numeric, labels, weights, options);
                         double taskLoss = loss.item<float>();
                         var step = new TrainingStep
                         {
@@ -122,6 +126,8 @@ namespace MLExt.Neural.Training
                     network.load_state_dict(best);
                     channel.Info($"Restored the weights of the best validation {task.MetricName}, {bestMetric:F5}.");
                 }
+                foreach (TrainingHook hook in hooks)
+                    hook.End(channel.Info);
                 return network;
             }
             catch
@@ -134,6 +140,29 @@ namespace MLExt.Neural.Training
                 DisposeAll(best);
                 optimizer?.Dispose();
             }
+        }
+
+        /// <summary>
+        /// The batch's outputs and loss. With multi-sample dropout, the body runs once and the head M times over M dropout masks of
+        /// its hidden features: the loss is the mean of the M losses, the outputs (what hooks see) the mean of the M outputs.
+        /// </summary>
+        private static (Tensor Outputs, Tensor Loss) Forward(NeuralNetwork network, NeuralTask task, Tensor ids, Tensor numeric, Tensor labels, Tensor weights,
+            NeuralTrainerOptions options)
+        {
+            if (options.DropoutSamples <= 1)
+            {
+                Tensor outputs = network.forward(ids, numeric);
+                return (outputs, task.Loss(outputs, labels, weights));
+            }
+            NetworkBody body = network.Body(ids, numeric);
+            var samples = new Tensor[options.DropoutSamples];
+            var losses = new Tensor[options.DropoutSamples];
+            for (int m = 0; m < samples.Length; m++)
+            {
+                samples[m] = network.Head(body with { Hidden = nn.functional.dropout(body.Hidden, options.Dropout, training: true) });
+                losses[m] = task.Loss(samples[m], labels, weights);
+            }
+            return (stack(samples).mean(new long[] { 0 }), stack(losses).mean());
         }
 
         /// <summary>

@@ -98,7 +98,7 @@ namespace MLExt.Testing
         }
 
         /// <summary>Mapping rows one at a time (as PredictionEngine does) gives the batch transform's values: exactly, or for
-        /// floating-point values to 1e-5 relative (a network scoring a batch sums in another order than for one row).</summary>
+        /// floating-point values and vectors to 1e-5 relative (a network scoring a batch sums in another order than for one row).</summary>
         public static void AssertRowMapperAgreesWithBatch(ITransformer transformer, IDataView scoreData, IDataView scored)
         {
             if (!transformer.IsRowToRowMapper)
@@ -116,13 +116,19 @@ namespace MLExt.Testing
                     object value = ReadValue(row, column), batch = expected[column.Name][index];
                     string what = $"Row {index}, column '{column.Name}': the row mapper disagrees with the batch transform.";
                     if (value is float or double && !double.IsNaN(Convert.ToDouble(batch)))
-                        Assert.AreEqual(Convert.ToDouble(batch), Convert.ToDouble(value), 1e-5 * Math.Max(1, Math.Abs(Convert.ToDouble(batch))), what);
+                        AssertClose(Convert.ToDouble(batch), Convert.ToDouble(value), what);
+                    else if (value is float[] vector && batch is float[] batchVector && vector.Length == batchVector.Length)
+                        for (int i = 0; i < vector.Length; i++)
+                            AssertClose(batchVector[i], vector[i], $"{what} (slot {i})");
                     else
                         Assert.AreEqual(Format(batch), Format(value), what);
                 }
                 index++;
             }
         }
+
+        private static void AssertClose(double expected, double actual, string what)
+            => Assert.AreEqual(expected, actual, 1e-5 * Math.Max(1, Math.Abs(expected)), what);
 
         /// <summary>Every comparable column of two data views holds the same values.</summary>
         public static void AssertSameValues(IDataView expected, IDataView actual, string what)

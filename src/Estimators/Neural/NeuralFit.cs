@@ -20,7 +20,7 @@ namespace MLExt.Neural
     internal static class NeuralFit
     {
         /// <summary>A trained network and what scoring needs with it.</summary>
-        public sealed record Result(NeuralFeaturizer Featurizer, NeuralNetwork Network, TorchSharp.torch.Device Device);
+        public sealed record Result(NeuralFeaturizer Featurizer, NeuralNetwork Network, NeuralTask Task, TorchSharp.torch.Device Device);
 
         public static Result Train(IHost host, IDataView input, NeuralTrainerOptions options, NeuralTask task, string modelName,
             Func<NeuralFeaturizer, NetworkSpec> network, IEnumerable<TrainingHook> extraHooks = null)
@@ -62,6 +62,7 @@ namespace MLExt.Neural
                 }
                 channel.Info($"Featurized {all.Rows} rows in {watch.Elapsed.TotalSeconds:F1} s" + (all.OnDisk ? ", cached in a memory-mapped temporary file." : "."));
                 task.CheckLabels(train.Labels, options.LabelColumnName, host);
+                task = task.Adapt(train.Labels, train.Weights);
 
                 int fields = featurizer.FieldCount + featurizer.NumericCount;
                 if (options.SparseFieldCount > fields)
@@ -73,7 +74,7 @@ namespace MLExt.Neural
                     $"patience {sizes.EarlyStoppingPatience}" + (options.BatchSize > 0 && options.NumberOfEpochs > 0 && options.EarlyStoppingPatience > 0 ? "." : " (unset ones chosen from the training rows)."));
                 var hooks = Hooks(options).Concat(extraHooks ?? Enumerable.Empty<TrainingHook>()).ToList();
                 NeuralNetwork trained = TrainingLoop.Train(spec, task, train, validation, options, sizes, hooks, device, seed, host, channel);
-                return new Result(featurizer, trained, device);
+                return new Result(featurizer, trained, task, device);
             }
             finally
             {
@@ -135,7 +136,9 @@ namespace MLExt.Neural
             {
                 var kind = output.Type is VectorDataViewType ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.Scalar;
                 DataViewType item = output.Type.GetItemType();
-                columns[output.Name] = new SchemaShape.Column(output.Name, kind, item, item is KeyDataViewType, SchemaShape.Create(output.Annotations.Schema));
+                // A schema shape names a key column by its raw type.
+                DataViewType shapeItem = item is KeyDataViewType key ? ColumnTypeExtensions.PrimitiveTypeFromType(key.RawType) : item;
+                columns[output.Name] = new SchemaShape.Column(output.Name, kind, shapeItem, item is KeyDataViewType, SchemaShape.Create(output.Annotations.Schema));
             }
             return new SchemaShape(columns.Values);
         }

@@ -36,6 +36,13 @@ namespace MLExt.Neural.Tasks
             return new MulticlassClassificationTask(classes, names);
         }
 
+        /// <summary>
+        /// A stand-in for output schemas before the label's classes are known (a schema shape holds no vector or key sizes, only
+        /// whether the label has text key values, which the outputs carry on).
+        /// </summary>
+        public static MulticlassClassificationTask ForShape(bool labelHasTextValues)
+            => new MulticlassClassificationTask(2, labelHasTextValues ? new[] { "", "" } : null);
+
         public override int Outputs { get; }
 
         public override string MetricName => "log loss";

@@ -48,6 +48,9 @@ namespace MLExt.Neural.Tasks
         /// </summary>
         public abstract Func<float> BindLabel(DataViewRow row, DataViewSchema.Column column, IExceptionContext ectx);
 
+        /// <summary>The task fitted to the training labels (a regression task learns their scale); most tasks return themselves.</summary>
+        public virtual NeuralTask Adapt(float[] labels, float[] weights) => this;
+
         /// <summary>Fails when the training labels cannot train a model of this task (a single class, say).</summary>
         public abstract void CheckLabels(float[] labels, string labelColumn, IExceptionContext ectx);
 
@@ -87,7 +90,7 @@ namespace MLExt.Neural.Tasks
         public static NeuralTask Load(ModelLoadContext ctx) => (Kind)ctx.Reader.ReadInt32() switch
         {
             Kind.Binary => Binary,
-            Kind.Regression => Regression,
+            Kind.Regression => RegressionTask.LoadCore(ctx),
             Kind.Multiclass => MulticlassClassificationTask.LoadCore(ctx),
             var kind => throw Contracts.ExceptDecode($"Unknown task kind {kind}."),
         };

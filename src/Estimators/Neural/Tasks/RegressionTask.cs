@@ -7,9 +7,33 @@ using static TorchSharp.torch;
 
 namespace MLExt.Neural.Tasks
 {
-    /// <summary>A Single label, one output a row, squared error, early stopping on RMSE; Score.</summary>
+    /// <summary>
+    /// A Single label, one output a row, squared error, early stopping on RMSE; Score. The network learns the label standardized
+    /// with the training mean and deviation (a price in the thousands would otherwise need thousands of optimizer steps to reach
+    /// its scale); Score is in the label's own units.
+    /// </summary>
     internal sealed class RegressionTask : NeuralTask
     {
+        public RegressionTask(float mean = 0, float scale = 1)
+        {
+            Mean = mean;
+            Scale = scale;
+        }
+
+        /// <summary>The training labels' mean.</summary>
+        public float Mean { get; }
+
+        /// <summary>The training labels' standard deviation (1 when they are all equal).</summary>
+        public float Scale { get; }
+
+        /// <inheritdoc/>
+        /// <remarks>Learns the labels' mean and deviation.</remarks>
+        public override NeuralTask Adapt(float[] labels, float[] weights)
+        {
+            double mean = WeightedMean(labels, weights);
+            double variance = WeightedMean(labels.Select(y => (float)((y - mean) * (y - mean))).ToArray(), weights);
+            return new RegressionTask((float)mean, variance > 0 ? (float)Math.Sqrt(variance) : 1);
+        }
         public override int Outputs => 1;
 
         public override string MetricName => "RMSE";
@@ -39,14 +63,15 @@ namespace MLExt.Neural.Tasks
 
         public override Tensor Loss(Tensor outputs, Tensor labels, Tensor weights)
         {
-            Tensor squared = (outputs.squeeze(-1) - labels).square();
+            Tensor squared = (outputs.squeeze(-1) - (labels - Mean) / Scale).square();
             return weights is null ? squared.mean() : (squared * weights).mean();
         }
 
         public override double Metric(float[] outputs, float[] labels)
-            => Math.Sqrt(outputs.Zip(labels, (o, y) => (double)(o - y) * (o - y)).Average());
+            => Math.Sqrt(outputs.Zip(labels, (o, y) => (double)(o * Scale + Mean - y) * (o * Scale + Mean - y)).Average());
 
-        public override float[] StartingBias(float[] labels, float[] weights) => new[] { (float)WeightedMean(labels, weights) };
+        /// <remarks>The standardized labels' mean: 0.</remarks>
+        public override float[] StartingBias(float[] labels, float[] weights) => new[] { 0f };
 
         public override DataViewSchema.DetachedColumn[] OutputColumns() => new[]
         {
@@ -54,6 +79,15 @@ namespace MLExt.Neural.Tasks
                 ScoreAnnotations(AnnotationUtils.Const.ScoreColumnKind.Regression, AnnotationUtils.Const.ScoreValueKind.Score).ToAnnotations()),
         };
 
-        public override Delegate OutputGetter(int column, RowOutputs outputs) => (ValueGetter<float>)((ref float value) => value = outputs()[0]);
+        public override Delegate OutputGetter(int column, RowOutputs outputs) => (ValueGetter<float>)((ref float value) => value = outputs()[0] * Scale + Mean);
+
+        protected override void SaveCore(ModelSaveContext ctx)
+        {
+            // float: label mean; float: label deviation
+            ctx.Writer.Write(Mean);
+            ctx.Writer.Write(Scale);
+        }
+
+        internal static RegressionTask LoadCore(ModelLoadContext ctx) => new RegressionTask(ctx.Reader.ReadSingle(), ctx.Reader.ReadSingle());
     }
 }

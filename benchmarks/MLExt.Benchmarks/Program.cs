@@ -4,12 +4,14 @@ using System.Linq;
 using System.Text;
 using MLExt.Benchmarks.Ctr;
 using MLExt.Benchmarks.ElasticNet;
+using MLExt.Benchmarks.Neural;
 using MLExt.Benchmarks.OutRank;
 using MLExt.Benchmarks.QuickSelection;
 
-// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|ctr|ctr-speed]
+// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|ctr|ctr-quality|ctr-speed|neural]
 // Runs the benchmarks and writes benchmarks/RESULTS.md (or RESULTS-quick.md for a small smoke run). With --only, the
-// other sections of an existing RESULTS.md are kept (ctr-speed: the CTR throughput and scoring alone, a few minutes).
+// other sections of an existing RESULTS.md are kept (ctr-speed: the CTR throughput and scoring alone, a few minutes;
+// ctr-quality: the CTR AUC tables alone, about 40 minutes; ctr: both).
 bool quick = args.Contains("--quick");
 int only = Array.IndexOf(args, "--only");
 string selected = only >= 0 && only + 1 < args.Length ? args[only + 1] : null;
@@ -25,8 +27,9 @@ string previous = File.Exists(output) ? File.ReadAllText(output) : "";
 report.Append(selected is null or "elasticnet" ? ElasticNetBenchmark.Run(quick ? 5000 : 100000, 200, Log) : Section(previous, "## Elastic net"));
 report.Append(selected is null or "outrank" ? OutRankBenchmark.Run(quick ? 50000 : 1000000, quick ? 200000 : 10000000, Log) : Section(previous, "## OutRank"));
 report.Append(selected is null or "quickselection" ? QuickSelectionBenchmark.Run(quick, Log) : Section(previous, "## QuickSelection"));
-report.Append(selected is null or "ctr" ? CtrBenchmark.Run(quick, Log) : Section(previous, "## CTR trainer"));
+report.Append(selected is null or "ctr" or "ctr-quality" ? CtrBenchmark.Run(quick, Log) : Section(previous, "## CTR trainer"));
 report.Append(selected is null or "ctr" or "ctr-speed" ? CtrBenchmark.RunSpeed(quick, Log) : Section(previous, "## CTR speed"));
+report.Append(selected is null or "neural" ? NeuralBenchmark.Run(quick, Log) : Section(previous, "## Neural regularizers and TabularNet"));
 File.WriteAllText(output, report.ToString());
 Console.WriteLine(report);
 Console.WriteLine($"Wrote {output}");

@@ -81,7 +81,7 @@ namespace MLExt.Trainers.Tests.Neural
 
             // Threshold η λ √p: with η λ = 0.1, field 0 (9 weights) 0.3, field 1 (6) 0.245, the numeric field (3) 0.173.
             var hook = new FieldGroupLasso(0.1f);
-            hook.Begin(new TrainingRun(network, null, null, CPU));
+            hook.Begin(new TrainingRun(network, null, null, null, CPU));
             hook.AfterStep(new TrainingStep { LearningRate = 1 });
             float[] after = network.Embedding.FieldSquaredNorms().sqrt().data<float>().ToArray();
             Assert.AreEqual(5 - 0.3, after[0], 1e-5, "shrunk by the threshold");

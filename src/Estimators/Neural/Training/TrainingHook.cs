@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 
 namespace MLExt.Neural.Training
 {
-    /// <summary>One training run, as the hooks see it when it begins: the network, the task and the training rows.</summary>
-    internal sealed record TrainingRun(NeuralNetwork Network, NeuralTask Task, FeaturizedRows Train, Device Device);
+    /// <summary>One training run, as the hooks see it when it begins: the network, the task, the training rows and the validation rows (null when none).</summary>
+    internal sealed record TrainingRun(NeuralNetwork Network, NeuralTask Task, FeaturizedRows Train, FeaturizedRows Validation, Device Device);
 
     /// <summary>
     /// One optimizer step, as the hooks see it: the batch's inputs, outputs [batch, outputs], labels and weights (null when

@@ -42,7 +42,7 @@ namespace MLExt.Neural.Training
                 optimizer = options.Optimizer == CtrOptimizer.Adagrad
                     ? torch.optim.Adagrad(network.parameters(), lr: options.LearningRate)
                     : torch.optim.Adam(network.parameters(), lr: options.LearningRate);
-                var run = new TrainingRun(network, task, train, device);
+                var run = new TrainingRun(network, task, train, validation, device);
                 foreach (TrainingHook hook in hooks)
                     hook.Begin(run);
 

@@ -94,6 +94,8 @@ namespace MLExt.Neural
                 yield return new FieldGroupLasso(options.FieldGroupLasso);
             if (options.SparseFieldCount > 0)
                 yield return new SparseFieldCount(options.SparseFieldCount, options.SparseFieldStrength);
+            if (options.Polarization > 0)
+                yield return new Polarization(options.Polarization, options.PolarizationSkew);
             if (options.EarlyLearningRegularization > 0)
                 yield return new EarlyLearningRegularization(options.EarlyLearningRegularization, options.EarlyLearningMomentum);
         }

@@ -107,6 +107,19 @@ namespace MLExt.Neural
         [Range(1, 8, 1)]
         public int DropoutSamples { get; set; } = 1;
 
+        /// <summary>
+        /// The polarization regularizer for neuron-level pruning (Zhuang et al. 2020; 0, the default: off), on the scale factors γ
+        /// of the hidden layers' batch normalization (set <see cref="BatchNorm"/>): the loss adds this × Σ (t|γ| − |γ − mean γ|)
+        /// and γ stays in [0, 1], so each neuron's scale goes to 0 (prunable) or 1 instead of all shrinking together; the log
+        /// reports how many reached 0.
+        /// </summary>
+        [Range(0.0f, 0.01f, 0.0f)]
+        public float Polarization { get; set; }
+
+        /// <summary>The t of <see cref="Polarization"/>: about a share 1/2 − t/4 of the neurons keeps its scale (default 1.2: 20%).</summary>
+        [Range(0.0f, 2.0f, 1.2f)]
+        public float PolarizationSkew { get; set; } = 1.2f;
+
         /// <summary>Categorical values seen fewer times than this in training share their field's out-of-vocabulary id.</summary>
         [Range(1, 100, 2, true)]
         public int MinimumCategoryCount { get; set; } = 2;
@@ -179,6 +192,10 @@ namespace MLExt.Neural
                 throw ectx.ExceptParam(nameof(EarlyLearningMomentum), $"EarlyLearningMomentum must be in [0, 1); it is {EarlyLearningMomentum}.");
             if (SparseFieldCount < 0 || !(SparseFieldStrength > 0) || float.IsInfinity(SparseFieldStrength))
                 throw ectx.ExceptParam(nameof(SparseFieldCount), $"SparseFieldCount must be at least 0 (0: off) and SparseFieldStrength a finite value above 0; they are {SparseFieldCount} and {SparseFieldStrength}.");
+            if (!(Polarization >= 0) || float.IsInfinity(Polarization) || !(PolarizationSkew >= 0 && PolarizationSkew <= 2))
+                throw ectx.ExceptParam(nameof(Polarization), $"Polarization must be a finite strength of at least 0 (0: off) and PolarizationSkew in [0, 2]; they are {Polarization} and {PolarizationSkew}.");
+            if (Polarization > 0 && !BatchNorm)
+                throw ectx.ExceptParam(nameof(Polarization), "Polarization acts on the scale factors of batch normalization: set BatchNorm too.");
             if (DropoutSamples < 1)
                 throw ectx.ExceptParam(nameof(DropoutSamples), $"DropoutSamples must be at least 1 (1: plain dropout); it is {DropoutSamples}.");
             if (DropoutSamples > 1 && !(Dropout > 0))

@@ -50,8 +50,11 @@ namespace MLExt.Trainers
                 base.Check(ectx);
                 if (Model == CtrModel.AutoIntPlus && (AttentionHeads < 1 || EmbeddingDimension % AttentionHeads != 0))
                     throw ectx.ExceptParam(nameof(AttentionHeads), $"AttentionHeads ({AttentionHeads}) must divide EmbeddingDimension ({EmbeddingDimension}).");
-                if (DropoutSamples > 1 && Model is CtrModel.LogisticRegression or CtrModel.FM or CtrModel.FwFM)
+                bool shallow = Model is CtrModel.LogisticRegression or CtrModel.FM or CtrModel.FwFM;
+                if (DropoutSamples > 1 && shallow)
                     throw ectx.ExceptParam(nameof(DropoutSamples), $"{Model} has no hidden layers for multi-sample dropout to sample; use a deep model or DropoutSamples = 1.");
+                if (Polarization > 0 && shallow)
+                    throw ectx.ExceptParam(nameof(Polarization), $"{Model} has no hidden neurons for the polarization regularizer to prune; use a deep model.");
                 if (Model == CtrModel.DCNv2 && CrossLayers < 1 || Model == CtrModel.AutoIntPlus && AttentionLayers < 1)
                     throw ectx.ExceptParam(nameof(CrossLayers), "CrossLayers (DCN-V2) and AttentionLayers (AutoInt+) must be at least 1.");
             }

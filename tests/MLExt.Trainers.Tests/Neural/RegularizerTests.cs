@@ -211,6 +211,35 @@ namespace MLExt.Trainers.Tests.Neural
             Fails(o => o.DropoutSamples = 0, "DropoutSamples");
             Fails(o => o.DropoutSamples = 4, "set Dropout above 0");
             Fails(o => { o.Dropout = 0.2f; o.DropoutSamples = 4; }, "FM has no hidden layers", CtrModel.FM);
+            Fails(o => o.Polarization = 1e-3f, "set BatchNorm too");
+            Fails(o => { o.Polarization = 1e-3f; o.PolarizationSkew = 3; }, "PolarizationSkew in [0, 2]");
+            Fails(o => { o.Polarization = 1e-3f; o.BatchNorm = true; }, "no hidden neurons", CtrModel.LogisticRegression);
+        }
+
+        [TestMethod]
+        public void PolarizationDrivesHiddenScalesToZeroOrApart()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.Cache(Clicks);
+            float[] Scales(float strength, List<string> log)
+            {
+                mlContext.Log += (_, e) => log.Add(e.Message);
+                var options = Options(CtrModel.DeepFM);
+                options.BatchNorm = true;
+                options.HiddenLayers = new[] { 64, 64 };
+                options.Polarization = strength;
+                using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data);
+                return model.Network.modules().OfType<TorchSharp.Modules.BatchNorm1d>().SelectMany(b => b.weight.data<float>().ToArray()).ToArray();
+            }
+            var messages = new List<string>();
+            float[] polarized = Scales(2e-3f, messages);
+            Assert.AreEqual(128, polarized.Length);
+            Assert.IsTrue(polarized.All(g => g >= 0 && g <= 1), "scales stay in [0, 1]");
+            int zero = polarized.Count(g => g < 0.01f);
+            // t = 1.2 leaves about a fifth of the neurons on: most go to zero, some stay well above.
+            Assert.IsTrue(zero >= 64, $"{zero} of 128 scales at zero");
+            Assert.IsTrue(polarized.Count(g => g > 0.3f) >= 5, string.Join(" ", polarized.Select(g => g.ToString("F2"))));
+            Assert.IsTrue(messages.Any(m => m.Contains($"Polarization: {zero} of 128 hidden neurons", StringComparison.Ordinal)));
         }
     }
 }

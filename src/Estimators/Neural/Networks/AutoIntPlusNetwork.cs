@@ -18,7 +18,7 @@ namespace MLExt.Neural.Networks
         private readonly int _heads;
         private readonly int _attentionWidth;
 
-        public AutoIntPlusNetwork(NetworkSpec spec) : base("AutoIntPlus", spec)
+        public AutoIntPlusNetwork(NetworkSpec spec, FieldTableFactory tables) : base("AutoIntPlus", spec, tables)
         {
             int d = spec.EmbeddingDimension;
             _heads = spec.AttentionHeads;

@@ -12,7 +12,7 @@ namespace MLExt.Neural.Networks
         private readonly Mlp mlp;
         private readonly Modules.Linear output;
 
-        public CrossNetwork(NetworkSpec spec) : base("DCNv2", spec)
+        public CrossNetwork(NetworkSpec spec, FieldTableFactory tables) : base("DCNv2", spec, tables)
         {
             int width = spec.Fields * spec.EmbeddingDimension;
             cross = new Modules.ModuleList<Modules.Linear>(Enumerable.Range(0, spec.CrossLayers).Select(_ => Linear(width, width)).ToArray());

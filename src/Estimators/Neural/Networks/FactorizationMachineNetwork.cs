@@ -11,7 +11,7 @@ namespace MLExt.Neural.Networks
         private readonly Mlp mlp;
         private readonly Modules.Linear output;
 
-        public FactorizationMachineNetwork(NetworkSpec spec, bool deep) : base(deep ? "DeepFM" : "FM", spec)
+        public FactorizationMachineNetwork(NetworkSpec spec, FieldTableFactory tables, bool deep) : base(deep ? "DeepFM" : "FM", spec, tables)
         {
             bias = new Modules.Parameter(zeros(spec.Outputs));
             if (deep)

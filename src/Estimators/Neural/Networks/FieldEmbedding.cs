@@ -12,11 +12,16 @@ namespace MLExt.Neural.Networks
     /// embedding that the (standardized) value scales. A multi-valued field's embeddings are summed into one field embedding
     /// (as a multi-hot field enters a factorization machine, so "contains x" is expressible), the pad id masked out. Each field
     /// owns its block of rows (and a numeric field its own embedding and weight): the unit that field-level regularizers and
-    /// readouts work on. The one place embedding compressors will plug in.
+    /// readouts work on. The id embeddings come from one fused table (the fast path) or from a <see cref="FieldEmbeddingTable"/>
+    /// per field: the seam for embedding compressors, gates and pruning.
     /// </summary>
     internal sealed class FieldEmbedding : Module
     {
+        // The fused table of every id field's rows (the fast path), or null when each field has a table of its own.
         private readonly Modules.Embedding embeddings;
+        private readonly Modules.ModuleList<FieldEmbeddingTable> fieldTables;
+        // The first id of each id field's block.
+        private readonly long[] _offsets;
         private readonly Modules.Embedding firstOrder;
         private readonly Modules.Parameter numericEmbeddings;
         private readonly Modules.Parameter numericFirstOrder;
@@ -29,7 +34,9 @@ namespace MLExt.Neural.Networks
         // _fieldOfRow on the tables' device, made when first needed (not a buffer: it follows from the spec and is not saved).
         private Tensor _fieldOfRowTensor;
 
-        public FieldEmbedding(NetworkSpec spec) : base(nameof(FieldEmbedding))
+        /// <param name="spec">The network's fields.</param>
+        /// <param name="tables">Makes each id field's own table; null (the default): one fused table for all.</param>
+        public FieldEmbedding(NetworkSpec spec, FieldTableFactory tables = null) : base(nameof(FieldEmbedding))
         {
             _widths = spec.FieldWidths;
             _multiValued = _widths.Any(w => w > 1);
@@ -37,13 +44,18 @@ namespace MLExt.Neural.Networks
             _idFields = spec.FieldCount;
             // One row past the fields' blocks: the pad id of multi-valued fields.
             int rows = spec.IdCount + 1;
-            embeddings = Embedding(rows, spec.EmbeddingDimension);
+            if (tables == null)
+                embeddings = Embedding(rows, spec.EmbeddingDimension);
+            else
+                fieldTables = new Modules.ModuleList<FieldEmbeddingTable>(spec.FieldSizes.Select((size, f) => tables(f, size, spec.EmbeddingDimension)).ToArray());
+            _offsets = spec.FieldSizes.Select((_, f) => (long)spec.FieldSizes.Take(f).Sum()).ToArray();
             firstOrder = Embedding(rows, 1);
             numericEmbeddings = new Modules.Parameter(empty(spec.NumericCount, spec.EmbeddingDimension));
             numericFirstOrder = new Modules.Parameter(zeros(spec.NumericCount));
             using (no_grad())
             {
-                init.normal_(embeddings.weight, std: 1e-4);
+                if (embeddings is not null)
+                    init.normal_(embeddings.weight, std: 1e-4);
                 init.zeros_(firstOrder.weight);
                 init.normal_(numericEmbeddings, std: 1e-4);
             }
@@ -57,7 +69,7 @@ namespace MLExt.Neural.Networks
         /// <summary>The field embeddings [batch, fields, dimension] and the first-order sum [batch].</summary>
         public (Tensor Fields, Tensor Linear) Embed(Tensor ids, Tensor numeric)
         {
-            Tensor idEmbeddings = embeddings.forward(ids), idFirstOrder = firstOrder.forward(ids);
+            Tensor idEmbeddings = LookUp(ids), idFirstOrder = firstOrder.forward(ids);
             if (_multiValued)
             {
                 // Multi-valued fields: only places holding an id (not the pad id) count.
@@ -74,26 +86,32 @@ namespace MLExt.Neural.Networks
         /// <summary>The squared norm of the embeddings and first-order weights the rows' ids use, summed over the rows (the pad id excluded).</summary>
         public Tensor UsedSquaredNorm(Tensor ids)
         {
-            Tensor perPlace = embeddings.forward(ids).square().sum(-1) + firstOrder.forward(ids).squeeze(-1).square();
+            Tensor perPlace = LookUp(ids).square().sum(-1) + firstOrder.forward(ids).squeeze(-1).square();
             return _multiValued ? (perPlace * Used(ids, perPlace.dtype).squeeze(-1)).sum() : perPlace.sum();
         }
 
         /// <summary>Each field's squared L2 norm over all the weights it owns [fields]: its rows of both tables, or its numeric embedding and weight.</summary>
         public Tensor FieldSquaredNorms()
         {
-            Tensor rowNorms = embeddings.weight.square().sum(-1) + firstOrder.weight.squeeze(-1).square();
+            Tensor rowNorms = firstOrder.weight.squeeze(-1).square();
+            if (embeddings is not null)
+                rowNorms = rowNorms + embeddings.weight.square().sum(-1);
             Tensor idFields = zeros(_idFields + 1, dtype: rowNorms.dtype, device: rowNorms.device).index_add_(0, FieldOfRow(), rowNorms, 1).narrow(0, 0, _idFields);
+            if (fieldTables is not null && _idFields > 0)
+                idFields = idFields + stack(fieldTables.Select(t => t.SquaredNorm()).ToArray());
             return cat(new[] { idFields, numericEmbeddings.square().sum(-1) + numericFirstOrder.square() }, 0);
         }
 
         /// <summary>Weights each field owns.</summary>
         public long[] FieldParameterCounts()
         {
-            long d = embeddings.weight.shape[1];
+            long d = numericEmbeddings.shape[1];
             var counts = new long[FieldCount];
             foreach (long f in _fieldOfRow)
                 if (f < _idFields)
-                    counts[f] += d + 1;
+                    counts[f] += embeddings is null ? 1 : d + 1;
+            for (int f = 0; f < _idFields && fieldTables is not null; f++)
+                counts[f] += fieldTables[f].ParameterCount;
             for (int n = _idFields; n < counts.Length; n++)
                 counts[n] = d + 1;
             return counts;
@@ -102,10 +120,10 @@ namespace MLExt.Neural.Networks
         // The field of each table row, on the tables' device.
         private Tensor FieldOfRow()
         {
-            if (_fieldOfRowTensor is null || _fieldOfRowTensor.device != embeddings.weight.device)
+            if (_fieldOfRowTensor is null || _fieldOfRowTensor.device != firstOrder.weight.device)
             {
                 _fieldOfRowTensor?.Dispose();
-                _fieldOfRowTensor = tensor(_fieldOfRow, device: embeddings.weight.device).DetachFromDisposeScope();
+                _fieldOfRowTensor = tensor(_fieldOfRow, device: firstOrder.weight.device).DetachFromDisposeScope();
             }
             return _fieldOfRowTensor;
         }
@@ -115,8 +133,10 @@ namespace MLExt.Neural.Networks
         {
             using var noGrad = no_grad();
             Tensor rowFactors = cat(new[] { factors.narrow(0, 0, _idFields), ones(1, dtype: factors.dtype, device: factors.device) }, 0).index_select(0, FieldOfRow());
-            embeddings.weight.mul_(rowFactors.unsqueeze(-1));
+            embeddings?.weight.mul_(rowFactors.unsqueeze(-1));
             firstOrder.weight.mul_(rowFactors.unsqueeze(-1));
+            for (int f = 0; f < _idFields && fieldTables is not null; f++)
+                fieldTables[f].Scale(factors[f]);
             Tensor numericFactors = factors.narrow(0, _idFields, factors.shape[0] - _idFields);
             numericEmbeddings.mul_(numericFactors.unsqueeze(-1));
             numericFirstOrder.mul_(numericFactors);
@@ -127,6 +147,24 @@ namespace MLExt.Neural.Networks
             if (disposing)
                 _fieldOfRowTensor?.Dispose();
             base.Dispose(disposing);
+        }
+
+        // The id embeddings [batch, places, d]: from the fused table, or each field's places from its own table by local id (a
+        // multi-valued field's pad places read id 0 and are masked out by the caller).
+        private Tensor LookUp(Tensor ids)
+        {
+            if (fieldTables is null)
+                return embeddings.forward(ids);
+            var parts = new Tensor[_widths.Length];
+            long start = 0;
+            for (int f = 0; f < _widths.Length; f++)
+            {
+                Tensor places = ids.narrow(1, start, _widths[f]);
+                Tensor local = _widths[f] > 1 ? where(places.eq(_padId), zeros_like(places), places - _offsets[f]) : places - _offsets[f];
+                parts[f] = fieldTables[f].forward(local);
+                start += _widths[f];
+            }
+            return cat(parts, 1);
         }
 
         private Tensor Used(Tensor ids, ScalarType type) => ids.ne(_padId).unsqueeze(-1).to_type(type);

@@ -10,7 +10,7 @@ namespace MLExt.Neural.Networks
         private readonly Modules.Parameter pairWeights;
         private readonly Tensor upperTriangle;
 
-        public FieldWeightedFactorizationMachineNetwork(NetworkSpec spec) : base("FwFM", spec)
+        public FieldWeightedFactorizationMachineNetwork(NetworkSpec spec, FieldTableFactory tables) : base("FwFM", spec, tables)
         {
             bias = new Modules.Parameter(zeros(spec.Outputs));
             pairWeights = new Modules.Parameter(ones(spec.Fields, spec.Fields));

@@ -19,7 +19,7 @@ namespace MLExt.Neural.Networks
         private readonly Modules.Parameter bilinear;
         private readonly int _outputs;
 
-        public FinalMlpNetwork(NetworkSpec spec) : base("FinalMLP", spec)
+        public FinalMlpNetwork(NetworkSpec spec, FieldTableFactory tables) : base("FinalMLP", spec, tables)
         {
             int width = spec.Fields * spec.EmbeddingDimension;
             _outputs = spec.Outputs;

@@ -8,7 +8,7 @@ namespace MLExt.Neural.Networks
     {
         private readonly Modules.Parameter bias;
 
-        public LogisticRegressionNetwork(NetworkSpec spec) : base(nameof(LogisticRegressionNetwork), spec)
+        public LogisticRegressionNetwork(NetworkSpec spec, FieldTableFactory tables) : base(nameof(LogisticRegressionNetwork), spec, tables)
         {
             bias = new Modules.Parameter(zeros(spec.Outputs));
             RegisterComponents();

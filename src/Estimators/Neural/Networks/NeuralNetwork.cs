@@ -21,10 +21,10 @@ namespace MLExt.Neural.Networks
     /// </summary>
     internal abstract class NeuralNetwork : Module<Tensor, Tensor, Tensor>
     {
-        protected NeuralNetwork(string name, NetworkSpec spec) : base(name)
+        protected NeuralNetwork(string name, NetworkSpec spec, FieldTableFactory tables) : base(name)
         {
             Spec = spec;
-            Embedding = new FieldEmbedding(spec);
+            Embedding = new FieldEmbedding(spec, tables);
             // A base class's members are not seen by the derived class's RegisterComponents.
             register_module("embedding", Embedding);
         }
@@ -71,17 +71,17 @@ namespace MLExt.Neural.Networks
             OutputBias.copy_(values.view(OutputBias.shape));
         }
 
-        /// <summary>The network of the spec's model kind.</summary>
-        public static NeuralNetwork Create(NetworkSpec spec) => spec.Model switch
+        /// <summary>The network of the spec's model kind, its id fields embedded by one fused table or by <paramref name="tables"/>' own.</summary>
+        public static NeuralNetwork Create(NetworkSpec spec, FieldTableFactory tables = null) => spec.Model switch
         {
-            CtrModel.LogisticRegression => new LogisticRegressionNetwork(spec),
-            CtrModel.FM => new FactorizationMachineNetwork(spec, deep: false),
-            CtrModel.DeepFM => new FactorizationMachineNetwork(spec, deep: true),
-            CtrModel.FwFM => new FieldWeightedFactorizationMachineNetwork(spec),
-            CtrModel.WideAndDeep => new WideAndDeepNetwork(spec),
-            CtrModel.DCNv2 => new CrossNetwork(spec),
-            CtrModel.AutoIntPlus => new AutoIntPlusNetwork(spec),
-            CtrModel.FinalMLP => new FinalMlpNetwork(spec),
+            CtrModel.LogisticRegression => new LogisticRegressionNetwork(spec, tables),
+            CtrModel.FM => new FactorizationMachineNetwork(spec, tables, deep: false),
+            CtrModel.DeepFM => new FactorizationMachineNetwork(spec, tables, deep: true),
+            CtrModel.FwFM => new FieldWeightedFactorizationMachineNetwork(spec, tables),
+            CtrModel.WideAndDeep => new WideAndDeepNetwork(spec, tables),
+            CtrModel.DCNv2 => new CrossNetwork(spec, tables),
+            CtrModel.AutoIntPlus => new AutoIntPlusNetwork(spec, tables),
+            CtrModel.FinalMLP => new FinalMlpNetwork(spec, tables),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), $"Unknown model {spec.Model}."),
         };
 

@@ -11,7 +11,7 @@ namespace MLExt.Neural.Networks
         private readonly Mlp mlp;
         private readonly Modules.Linear output;
 
-        public WideAndDeepNetwork(NetworkSpec spec) : base("WideAndDeep", spec)
+        public WideAndDeepNetwork(NetworkSpec spec, FieldTableFactory tables) : base("WideAndDeep", spec, tables)
         {
             bias = new Modules.Parameter(zeros(spec.Outputs));
             mlp = new Mlp(spec.Fields * spec.EmbeddingDimension, spec.HiddenLayers, spec.Dropout, spec.BatchNorm);

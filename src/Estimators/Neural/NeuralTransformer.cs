@@ -41,7 +41,7 @@ namespace MLExt.Neural
             _network.eval();
         }
 
-        /// <summary>Loads a model saved by <see cref="SaveModel"/>, or by the first CTR format when <paramref name="firstFormat"/>.</summary>
+        /// <summary>Loads a model saved by <see cref="SaveParts"/>, or by the first CTR format when <paramref name="firstFormat"/>.</summary>
         private protected NeuralTransformer(IHost host, ModelLoadContext ctx, bool firstFormat)
             : base(host)
         {

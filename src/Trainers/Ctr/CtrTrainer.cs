@@ -23,7 +23,7 @@ namespace MLExt.Trainers
     /// <item><term>Required NuGet in addition to Microsoft.ML</term><description>MLExt.Trainers and a TorchSharp backend (TorchSharp-cpu, or TorchSharp-cuda-linux / -windows)</description></item>
     /// </list>
     /// Vocabularies and numeric transforms are learned in <c>Fit</c> and saved with the model; values unseen in training, rarer
-    /// than <see cref="Options.MinimumCategoryCount"/>, or missing share their field's out-of-vocabulary id. NaN in a numeric
+    /// than <see cref="NeuralTrainerOptions.MinimumCategoryCount"/>, or missing share their field's out-of-vocabulary id. NaN in a numeric
     /// column is missing: 0 after standardizing, or a category of its own when bucketed.
     /// </remarks>
     public sealed class CtrTrainer : IEstimator<CtrTransformer>

@@ -100,7 +100,7 @@ namespace MLExt.Trainers
             Task.Regression => NeuralTask.Regression,
             Task.Binary => NeuralTask.Binary,
             _ => MulticlassClassificationTask.ForShape(inputSchema.TryFindColumn(_options.LabelColumnName, out var label)
-                && label.Annotations.TryFindColumn(AnnotationUtils.Kinds.KeyValues, out var values) && values.ItemType is TextDataViewType),
+                && label.Annotations.TryFindColumn(AnnotationUtils.Kinds.KeyValues, out var values) ? values.ItemType : null),
         };
     }
 }

@@ -19,6 +19,7 @@ namespace MLExt.Trainers.Tests.TabularNet
             public float Age { get; set; }
             public float Price { get; set; }
             public string Segment { get; set; }
+            public float Band { get; set; }    // the segment as a number: 1 small, 2 medium, 3 large
             public float Truth { get; set; }   // the noise-free price (not a feature)
         }
 
@@ -40,6 +41,7 @@ namespace MLExt.Trainers.Tests.TabularNet
                 return new HouseRow
                 {
                     Region = "r" + region, Kind = "k" + kind, Area = area, Age = age, Price = (float)(truth + noise), Truth = (float)truth, Segment = segment,
+                    Band = segment == "small" ? 1 : segment == "medium" ? 2 : 3,
                 };
             }).ToList();
         }
@@ -98,6 +100,34 @@ namespace MLExt.Trainers.Tests.TabularNet
 
             // A label that is not a key: the error says what to do.
             ConformanceKit.AssertThrowsMentioning(() => mlContext.MulticlassClassification.Trainers.TabularNet(Options("Segment")).Fit(train), "MapValueToKey");
+        }
+
+        [TestMethod]
+        public void AKeyLabelOfNumbersComesBackAsThoseNumbersAfterSavingAndLoading()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView train = mlContext.Data.LoadFromEnumerable(Houses(2000, 1));
+            var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label", "Band")
+                .Append(mlContext.MulticlassClassification.Trainers.TabularNet(Options("Label")))
+                .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedBand", "PredictedLabel"));
+            var model = pipeline.Fit(train);
+            string path = System.IO.Path.GetTempFileName();
+            try
+            {
+                mlContext.Model.Save(model, train.Schema, path);
+                var fresh = new MLContext(seed: 2);
+                ITransformer loaded = fresh.Model.Load(path, out _);
+                IDataView test = fresh.Data.LoadFromEnumerable(Houses(500, 2));
+                float[] predicted = loaded.Transform(test).GetColumn<float>("PredictedBand").ToArray();
+                float[] actual = test.GetColumn<float>("Band").ToArray();
+                CollectionAssert.IsSubsetOf(predicted.Distinct().ToArray(), new[] { 1f, 2f, 3f });
+                Assert.IsTrue(predicted.Zip(actual, (p, a) => p == a).Count(same => same) > 450, "most bands predicted");
+                (loaded as IDisposable)?.Dispose();
+            }
+            finally
+            {
+                System.IO.File.Delete(path);
+            }
         }
     }
 }

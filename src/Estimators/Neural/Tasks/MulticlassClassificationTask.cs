@@ -9,39 +9,47 @@ namespace MLExt.Neural.Tasks
 {
     /// <summary>
     /// A key label of K classes, K logits a row, cross-entropy, early stopping on log loss; Score (the K class probabilities, as
-    /// ML.NET's multiclass trainers write it) and PredictedLabel (a key of the label's type, with its text values when it had them).
+    /// ML.NET's multiclass trainers write it, with the classes as slot names) and PredictedLabel (a key of the label's type,
+    /// carrying the label's key values, text or numbers, so MapKeyToValue turns it back).
     /// </summary>
     internal sealed class MulticlassClassificationTask : NeuralTask
     {
-        // The label's key values when they were text (MapValueToKey's usual output); null otherwise.
-        private readonly string[] _classNames;
+        // The label's key values (an array of their raw type: ReadOnlyMemory<char>, float, int, ...) and their type; null when
+        // the label had none.
+        private readonly Array _classValues;
+        private readonly DataViewType _valueType;
 
-        private MulticlassClassificationTask(int classes, string[] classNames)
+        private MulticlassClassificationTask(int classes, DataViewType valueType, Array classValues)
         {
             Outputs = classes;
-            _classNames = classNames;
+            _valueType = valueType;
+            _classValues = classValues;
         }
 
         /// <summary>The task for <paramref name="labelColumn"/>, a key column.</summary>
         public static MulticlassClassificationTask For(DataViewSchema.Column labelColumn)
         {
             int classes = labelColumn.Type.GetKeyCountAsInt32();
-            string[] names = null;
-            if (labelColumn.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues)?.Type is VectorDataViewType { ItemType: TextDataViewType })
-            {
-                VBuffer<ReadOnlyMemory<char>> values = default;
-                labelColumn.Annotations.GetValue(AnnotationUtils.Kinds.KeyValues, ref values);
-                names = values.DenseValues().Select(v => v.ToString()).ToArray();
-            }
-            return new MulticlassClassificationTask(classes, names);
+            if (labelColumn.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues)?.Type is not VectorDataViewType { ItemType: var itemType })
+                return new MulticlassClassificationTask(classes, null, null);
+            var read = typeof(MulticlassClassificationTask).GetMethod(nameof(ReadValues), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)
+                .MakeGenericMethod(itemType.RawType);
+            return new MulticlassClassificationTask(classes, itemType, (Array)read.Invoke(null, new object[] { labelColumn.Annotations }));
+        }
+
+        private static T[] ReadValues<T>(DataViewSchema.Annotations annotations)
+        {
+            VBuffer<T> values = default;
+            annotations.GetValue(AnnotationUtils.Kinds.KeyValues, ref values);
+            return values.DenseValues().ToArray();
         }
 
         /// <summary>
         /// A stand-in for output schemas before the label's classes are known (a schema shape holds no vector or key sizes, only
-        /// whether the label has text key values, which the outputs carry on).
+        /// the type of the label's key values, if any, which the outputs carry on).
         /// </summary>
-        public static MulticlassClassificationTask ForShape(bool labelHasTextValues)
-            => new MulticlassClassificationTask(2, labelHasTextValues ? new[] { "", "" } : null);
+        public static MulticlassClassificationTask ForShape(DataViewType keyValueType)
+            => new MulticlassClassificationTask(2, keyValueType, keyValueType == null ? null : Array.CreateInstance(keyValueType.RawType, 2));
 
         public override int Outputs { get; }
 
@@ -111,19 +119,27 @@ namespace MLExt.Neural.Tasks
         {
             var score = ScoreAnnotations(AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification, AnnotationUtils.Const.ScoreValueKind.Score);
             var predicted = new DataViewSchema.Annotations.Builder();
-            if (_classNames != null)
+            if (_classValues != null)
             {
-                var names = new VBuffer<ReadOnlyMemory<char>>(Outputs, _classNames.Select(n => n.AsMemory()).ToArray());
-                var namesType = new VectorDataViewType(TextDataViewType.Instance, Outputs);
-                ValueGetter<VBuffer<ReadOnlyMemory<char>>> getNames = (ref VBuffer<ReadOnlyMemory<char>> value) => names.CopyTo(ref value);
-                score.Add(AnnotationUtils.Kinds.SlotNames, namesType, getNames);
-                predicted.Add(AnnotationUtils.Kinds.KeyValues, namesType, getNames);
+                var names = new VBuffer<ReadOnlyMemory<char>>(Outputs, _classValues.Cast<object>()
+                    .Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture).AsMemory()).ToArray());
+                score.Add(AnnotationUtils.Kinds.SlotNames, new VectorDataViewType(TextDataViewType.Instance, Outputs),
+                    (ValueGetter<VBuffer<ReadOnlyMemory<char>>>)((ref VBuffer<ReadOnlyMemory<char>> value) => names.CopyTo(ref value)));
+                var values = typeof(MulticlassClassificationTask).GetMethod(nameof(ValuesGetter), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)
+                    .MakeGenericMethod(_valueType.RawType);
+                predicted.Add(AnnotationUtils.Kinds.KeyValues, new VectorDataViewType((PrimitiveDataViewType)_valueType, Outputs), (Delegate)values.Invoke(null, new object[] { _classValues }));
             }
             return new[]
             {
                 new DataViewSchema.DetachedColumn(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, Outputs), score.ToAnnotations()),
                 new DataViewSchema.DetachedColumn(DefaultColumnNames.PredictedLabel, new KeyDataViewType(typeof(uint), Outputs), predicted.ToAnnotations()),
             };
+        }
+
+        private static Delegate ValuesGetter<T>(Array values)
+        {
+            var buffer = new VBuffer<T>(values.Length, (T[])values);
+            return (ValueGetter<VBuffer<T>>)((ref VBuffer<T> value) => buffer.CopyTo(ref value));
         }
 
         public override Delegate OutputGetter(int column, RowOutputs outputs)
@@ -157,18 +173,33 @@ namespace MLExt.Neural.Tasks
 
         protected override void SaveCore(ModelSaveContext ctx)
         {
-            // int: classes; bool: has class names; then each name
+            // int: classes; int: the key values' kind (0: none, else InternalDataKind); then each value: a string for text,
+            // a double for a number or Boolean (exact for every 32-bit type)
             ctx.Writer.Write(Outputs);
-            ctx.Writer.Write(_classNames != null);
-            foreach (string name in _classNames ?? Array.Empty<string>())
-                ctx.Writer.Write(name);
+            ctx.Writer.Write(_valueType == null ? 0 : (int)_valueType.GetRawKind());
+            foreach (object value in _classValues ?? Array.Empty<object>())
+            {
+                if (value is ReadOnlyMemory<char> text)
+                    ctx.Writer.Write(text.ToString());
+                else
+                    ctx.Writer.Write(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
 
         internal static MulticlassClassificationTask LoadCore(ModelLoadContext ctx)
         {
             int classes = ctx.Reader.ReadInt32();
-            string[] names = ctx.Reader.ReadBoolean() ? Enumerable.Range(0, classes).Select(_ => ctx.Reader.ReadString()).ToArray() : null;
-            return new MulticlassClassificationTask(classes, names);
+            int kind = ctx.Reader.ReadInt32();
+            if (kind == 0)
+                return new MulticlassClassificationTask(classes, null, null);
+            DataViewType type = ColumnTypeExtensions.PrimitiveTypeFromKind((InternalDataKind)kind);
+            Array values = Array.CreateInstance(type.RawType, classes);
+            for (int k = 0; k < classes; k++)
+            {
+                values.SetValue(type is TextDataViewType ? ctx.Reader.ReadString().AsMemory()
+                    : Convert.ChangeType(ctx.Reader.ReadDouble(), type.RawType, System.Globalization.CultureInfo.InvariantCulture), k);
+            }
+            return new MulticlassClassificationTask(classes, type, values);
         }
     }
 }

@@ -79,10 +79,10 @@ namespace MLExt.Benchmarks.Neural
             text.AppendLine("|---|---|---|---|---|---|---|---|---|");
             var settings = new List<(string Name, Action<CtrTrainer.Options> Set)>
             {
-                ("FieldGroupLasso 0.1", o => o.FieldGroupLasso = 0.1f),
-                ("FieldGroupLasso 0.2", o => o.FieldGroupLasso = 0.2f),
-                ("FieldGroupLasso 0.3", o => o.FieldGroupLasso = 0.3f),
                 ("FieldGroupLasso 0.5", o => o.FieldGroupLasso = 0.5f),
+                ("FieldGroupLasso 1", o => o.FieldGroupLasso = 1f),
+                ("FieldGroupLasso 1.5", o => o.FieldGroupLasso = 1.5f),
+                ("FieldGroupLasso 2", o => o.FieldGroupLasso = 2f),
                 ("SparseFieldCount 8", o => o.SparseFieldCount = 8),
                 ($"SparseFieldCount {informative.Count}", o => o.SparseFieldCount = informative.Count),
                 ("SparseFieldCount 24", o => o.SparseFieldCount = 24),

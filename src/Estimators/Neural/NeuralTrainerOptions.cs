@@ -68,10 +68,12 @@ namespace MLExt.Neural
         /// <summary>
         /// Group lasso with one group per input field (0, the default: off): after each optimizer step every field's weights (its
         /// embedding rows and first-order weights, or a numeric field's embedding and weight) shrink together by a block
-        /// soft-threshold of learning rate × this × √(the field's weight count), so a field that does not pay for itself becomes
-        /// exactly zero and leaves the model (Yuan and Lin 2006). See the fitted model's FieldNorms.
+        /// soft-threshold of learning rate × this, on the field's norm with each value weighted by its share of the training rows
+        /// (so large and small vocabularies are judged alike), and a field that does not pay for itself becomes exactly zero and
+        /// leaves the model (Yuan and Lin 2006). Around 1 prunes noise fields at the default learning rate. See the fitted model's
+        /// FieldNorms.
         /// </summary>
-        [Range(0.0f, 1.0f, 0.0f)]
+        [Range(0.0f, 5.0f, 0.0f)]
         public float FieldGroupLasso { get; set; }
 
         /// <summary>

@@ -39,7 +39,7 @@ namespace MLExt.Trainers.Tests.Neural
             var mlContext = new MLContext(seed: 1);
             IDataView data = mlContext.Data.Cache(Clicks);
             var options = Options(CtrModel.FM);
-            options.FieldGroupLasso = 0.3f;
+            options.FieldGroupLasso = 1;
             using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data);
             IReadOnlyDictionary<string, double> norms = model.FieldNorms;
             string Describe() => string.Join(", ", norms.Select(p => $"{p.Key} {p.Value:G3}"));
@@ -79,14 +79,19 @@ namespace MLExt.Trainers.Tests.Neural
             }
             CollectionAssert.AreEqual(new float[] { 25, 0.01f, 3 }, network.Embedding.FieldSquaredNorms().data<float>().ToArray().Select(v => (float)Math.Round(v, 5)).ToArray());
 
-            // Threshold η λ √p: with η λ = 0.1, field 0 (9 weights) 0.3, field 1 (6) 0.245, the numeric field (3) 0.173.
+            // Four training rows: field 0 holds ids 0, 0, 1, 2 (shares 0.5, 0.25, 0.25), field 1 ids 3, 4, 3, 3 (0.75, 0.25).
+            var rows = MLExt.Neural.Featurization.FeaturizedRows.InMemory(2, 1, new[] { 0, 3, 0, 4, 1, 3, 2, 3 }, new float[] { 0, 0, 0, 0 }, 4);
+            Tensor shares = MLExt.Neural.Training.FieldNormWeights.Of(rows, 5, CPU);
+            CollectionAssert.AreEqual(new float[] { 0.5f, 0.25f, 0.25f, 0.75f, 0.25f, 0 }, shares.data<float>().ToArray());
+            // Weighted norms: field 0 √(0.5·9 + 0.25·16) = √8.5, field 1 √(0.75·0.01), the numeric field √3 (weight 1).
+            // With η λ = 0.1 each shrinks by 0.1 in that norm, and field 1 (0.087) reaches exactly zero.
             var hook = new FieldGroupLasso(0.1f);
-            hook.Begin(new TrainingRun(network, null, null, null, CPU));
+            hook.Begin(new TrainingRun(network, null, rows, null, CPU));
             hook.AfterStep(new TrainingStep { LearningRate = 1 });
-            float[] after = network.Embedding.FieldSquaredNorms().sqrt().data<float>().ToArray();
-            Assert.AreEqual(5 - 0.3, after[0], 1e-5, "shrunk by the threshold");
+            float[] after = network.Embedding.FieldSquaredNorms(shares).sqrt().data<float>().ToArray();
+            Assert.AreEqual(Math.Sqrt(8.5) - 0.1, after[0], 1e-5, "shrunk by the threshold");
             Assert.AreEqual(0, after[1], "below the threshold: exactly zero");
-            Assert.AreEqual(Math.Sqrt(3) - 0.1 * Math.Sqrt(3), after[2], 1e-5);
+            Assert.AreEqual(Math.Sqrt(3) - 0.1, after[2], 1e-5);
             CollectionAssert.AreEqual(new float[] { 7, 7 }, state["embedding.embeddings.weight"][5].data<float>().ToArray(), "the pad row is no field's");
         }
 

@@ -90,31 +90,31 @@ namespace MLExt.Neural.Networks
             return _multiValued ? (perPlace * Used(ids, perPlace.dtype).squeeze(-1)).sum() : perPlace.sum();
         }
 
-        /// <summary>Each field's squared L2 norm over all the weights it owns [fields]: its rows of both tables, or its numeric embedding and weight.</summary>
-        public Tensor FieldSquaredNorms()
+        /// <summary>
+        /// Each field's squared L2 norm over all the weights it owns [fields]: its rows of both tables, or its numeric embedding and
+        /// weight. With <paramref name="rowWeights"/> [ids + 1] each id's row counts with that weight (a numeric field's with 1).
+        /// </summary>
+        public Tensor FieldSquaredNorms(Tensor rowWeights = null)
         {
             Tensor rowNorms = firstOrder.weight.squeeze(-1).square();
             if (embeddings is not null)
                 rowNorms = rowNorms + embeddings.weight.square().sum(-1);
+            if (rowWeights is not null)
+                rowNorms = rowNorms * rowWeights;
             Tensor idFields = zeros(_idFields + 1, dtype: rowNorms.dtype, device: rowNorms.device).index_add_(0, FieldOfRow(), rowNorms, 1).narrow(0, 0, _idFields);
             if (fieldTables is not null && _idFields > 0)
-                idFields = idFields + stack(fieldTables.Select(t => t.SquaredNorm()).ToArray());
+                idFields = idFields + stack(fieldTables.Select((table, f) => TableSquaredNorm(table, f, rowWeights)).ToArray());
             return cat(new[] { idFields, numericEmbeddings.square().sum(-1) + numericFirstOrder.square() }, 0);
         }
 
-        /// <summary>Weights each field owns.</summary>
-        public long[] FieldParameterCounts()
+        // A field table's squared norm; weighted per id, through the table's own lookup of every local id (so any table works).
+        private Tensor TableSquaredNorm(FieldEmbeddingTable table, int field, Tensor rowWeights)
         {
-            long d = numericEmbeddings.shape[1];
-            var counts = new long[FieldCount];
-            foreach (long f in _fieldOfRow)
-                if (f < _idFields)
-                    counts[f] += embeddings is null ? 1 : d + 1;
-            for (int f = 0; f < _idFields && fieldTables is not null; f++)
-                counts[f] += fieldTables[f].ParameterCount;
-            for (int n = _idFields; n < counts.Length; n++)
-                counts[n] = d + 1;
-            return counts;
+            if (rowWeights is null)
+                return table.SquaredNorm();
+            long size = _fieldOfRow.Count(f => f == field);
+            Tensor rows = table.forward(arange(size, device: rowWeights.device).unsqueeze(0)).squeeze(0);
+            return (rows.square().sum(-1) * rowWeights.narrow(0, _offsets[field], size)).sum();
         }
 
         // The field of each table row, on the tables' device.

@@ -8,9 +8,9 @@ namespace MLExt.Neural.Training
     /// k-level group sparsity over the input fields through the proximal operator of a weighted group sparse envelope function (the
     /// group form of the sparse envelope, ½ min { Σ_g ‖x_g‖² / (d_g² u_g) : u ∈ [0, 1]^G, Σ u = k }, Beck and Refael; Refael, Arbel and
     /// Huleihel for neural networks). After each optimizer step, with step-scaled strength τ = η λ, field g shrinks by
-    /// u_g / (u_g + τ), where u_g = clip(s a_g − τ, 0, 1), a_g = ‖x_g‖ / d_g its norm per √(weight count) (d_g = √p_g, so a large
-    /// vocabulary is not favoured for its size), and s is found by a search over the breakpoints of the piecewise-linear Σ u_g(s)
-    /// so that Σ u_g = k. Fields with u_g = 0 become exactly zero; the k strongest keep u_g near 1. Training ends with at most k
+    /// u_g / (u_g + τ), where u_g = clip(s a_g − τ, 0, 1), a_g = ‖x_g‖_D its norm with each id's row weighted by the share of
+    /// training rows holding it (see <see cref="FieldNormWeights"/>: a large vocabulary is neither favoured nor penalized for its
+    /// size), and s is found by a search over the breakpoints of the piecewise-linear Σ u_g(s) so that Σ u_g = k. Fields with u_g = 0 become exactly zero; the k strongest keep u_g near 1. Training ends with at most k
     /// fields: the weakest beyond k, if any survived, are zeroed.
     /// </summary>
     internal sealed class SparseFieldCount : TrainingHook
@@ -18,7 +18,7 @@ namespace MLExt.Neural.Training
         private readonly int _k;
         private readonly float _strength;
         private Networks.FieldEmbedding _embedding;
-        private double[] _scale;
+        private Tensor _rowWeights;
 
         public SparseFieldCount(int k, float strength)
         {
@@ -29,7 +29,8 @@ namespace MLExt.Neural.Training
         public override void Begin(TrainingRun run)
         {
             _embedding = run.Network.Embedding;
-            _scale = _embedding.FieldParameterCounts().Select(p => 1 / Math.Sqrt(p)).ToArray();
+            _rowWeights?.Dispose();
+            _rowWeights = FieldNormWeights.Of(run.Train, run.Network.Spec.IdCount, run.Device).DetachFromDisposeScope();
         }
 
         public override void AfterStep(TrainingStep step)
@@ -41,7 +42,12 @@ namespace MLExt.Neural.Training
         }
 
         /// <summary>Zeroes every field past the k strongest, and says how many are left.</summary>
-        public override void End(Action<string> log) => log($"k-sparsity: {Finish()} fields left of at most {_k}.");
+        public override void End(Action<string> log)
+        {
+            log($"k-sparsity: {Finish()} fields left of at most {_k}.");
+            _rowWeights.Dispose();
+            _rowWeights = null;
+        }
 
         private int Finish()
         {
@@ -53,12 +59,11 @@ namespace MLExt.Neural.Training
             return keep.Length;
         }
 
-        // a_g = ‖x_g‖ / d_g.
+        // a_g = ‖x_g‖_D.
         private double[] Norms()
         {
             using var noGrad = no_grad();
-            float[] squared = _embedding.FieldSquaredNorms().cpu().data<float>().ToArray();
-            return squared.Select((s, g) => Math.Sqrt(s) * _scale[g]).ToArray();
+            return _embedding.FieldSquaredNorms(_rowWeights).cpu().data<float>().ToArray().Select(s => Math.Sqrt(s)).ToArray();
         }
 
         /// <summary>

@@ -20,7 +20,7 @@ namespace MLExt.Neural
     internal static class NeuralFit
     {
         /// <summary>A trained network and what scoring needs with it.</summary>
-        public sealed record Result(NeuralFeaturizer Featurizer, NeuralNetwork Network, NeuralTask Task, TorchSharp.torch.Device Device);
+        public sealed record Result(NeuralFeaturizer Featurizer, NeuralNetwork Network, NeuralTask Task, TorchSharp.torch.Device Device, IReadOnlyList<FieldExit> FieldExits);
 
         public static Result Train(IHost host, IDataView input, NeuralTrainerOptions options, NeuralTask task, string modelName,
             Func<NeuralFeaturizer, NetworkSpec> network, IEnumerable<TrainingHook> extraHooks = null)
@@ -74,7 +74,22 @@ namespace MLExt.Neural
                     $"patience {sizes.EarlyStoppingPatience}" + (options.BatchSize > 0 && options.NumberOfEpochs > 0 && options.EarlyStoppingPatience > 0 ? "." : " (unset ones chosen from the training rows)."));
                 var hooks = Hooks(options).Concat(extraHooks ?? Enumerable.Empty<TrainingHook>()).ToList();
                 NeuralNetwork trained = TrainingLoop.Train(spec, task, train, validation, options, sizes, hooks, device, seed, host, channel);
-                return new Result(featurizer, trained, task, device);
+                var exits = new List<FieldExit>();
+                if (options.FieldGroupLassoPath > 0)
+                {
+                    try
+                    {
+                        string[] names = featurizer.FieldNames;
+                        exits.AddRange(FieldLassoPath.Walk(trained, task, train, options, sizes, device, seed, host, channel)
+                            .Select(exit => new FieldExit(names[exit.Field], exit.Strength)));
+                    }
+                    catch
+                    {
+                        trained.Dispose();
+                        throw;
+                    }
+                }
+                return new Result(featurizer, trained, task, device, exits);
             }
             finally
             {
@@ -91,7 +106,9 @@ namespace MLExt.Neural
             if (options.NetworkL2 > 0)
                 yield return new NetworkL2(options.NetworkL2);
             if (options.FieldGroupLasso > 0)
-                yield return new FieldGroupLasso(options.FieldGroupLasso);
+                yield return options.FieldGroupLassoHierarchy > 0
+                    ? new HierarchicalFieldGroupLasso(options.FieldGroupLasso, options.FieldGroupLassoHierarchy)
+                    : new FieldGroupLasso(options.FieldGroupLasso);
             if (options.SparseFieldCount > 0)
                 yield return new SparseFieldCount(options.SparseFieldCount, options.SparseFieldStrength);
             if (options.Polarization > 0)

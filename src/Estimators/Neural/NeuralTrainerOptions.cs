@@ -77,6 +77,24 @@ namespace MLExt.Neural
         public float FieldGroupLasso { get; set; }
 
         /// <summary>
+        /// The hierarchical (LassoNet-style) variant of <see cref="FieldGroupLasso"/> when above 0 (the default, 0: the plain group
+        /// lasso): each field's first-order weights form its linear skip path and carry the penalty, and each hidden unit's weights
+        /// on the field's embedding in the first hidden layer are bounded by this many times the skip path's norm, so a field
+        /// leaves the linear and deep paths together (Lemhadri et al. 2021). Networks whose first hidden layer alone reads the
+        /// embeddings: Wide &amp; Deep and TabularNet.
+        /// </summary>
+        [Range(0.0f, 100.0f, 0.0f)]
+        public float FieldGroupLassoHierarchy { get; set; }
+
+        /// <summary>
+        /// A field ranking from a group-lasso path (0, the default: off): after training, the field group lasso's strength rises
+        /// geometrically from 0.01 to 1,000 over this many epochs, warm-started, and the strength at which each field's weights reach
+        /// zero ranks it (the hierarchical variant when <see cref="FieldGroupLassoHierarchy"/> is set). The trained weights are
+        /// restored afterwards; the fitted model's FieldExitOrder gives the ranking.
+        /// </summary>
+        public int FieldGroupLassoPath { get; set; }
+
+        /// <summary>
         /// k-level group sparsity (0, the default: off): at most this many input fields keep non-zero weights. After each optimizer
         /// step the proximal operator of a weighted group sparse envelope function shrinks every field by u/(λ + u), u from a clipped
         /// linear rule in the field's norm with the u summing to k, so all but about k fields reach exactly zero; any extra field
@@ -202,6 +220,8 @@ namespace MLExt.Neural
                 throw ectx.ExceptParam(nameof(DropoutSamples), $"DropoutSamples must be at least 1 (1: plain dropout); it is {DropoutSamples}.");
             if (DropoutSamples > 1 && !(Dropout > 0))
                 throw ectx.ExceptParam(nameof(DropoutSamples), "DropoutSamples above 1 draws several dropout masks: set Dropout above 0 too.");
+            if (!(FieldGroupLassoHierarchy >= 0) || float.IsInfinity(FieldGroupLassoHierarchy) || FieldGroupLassoPath < 0)
+                throw ectx.ExceptParam(nameof(FieldGroupLassoHierarchy), $"FieldGroupLassoHierarchy must be a finite bound of at least 0 (0: the plain group lasso) and FieldGroupLassoPath at least 0; they are {FieldGroupLassoHierarchy} and {FieldGroupLassoPath}.");
             if (!(FieldGroupLasso >= 0) || float.IsInfinity(FieldGroupLasso))
                 throw ectx.ExceptParam(nameof(FieldGroupLasso), $"FieldGroupLasso must be a finite strength of at least 0 (0: off); it is {FieldGroupLasso}.");
         }

@@ -31,9 +31,11 @@ namespace MLExt.Neural
         private readonly NeuralTask _task;
         private readonly Device _device;
 
-        private protected NeuralTransformer(IHost host, NeuralFeaturizer featurizer, NeuralNetwork network, NeuralTask task, Device device)
+        private protected NeuralTransformer(IHost host, NeuralFeaturizer featurizer, NeuralNetwork network, NeuralTask task, Device device,
+            IReadOnlyList<FieldExit> fieldExits)
             : base(host)
         {
+            FieldExitOrder = fieldExits;
             _featurizer = featurizer;
             _network = network;
             _task = task;
@@ -48,6 +50,7 @@ namespace MLExt.Neural
             // *** Binary format ***
             // featurizer (see NeuralFeaturizer.Save); task (see NeuralTask.Save); network spec (see NetworkSpec.Save); stream "Weights":
             // the TorchSharp state. The first format (CTR models, 0x00010001) had no task (binary) and an older spec.
+            FieldExitOrder = Array.Empty<FieldExit>();
             _featurizer = NeuralFeaturizer.Load(ctx);
             _task = firstFormat ? NeuralTask.Binary : NeuralTask.Load(ctx);
             NetworkSpec spec = firstFormat ? NetworkSpec.LoadFirstFormat(ctx, _featurizer.FieldSizes) : NetworkSpec.Load(ctx);
@@ -80,6 +83,13 @@ namespace MLExt.Neural
                 return _featurizer.FieldNames.Select((name, f) => (name, norm: (double)norms[f])).ToDictionary(p => p.name, p => p.norm);
             }
         }
+
+        /// <summary>
+        /// The fields in the order a group-lasso path removed them (first out, least needed), with the strength at which each left,
+        /// when training walked one (<see cref="NeuralTrainerOptions.FieldGroupLassoPath"/>); empty otherwise, and after loading
+        /// (the path is a training diagnostic, not part of the saved model).
+        /// </summary>
+        public IReadOnlyList<FieldExit> FieldExitOrder { get; }
 
         /// <summary>What the network was built from (for benchmarks that rebuild the identical network).</summary>
         internal NetworkSpec NetworkSpec => _network.Spec;

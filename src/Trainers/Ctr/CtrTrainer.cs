@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -53,6 +54,8 @@ namespace MLExt.Trainers
                 bool shallow = Model is CtrModel.LogisticRegression or CtrModel.FM or CtrModel.FwFM;
                 if (DropoutSamples > 1 && shallow)
                     throw ectx.ExceptParam(nameof(DropoutSamples), $"{Model} has no hidden layers for multi-sample dropout to sample; use a deep model or DropoutSamples = 1.");
+                if (FieldGroupLassoHierarchy > 0 && Model != CtrModel.WideAndDeep)
+                    throw ectx.ExceptParam(nameof(FieldGroupLassoHierarchy), $"The hierarchical group lasso bounds a first hidden layer that alone reads the embeddings: WideAndDeep has one, {Model} does not.");
                 if (Polarization > 0 && shallow)
                     throw ectx.ExceptParam(nameof(Polarization), $"{Model} has no hidden neurons for the polarization regularizer to prune; use a deep model.");
                 if (Model == CtrModel.DCNv2 && CrossLayers < 1 || Model == CtrModel.AutoIntPlus && AttentionLayers < 1)
@@ -75,7 +78,7 @@ namespace MLExt.Trainers
         {
             _options.Check(_host);
             var trained = NeuralFit.Train(_host, input, _options, NeuralTask.Binary, _options.Model.ToString(), featurizer => NetworkSpec(_options, featurizer));
-            return new CtrTransformer(_host, trained.Featurizer, trained.Network, trained.Device);
+            return new CtrTransformer(_host, trained.Featurizer, trained.Network, trained.Device, trained.FieldExits);
         }
 
         /// <summary>The network the options describe, over the featurizer's fields and ids.</summary>

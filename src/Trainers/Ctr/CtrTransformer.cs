@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using MLExt.Neural;
@@ -23,8 +24,8 @@ namespace MLExt.Trainers
         // The first format (before the engine opened) had no task and an older network spec.
         private const uint FirstFormat = 0x00010001;
 
-        internal CtrTransformer(IHostEnvironment env, NeuralFeaturizer featurizer, NeuralNetwork network, Device device)
-            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(CtrTransformer)), featurizer, network, NeuralTask.Binary, device)
+        internal CtrTransformer(IHostEnvironment env, NeuralFeaturizer featurizer, NeuralNetwork network, Device device, IReadOnlyList<FieldExit> fieldExits)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(CtrTransformer)), featurizer, network, NeuralTask.Binary, device, fieldExits)
         {
         }
 

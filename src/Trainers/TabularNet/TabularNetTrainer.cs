@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -73,7 +74,7 @@ namespace MLExt.Trainers
                 _ => MulticlassClassificationTask.For(input.Schema[_options.LabelColumnName]),
             };
             var trained = NeuralFit.Train(_host, input, _options, task, "TabularNet", featurizer => NetworkSpec(_options, featurizer, task.Outputs));
-            return new TabularNetTransformer(_host, trained.Featurizer, trained.Network, trained.Task, trained.Device);
+            return new TabularNetTransformer(_host, trained.Featurizer, trained.Network, trained.Task, trained.Device, trained.FieldExits);
         }
 
         /// <summary>

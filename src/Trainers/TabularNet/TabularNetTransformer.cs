@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using MLExt.Neural;
@@ -20,8 +21,9 @@ namespace MLExt.Trainers
     {
         internal const string LoaderSignature = "MLExtTabularNet";
 
-        internal TabularNetTransformer(IHostEnvironment env, NeuralFeaturizer featurizer, NeuralNetwork network, NeuralTask task, Device device)
-            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(TabularNetTransformer)), featurizer, network, task, device)
+        internal TabularNetTransformer(IHostEnvironment env, NeuralFeaturizer featurizer, NeuralNetwork network, NeuralTask task, Device device,
+            IReadOnlyList<FieldExit> fieldExits)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(TabularNetTransformer)), featurizer, network, task, device, fieldExits)
         {
         }
 

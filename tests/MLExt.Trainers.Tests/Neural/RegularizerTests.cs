@@ -217,6 +217,9 @@ namespace MLExt.Trainers.Tests.Neural
             Fails(o => o.DropoutSamples = 4, "set Dropout above 0");
             Fails(o => { o.Dropout = 0.2f; o.DropoutSamples = 4; }, "FM has no hidden layers", CtrModel.FM);
             Fails(o => o.Polarization = 1e-3f, "set BatchNorm too");
+            Fails(o => o.FieldGroupLassoHierarchy = -1, "FieldGroupLassoHierarchy");
+            Fails(o => o.FieldGroupLassoPath = -1, "FieldGroupLassoPath");
+            Fails(o => o.FieldGroupLassoHierarchy = 10, "DeepFM does not");
             Fails(o => { o.Polarization = 1e-3f; o.PolarizationSkew = 3; }, "PolarizationSkew in [0, 2]");
             Fails(o => { o.Polarization = 1e-3f; o.BatchNorm = true; }, "no hidden neurons", CtrModel.LogisticRegression);
         }
@@ -245,6 +248,84 @@ namespace MLExt.Trainers.Tests.Neural
             Assert.IsTrue(zero >= 64, $"{zero} of 128 scales at zero");
             Assert.IsTrue(polarized.Count(g => g > 0.3f) >= 5, string.Join(" ", polarized.Select(g => g.ToString("F2"))));
             Assert.IsTrue(messages.Any(m => m.Contains($"Polarization: {zero} of 128 hidden neurons", StringComparison.Ordinal)));
+        }
+
+        [TestMethod]
+        public void HierProxSoftThresholdsTheSkipPathAndBoundsTheUnits()
+        {
+            // No hidden units: the plain soft threshold.
+            Assert.AreEqual(1.5, MLExt.Neural.Training.HierarchicalFieldGroupLasso.HierProx(2, new double[0], 0.5, 10).Theta, 1e-12);
+            // Units already within M × (θ − λ): θ is soft-thresholded, the units are kept.
+            var (theta, w) = MLExt.Neural.Training.HierarchicalFieldGroupLasso.HierProx(3, new[] { 1.0, 0.5 }, 1, 1);
+            Assert.AreEqual(2, theta, 1e-12);
+            CollectionAssert.AreEqual(new[] { 1.0, 0.5 }, w);
+            // θ = 0 with one strong unit (M = 1, λ = 0.5): m = 1 gives w₁ = 1/2 · (0 + 2 − 0.5) = 0.75, within [0, 2]; θ rises to 0.75
+            // to carry the unit, which is clipped to it.
+            (theta, w) = MLExt.Neural.Training.HierarchicalFieldGroupLasso.HierProx(0, new[] { 2.0 }, 0.5, 1);
+            Assert.AreEqual(0.75, theta, 1e-12);
+            Assert.AreEqual(0.75, w[0], 1e-12);
+            // A weak field leaves both paths: nothing is left above the threshold.
+            (theta, w) = MLExt.Neural.Training.HierarchicalFieldGroupLasso.HierProx(0.1, new[] { 0.2, 0.1 }, 1, 1);
+            Assert.AreEqual(0, theta);
+            CollectionAssert.AreEqual(new[] { 0.0, 0.0 }, w);
+            // The constraint holds on random inputs: every unit at most M θ.
+            var random = new Random(3);
+            for (int trial = 0; trial < 200; trial++)
+            {
+                double[] units = Enumerable.Range(0, 6).Select(_ => random.NextDouble() * 3).ToArray();
+                double bound = 0.2 + random.NextDouble() * 5;
+                (theta, w) = MLExt.Neural.Training.HierarchicalFieldGroupLasso.HierProx(random.NextDouble() * 2, units, random.NextDouble(), bound);
+                Assert.IsTrue(theta >= 0 && w.All(v => v >= 0 && v <= bound * theta + 1e-9), $"trial {trial}");
+            }
+        }
+
+        // The fields in the order a group-lasso path removed them, for a Wide & Deep model of the planted clicks.
+        private static IReadOnlyList<MLExt.Neural.FieldExit> Path(float hierarchy)
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.Cache(Clicks);
+            var options = Options(CtrModel.WideAndDeep);
+            options.FieldGroupLassoHierarchy = hierarchy;
+            options.FieldGroupLassoPath = 16;
+            var log = new List<string>();
+            mlContext.Log += (_, e) => log.Add(e.Message);
+            using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data);
+            IReadOnlyList<MLExt.Neural.FieldExit> exits = model.FieldExitOrder;
+            Assert.AreEqual(13, exits.Count);
+            for (int i = 1; i < exits.Count; i++)
+                Assert.IsTrue(exits[i].Strength >= exits[i - 1].Strength, Describe(exits));
+            Assert.IsTrue(log.Any(m => m.Contains("Field path: strength", StringComparison.Ordinal)));
+            // The path only reads: the model keeps the trained (dense) weights.
+            Assert.IsTrue(model.FieldNorms.Values.All(norm => norm > 0));
+            return exits;
+        }
+
+        private static string Describe(IEnumerable<MLExt.Neural.FieldExit> exits) => string.Join(", ", exits.Select(e => $"{e.Field} {e.Strength:G3}"));
+
+        // The mean place in the exit order of the informative fields, and of the noise fields.
+        private static (double Informative, double Noise) MeanPlaces(IReadOnlyList<MLExt.Neural.FieldExit> exits)
+        {
+            var places = exits.Select((e, i) => (e.Field, Place: i)).ToArray();
+            return (places.Where(p => Clicks.InformativeColumns.Contains(p.Field)).Average(p => p.Place),
+                places.Where(p => Clicks.NoiseColumns.Contains(p.Field)).Average(p => p.Place));
+        }
+
+        [TestMethod]
+        public void AGroupLassoPathRanksInformativeFieldsLast()
+        {
+            var exits = Path(0);
+            // The fields that carry the label leave last: the last five are mostly informative, the first five mostly noise.
+            Assert.IsTrue(exits.TakeLast(5).Count(e => Clicks.InformativeColumns.Contains(e.Field)) >= 4, Describe(exits));
+            Assert.IsTrue(exits.Take(5).Count(e => Clicks.NoiseColumns.Contains(e.Field)) >= 4, Describe(exits));
+        }
+
+        [TestMethod]
+        public void AHierarchicalGroupLassoPathRemovesNoiseFieldsFirst()
+        {
+            var exits = Path(1);
+            Assert.IsTrue(exits.Take(4).All(e => Clicks.NoiseColumns.Contains(e.Field)), Describe(exits));
+            var (informative, noise) = MeanPlaces(exits);
+            Assert.IsTrue(informative > noise + 1, $"{Describe(exits)}: informative fields' mean place {informative:F1}, noise {noise:F1}");
         }
     }
 }

@@ -107,6 +107,28 @@ namespace MLExt.Neural.Networks
             return cat(new[] { idFields, numericEmbeddings.square().sum(-1) + numericFirstOrder.square() }, 0);
         }
 
+        /// <summary>Each field's squared norm over its first-order (linear) weights alone [fields], ids weighted as in <see cref="FieldSquaredNorms"/>.</summary>
+        public Tensor LinearSquaredNorms(Tensor rowWeights = null)
+        {
+            Tensor rowNorms = firstOrder.weight.squeeze(-1).square();
+            if (rowWeights is not null)
+                rowNorms = rowNorms * rowWeights;
+            Tensor idFields = zeros(_idFields + 1, dtype: rowNorms.dtype, device: rowNorms.device).index_add_(0, FieldOfRow(), rowNorms, 1).narrow(0, 0, _idFields);
+            return cat(new[] { idFields, numericFirstOrder.square() }, 0);
+        }
+
+        /// <summary>Multiplies each field's first-order (linear) weights by its factor [fields], without gradients.</summary>
+        public void ScaleLinear(Tensor factors)
+        {
+            using var noGrad = no_grad();
+            firstOrder.weight.mul_(RowFactors(factors).unsqueeze(-1));
+            numericFirstOrder.mul_(factors.narrow(0, _idFields, factors.shape[0] - _idFields));
+        }
+
+        // A factor per table row from a factor per field (the pad row keeps 1).
+        private Tensor RowFactors(Tensor factors)
+            => cat(new[] { factors.narrow(0, 0, _idFields), ones(1, dtype: factors.dtype, device: factors.device) }, 0).index_select(0, FieldOfRow());
+
         // A field table's squared norm; weighted per id, through the table's own lookup of every local id (so any table works).
         private Tensor TableSquaredNorm(FieldEmbeddingTable table, int field, Tensor rowWeights)
         {
@@ -132,7 +154,7 @@ namespace MLExt.Neural.Networks
         public void ScaleFields(Tensor factors)
         {
             using var noGrad = no_grad();
-            Tensor rowFactors = cat(new[] { factors.narrow(0, 0, _idFields), ones(1, dtype: factors.dtype, device: factors.device) }, 0).index_select(0, FieldOfRow());
+            Tensor rowFactors = RowFactors(factors);
             embeddings?.weight.mul_(rowFactors.unsqueeze(-1));
             firstOrder.weight.mul_(rowFactors.unsqueeze(-1));
             for (int f = 0; f < _idFields && fieldTables is not null; f++)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,6 +32,9 @@ namespace MLExt.Neural.Networks
         }
 
         public int Width { get; }
+
+        /// <summary>The first linear layer (null without hidden layers); not kept in a field, which would register it twice.</summary>
+        public Modules.Linear FirstLayer => layers.children().OfType<Modules.Linear>().FirstOrDefault();
 
         public override Tensor forward(Tensor input) => layers.forward(input);
     }

@@ -34,6 +34,12 @@ namespace MLExt.Neural.Networks
         /// <summary>The embedding layer (registered as "embedding": its parameters get the embedding L2, the others the network L2).</summary>
         public FieldEmbedding Embedding { get; }
 
+        /// <summary>
+        /// The first hidden layer, when it is the only part of the network that reads the field embeddings besides the first-order
+        /// path (Wide &amp; Deep, TabularNet): what the hierarchical field group lasso bounds. Null for other networks.
+        /// </summary>
+        public virtual Modules.Linear FieldReader => null;
+
         /// <summary>Whether the body has hidden features for the head (what multi-sample dropout needs).</summary>
         public abstract bool HasHiddenFeatures { get; }
 

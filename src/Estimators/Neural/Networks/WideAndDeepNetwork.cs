@@ -21,6 +21,8 @@ namespace MLExt.Neural.Networks
 
         public override bool HasHiddenFeatures => true;
 
+        public override Modules.Linear FieldReader => mlp.FirstLayer;
+
         protected override NetworkBody Interact(Tensor fields, Tensor linear) => new NetworkBody(mlp.forward(Flatten(fields)), linear);
 
         protected override Tensor Output(Tensor hidden) => output.forward(hidden) + bias;

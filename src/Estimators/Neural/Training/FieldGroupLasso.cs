@@ -3,24 +3,37 @@ using static TorchSharp.torch;
 
 namespace MLExt.Neural.Training
 {
+    /// <summary>A field group lasso (plain or hierarchical) as a field-ranking path drives it.</summary>
+    internal interface IFieldGroupLasso
+    {
+        /// <summary>λ; a path raises it between epochs.</summary>
+        float Strength { get; set; }
+
+        /// <summary>
+        /// One more step at the starting learning rate's threshold: Adam moves a zeroed field off zero by about a step each time,
+        /// and learning-rate drops shrink the threshold with the steps, so fields can end hovering just above a tiny threshold.
+        /// </summary>
+        void Settle();
+    }
+
     /// <summary>
     /// Group lasso with one group per input field (Yuan and Lin 2006), as a proximal step: after each optimizer step, the block
     /// soft-threshold w_g ← w_g · max(0, 1 − η λ / ‖w_g‖_D) on all the weights field g owns (its embedding rows and first-order
     /// weights, or its numeric embedding and weight), η the learning rate, ‖·‖_D the field's norm with each id's row weighted by
     /// the share of training rows that hold it (see <see cref="FieldNormWeights"/>; the exact prox of that norm in its own
-    /// geometry). A field whose norm falls under the threshold becomes exactly zero: it is out of the model. Adam moves a zeroed
-    /// field off zero by about a step each time, and learning-rate drops shrink the threshold with the steps, so fields can end
-    /// hovering just above a tiny threshold: when training ends, one last step at the starting learning rate's threshold settles
-    /// them.
+    /// geometry). A field whose norm falls under the threshold becomes exactly zero: it is out of the model. Training ends with
+    /// <see cref="Settle"/>.
     /// </summary>
-    internal sealed class FieldGroupLasso : TrainingHook
+    internal sealed class FieldGroupLasso : TrainingHook, IFieldGroupLasso
     {
-        private readonly float _strength;
         private Networks.FieldEmbedding _embedding;
         private Tensor _rowWeights;
         private double _startingRate = double.NaN;
 
-        public FieldGroupLasso(float strength) => _strength = strength;
+        public FieldGroupLasso(float strength) => Strength = strength;
+
+        /// <inheritdoc/>
+        public float Strength { get; set; }
 
         public override void Begin(TrainingRun run)
         {
@@ -33,13 +46,19 @@ namespace MLExt.Neural.Training
         {
             if (double.IsNaN(_startingRate))
                 _startingRate = step.LearningRate;
-            Shrink(step.LearningRate * _strength);
+            Shrink(step.LearningRate * Strength);
+        }
+
+        /// <inheritdoc/>
+        public void Settle()
+        {
+            if (!double.IsNaN(_startingRate))
+                Shrink(_startingRate * Strength);
         }
 
         public override void End(Action<string> log)
         {
-            if (!double.IsNaN(_startingRate))
-                Shrink(_startingRate * _strength);
+            Settle();
             _rowWeights?.Dispose();
             _rowWeights = null;
         }

@@ -39,9 +39,7 @@ namespace MLExt.Neural.Training
             {
                 network.to(device);
                 network.StartAt(task.StartingBias(train.Labels, train.Weights));
-                optimizer = options.Optimizer == CtrOptimizer.Adagrad
-                    ? torch.optim.Adagrad(network.parameters(), lr: options.LearningRate)
-                    : torch.optim.Adam(network.parameters(), lr: options.LearningRate);
+                optimizer = Optimizer(network, options);
                 var run = new TrainingRun(network, task, train, validation, device);
                 foreach (TrainingHook hook in hooks)
                     hook.Begin(run);
@@ -56,36 +54,7 @@ namespace MLExt.Neural.Training
                     network.train();
                     random.Shuffle(order);
                     var watch = Stopwatch.StartNew();
-                    double lossSum = 0;
-                    int batches = 0;
-                    for (int start = 0; start < train.Rows; start += sizes.BatchSize)
-                    {
-                        host.CheckAlive();
-                        int[] rows = order[start..Math.Min(start + sizes.BatchSize, train.Rows)];
-                        using var scope = NewDisposeScope();
-                        var (ids, numeric) = batch.Inputs(train, rows, device);
-                        var (labels, weights) = batch.Targets(train, rows, device);
-                        var (outputs, loss) = Forward(network, task, ids, numeric, labels, weights, options);
-                        double taskLoss = loss.item<float>();
-                        var step = new TrainingStep
-                        {
-                            Ids = ids, Numeric = numeric, Outputs = outputs, Labels = labels, Weights = weights, Rows = rows, Epoch = epoch,
-                            LearningRate = optimizer.ParamGroups.First().LearningRate,
-                        };
-                        foreach (TrainingHook hook in hooks)
-                            loss = hook.Loss(loss, step);
-                        optimizer.zero_grad();
-                        loss.backward();
-                        if (options.GradientClipNorm > 0)
-                            nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm);
-                        optimizer.step();
-                        foreach (TrainingHook hook in hooks)
-                            hook.AfterStep(step);
-                        if (double.IsNaN(taskLoss))
-                            throw channel.Except($"Training diverged (loss NaN) in epoch {epoch + 1}; lower LearningRate or set GradientClipNorm.");
-                        lossSum += taskLoss;
-                        batches++;
-                    }
+                    var (lossSum, batches) = Epoch(network, optimizer, task, train, batch, order, hooks, options, epoch, device, host, channel);
                     double seconds = watch.Elapsed.TotalSeconds;
                     foreach (TrainingHook hook in hooks)
                         hook.EndEpoch(epoch, channel.Info);
@@ -140,6 +109,51 @@ namespace MLExt.Neural.Training
                 DisposeAll(best);
                 optimizer?.Dispose();
             }
+        }
+
+        /// <summary>The options' optimizer over the network's parameters.</summary>
+        public static torch.optim.Optimizer Optimizer(NeuralNetwork network, NeuralTrainerOptions options) => options.Optimizer == CtrOptimizer.Adagrad
+            ? torch.optim.Adagrad(network.parameters(), lr: options.LearningRate)
+            : torch.optim.Adam(network.parameters(), lr: options.LearningRate);
+
+        /// <summary>
+        /// One pass over the training rows in <paramref name="order"/>, in batches of the buffers' size: the task's loss with the hooks'
+        /// penalties, the optimizer's step, the hooks' proximal steps. Returns the summed task loss and the number of batches.
+        /// </summary>
+        public static (double LossSum, int Batches) Epoch(NeuralNetwork network, torch.optim.Optimizer optimizer, NeuralTask task, FeaturizedRows train,
+            TensorBatch batch, int[] order, IReadOnlyList<TrainingHook> hooks, NeuralTrainerOptions options, int epoch, Device device, IHost host, IChannel channel)
+        {
+            double lossSum = 0;
+            int batches = 0;
+            for (int start = 0; start < train.Rows; start += batch.Size)
+            {
+                host.CheckAlive();
+                int[] rows = order[start..Math.Min(start + batch.Size, train.Rows)];
+                using var scope = NewDisposeScope();
+                var (ids, numeric) = batch.Inputs(train, rows, device);
+                var (labels, weights) = batch.Targets(train, rows, device);
+                var (outputs, loss) = Forward(network, task, ids, numeric, labels, weights, options);
+                double taskLoss = loss.item<float>();
+                var step = new TrainingStep
+                {
+                    Ids = ids, Numeric = numeric, Outputs = outputs, Labels = labels, Weights = weights, Rows = rows, Epoch = epoch,
+                    LearningRate = optimizer.ParamGroups.First().LearningRate,
+                };
+                foreach (TrainingHook hook in hooks)
+                    loss = hook.Loss(loss, step);
+                optimizer.zero_grad();
+                loss.backward();
+                if (options.GradientClipNorm > 0)
+                    nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm);
+                optimizer.step();
+                foreach (TrainingHook hook in hooks)
+                    hook.AfterStep(step);
+                if (double.IsNaN(taskLoss))
+                    throw channel.Except($"Training diverged (loss NaN) in epoch {epoch + 1}; lower LearningRate or set GradientClipNorm.");
+                lossSum += taskLoss;
+                batches++;
+            }
+            return (lossSum, batches);
         }
 
         /// <summary>

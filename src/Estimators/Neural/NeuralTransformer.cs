@@ -43,7 +43,7 @@ namespace MLExt.Neural
             _network.eval();
         }
 
-        /// <summary>Loads a model saved by <see cref="SaveParts"/>, or by the first CTR format when <paramref name="firstFormat"/>.</summary>
+        /// <summary>Loads a model saved by <see cref="SaveModel"/>, or by the first CTR format when <paramref name="firstFormat"/>.</summary>
         private protected NeuralTransformer(IHost host, ModelLoadContext ctx, bool firstFormat)
             : base(host)
         {
@@ -112,9 +112,14 @@ namespace MLExt.Neural
 
         protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new Mapper(this, schema);
 
-        /// <summary>Saves the model's parts after the version info (which each derived model sets).</summary>
-        private protected void SaveParts(ModelSaveContext ctx)
+        /// <summary>The derived model's version info (its signature, format versions and loader).</summary>
+        private protected abstract VersionInfo Version { get; }
+
+        protected override void SaveModel(ModelSaveContext ctx)
         {
+            Host.CheckValue(ctx, nameof(ctx));
+            ctx.CheckAtModel();
+            ctx.SetVersionInfo(Version);
             _featurizer.Save(ctx);
             _task.Save(ctx);
             _network.Spec.Save(ctx);

@@ -45,13 +45,7 @@ namespace MLExt.Trainers
         /// <summary>The model kind.</summary>
         public CtrModel Model => NetworkSpec.Model;
 
-        protected override void SaveModel(ModelSaveContext ctx)
-        {
-            Host.CheckValue(ctx, nameof(ctx));
-            ctx.CheckAtModel();
-            ctx.SetVersionInfo(GetVersionInfo());
-            SaveParts(ctx);
-        }
+        private protected override VersionInfo Version => GetVersionInfo();
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "MXCTRMDL",

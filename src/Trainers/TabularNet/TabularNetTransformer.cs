@@ -40,13 +40,7 @@ namespace MLExt.Trainers
             return new TabularNetTransformer(env, ctx);
         }
 
-        protected override void SaveModel(ModelSaveContext ctx)
-        {
-            Host.CheckValue(ctx, nameof(ctx));
-            ctx.CheckAtModel();
-            ctx.SetVersionInfo(GetVersionInfo());
-            SaveParts(ctx);
-        }
+        private protected override VersionInfo Version => GetVersionInfo();
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "MXTABNET",

@@ -68,6 +68,10 @@ namespace MLExt.Neural
         /// <summary>Bytes the parameters take.</summary>
         public long ParameterBytes => _network.parameters().Sum(p => p.numel() * p.element_size());
 
+        /// <summary>Bytes the embedding layer's parameters take (every field's embedding rows and first-order weights): what
+        /// embedding compression shrinks.</summary>
+        public long EmbeddingBytes => _network.Embedding.parameters().Sum(p => p.numel() * p.element_size());
+
         /// <summary>
         /// Each input field's name (a numeric vector column's slot as "Column[slot]") and the L2 norm of all the weights it owns
         /// (its embedding rows and first-order weights, or its numeric embedding and weight): 0 for a field a group-lasso or

@@ -35,6 +35,18 @@ namespace MLExt.Trainers.Tests.Neural
             Assert.IsTrue(messages.Any(m => m.Contains("batch 256, up to 2 epochs, patience 3 (unset ones chosen from the training rows)")), string.Join("\n", messages));
         }
 
+        [TestMethod]
+        public void EmbeddingBytesCountEveryIdsRowAndFirstOrderWeight()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var rows = Enumerable.Range(0, 1000).Select(i => new Row { Label = i % 3 == 0, Site = "s" + (i % 7) });
+            var options = new CtrTrainer.Options { CategoricalColumnNames = new[] { "Site" }, Model = CtrModel.DeepFM, HiddenLayers = new[] { 8 }, NumberOfEpochs = 1, Seed = 1 };
+            using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(mlContext.Data.LoadFromEnumerable(rows));
+            // 7 sites and the out-of-vocabulary id, plus the pad row: 9 rows of 16 embedding floats and 1 first-order weight, 4 bytes each.
+            Assert.AreEqual(9 * 17 * 4, model.EmbeddingBytes);
+            Assert.IsTrue(model.ParameterBytes > model.EmbeddingBytes, "the MLP has parameters of its own");
+        }
+
         public sealed class Row
         {
             public bool Label { get; set; }

@@ -146,7 +146,7 @@ namespace MLExt.Benchmarks.Ctr
                 .Append(mlContext.BinaryClassification.Trainers.FastTree()));
         }
 
-        private static (IDataView Train, IDataView Test, string[] Categorical, string[] Numeric) LendingClub(MLContext mlContext)
+        internal static (IDataView Train, IDataView Test, string[] Categorical, string[] Numeric) LendingClub(MLContext mlContext)
         {
             // Text columns by name, every other column of the header a number.
             string path = Path.Combine(AppContext.BaseDirectory, "Data", "lending_club.csv");

@@ -34,8 +34,10 @@ namespace MLExt.Neural.Training
                 hook.Begin(new TrainingRun(network, task, train, null, device));
                 var lasso = (IFieldGroupLasso)hook;
                 var exits = Enumerable.Repeat(double.PositiveInfinity, network.Embedding.FieldCount).ToArray();
-                // Each field's norm at the strength before it left (the tie-break among fields leaving together), or at the end.
+                // Each field's norm (frequency-weighted, as the lasso judges fields) at the strength before it left, or at the end: the
+                // tie-break among fields leaving together, or never.
                 var before = new double[exits.Length];
+                using Tensor rowWeights = FieldNormWeights.Of(train, network.Spec.IdCount, device);
                 var random = new Random(seed);
                 int[] order = Enumerable.Range(0, train.Rows).ToArray();
                 var batch = new TensorBatch(sizes.BatchSize, train.IdWidth, train.NumericFields);
@@ -50,7 +52,7 @@ namespace MLExt.Neural.Training
                     lasso.Settle();
                     float[] norms;
                     using (no_grad())
-                        norms = network.Embedding.FieldSquaredNorms().cpu().data<float>().ToArray();
+                        norms = network.Embedding.FieldSquaredNorms(rowWeights).cpu().data<float>().ToArray();
                     for (int f = 0; f < exits.Length; f++)
                     {
                         if (norms[f] == 0 && double.IsPositiveInfinity(exits[f]))

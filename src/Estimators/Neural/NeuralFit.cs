@@ -27,7 +27,7 @@ namespace MLExt.Neural
         {
             host.CheckValue(input, nameof(input));
             CheckSchema(host, SchemaShape.Create(input.Schema), options, task);
-            if (options.EarlyLearningRegularization > 0 && task.Probabilities(TorchSharp.torch.zeros(1, task.Outputs)) is null)
+            if (options.EarlyLearningRegularization > 0 && !task.HasClasses)
                 throw host.ExceptParam(nameof(options.EarlyLearningRegularization), "Early-learning regularization averages class probabilities: it needs a classification task, not regression.");
             int seed = options.Seed ?? host.Rand.Next();
             var device = TorchDeviceResolver.Resolve(host, options.Device);

@@ -92,6 +92,7 @@ namespace MLExt.Neural
         /// zero ranks it (the hierarchical variant when <see cref="FieldGroupLassoHierarchy"/> is set). The trained weights are
         /// restored afterwards; the fitted model's FieldExitOrder gives the ranking.
         /// </summary>
+        [Range(0, 50, 0)]
         public int FieldGroupLassoPath { get; set; }
 
         /// <summary>

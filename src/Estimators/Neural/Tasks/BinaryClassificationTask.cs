@@ -41,6 +41,8 @@ namespace MLExt.Neural.Tasks
         public override Tensor Loss(Tensor outputs, Tensor labels, Tensor weights)
             => nn.functional.binary_cross_entropy_with_logits(outputs.squeeze(-1), labels, weight: weights);
 
+        public override bool HasClasses => true;
+
         public override Tensor Probabilities(Tensor outputs)
         {
             Tensor p = sigmoid(outputs);

@@ -86,6 +86,8 @@ namespace MLExt.Neural.Tasks
             return weights is null ? perRow.mean() : (perRow * weights).mean();
         }
 
+        public override bool HasClasses => true;
+
         public override Tensor Probabilities(Tensor outputs) => nn.functional.softmax(outputs, 1);
 
         public override double Metric(float[] outputs, float[] labels)

@@ -57,8 +57,11 @@ namespace MLExt.Neural.Tasks
         /// <summary>The mean (weighted) loss of outputs [batch, Outputs] against labels [batch].</summary>
         public abstract Tensor Loss(Tensor outputs, Tensor labels, Tensor weights);
 
-        /// <summary>Class probabilities [batch, classes] from outputs [batch, Outputs]; null for a task without classes (regression).</summary>
-        public virtual Tensor Probabilities(Tensor outputs) => null;
+        /// <summary>Whether the task predicts classes (what <see cref="Probabilities"/> needs).</summary>
+        public virtual bool HasClasses => false;
+
+        /// <summary>Class probabilities [batch, classes] from outputs [batch, Outputs]; only for a task with classes.</summary>
+        public virtual Tensor Probabilities(Tensor outputs) => throw new System.NotSupportedException($"{GetType().Name} has no classes.");
 
         /// <summary>The validation metric of outputs (rows × Outputs, row-major) against the labels.</summary>
         public abstract double Metric(float[] outputs, float[] labels);

@@ -26,13 +26,12 @@ namespace MLExt.Neural.Training
         {
             Dictionary<string, Tensor> trained = network.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
             var optimizer = TrainingLoop.Optimizer(network, options);
-            TrainingHook hook = options.FieldGroupLassoHierarchy > 0
+            FieldLassoHook hook = options.FieldGroupLassoHierarchy > 0
                 ? new HierarchicalFieldGroupLasso((float)First, options.FieldGroupLassoHierarchy)
                 : new FieldGroupLasso((float)First);
             try
             {
                 hook.Begin(new TrainingRun(network, task, train, null, device));
-                var lasso = (IFieldGroupLasso)hook;
                 var exits = Enumerable.Repeat(double.PositiveInfinity, network.Embedding.FieldCount).ToArray();
                 // Each field's norm (frequency-weighted, as the lasso judges fields) at the strength before it left, or at the end: the
                 // tie-break among fields leaving together, or never.
@@ -45,11 +44,11 @@ namespace MLExt.Neural.Training
                 for (int i = 0; i < steps; i++)
                 {
                     double strength = First * Math.Pow(Last / First, steps == 1 ? 0 : i / (double)(steps - 1));
-                    lasso.Strength = (float)strength;
+                    hook.Strength = (float)strength;
                     network.train();
                     random.Shuffle(order);
                     TrainingLoop.Epoch(network, optimizer, task, train, batch, order, new[] { hook }, options, i, device, host, channel);
-                    lasso.Settle();
+                    hook.Settle();
                     float[] norms;
                     using (no_grad())
                         norms = network.Embedding.FieldSquaredNorms(rowWeights).cpu().data<float>().ToArray();

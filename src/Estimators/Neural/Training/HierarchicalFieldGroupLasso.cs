@@ -13,60 +13,27 @@ namespace MLExt.Neural.Training
     /// and deep paths together, exactly when its skip path reaches zero; its embedding is then zeroed too. For networks whose
     /// first hidden layer is the only deep reader of the embeddings (Wide &amp; Deep, TabularNet).
     /// </summary>
-    internal sealed class HierarchicalFieldGroupLasso : TrainingHook, IFieldGroupLasso
+    internal sealed class HierarchicalFieldGroupLasso : FieldLassoHook
     {
         private readonly float _bound;
-        private Networks.FieldEmbedding _embedding;
         private TorchSharp.Modules.Linear _reader;
         private int _dimension;
-        private Tensor _rowWeights;
-        private double _startingRate = double.NaN;
 
-        public HierarchicalFieldGroupLasso(float strength, float bound)
-        {
-            Strength = strength;
-            _bound = bound;
-        }
-
-        /// <inheritdoc/>
-        public float Strength { get; set; }
+        public HierarchicalFieldGroupLasso(float strength, float bound) : base(strength) => _bound = bound;
 
         public override void Begin(TrainingRun run)
         {
-            _embedding = run.Network.Embedding;
+            base.Begin(run);
             _reader = run.Network.FieldReader ?? throw new InvalidOperationException($"{run.Network.Spec.Model} has no first hidden layer reading the fields alone.");
             _dimension = run.Network.Spec.EmbeddingDimension;
-            _rowWeights?.Dispose();
-            _rowWeights = FieldNormWeights.Of(run.Train, run.Network.Spec.IdCount, run.Device).DetachFromDisposeScope();
         }
 
-        public override void AfterStep(TrainingStep step)
-        {
-            if (double.IsNaN(_startingRate))
-                _startingRate = step.LearningRate;
-            Project(step.LearningRate * Strength);
-        }
-
-        /// <inheritdoc/>
-        public void Settle()
-        {
-            if (!double.IsNaN(_startingRate))
-                Project(_startingRate * Strength);
-        }
-
-        public override void End(Action<string> log)
-        {
-            Settle();
-            _rowWeights?.Dispose();
-            _rowWeights = null;
-        }
-
-        private void Project(double threshold)
+        protected override void Step(double threshold)
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            int fields = _embedding.FieldCount;
-            double[] linear = _embedding.LinearSquaredNorms(_rowWeights).cpu().data<float>().ToArray().Select(v => Math.Sqrt(v)).ToArray();
+            int fields = Embedding.FieldCount;
+            double[] linear = Embedding.LinearSquaredNorms(RowWeights).cpu().data<float>().ToArray().Select(v => Math.Sqrt(v)).ToArray();
             // The first layer's weights [units, fields × d] as [units, fields, d]: each unit's norm on each field.
             Tensor blocks = _reader.weight.view(_reader.weight.shape[0], fields, _dimension);
             float[] unitNorms = blocks.square().sum(-1).sqrt().cpu().data<float>().ToArray();
@@ -85,9 +52,9 @@ namespace MLExt.Neural.Training
             }
             Device device = _reader.weight.device;
             blocks.mul_(tensor(unitFactors, device: device).view(units, fields, 1));
-            _embedding.ScaleLinear(tensor(linearFactors, device: device));
+            Embedding.ScaleLinear(tensor(linearFactors, device: device));
             // A field out of the skip path is out of the network: its embedding goes too.
-            _embedding.ScaleFields(tensor(fieldFactors, device: device));
+            Embedding.ScaleFields(tensor(fieldFactors, device: device));
         }
 
         /// <summary>

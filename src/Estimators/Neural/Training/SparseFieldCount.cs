@@ -13,12 +13,10 @@ namespace MLExt.Neural.Training
     /// size), and s is found by a search over the breakpoints of the piecewise-linear Σ u_g(s) so that Σ u_g = k. Fields with u_g = 0 become exactly zero; the k strongest keep u_g near 1. Training ends with at most k
     /// fields: the weakest beyond k, if any survived, are zeroed.
     /// </summary>
-    internal sealed class SparseFieldCount : TrainingHook
+    internal sealed class SparseFieldCount : FieldNormHook
     {
         private readonly int _k;
         private readonly float _strength;
-        private Networks.FieldEmbedding _embedding;
-        private Tensor _rowWeights;
 
         public SparseFieldCount(int k, float strength)
         {
@@ -26,27 +24,19 @@ namespace MLExt.Neural.Training
             _strength = strength;
         }
 
-        public override void Begin(TrainingRun run)
-        {
-            _embedding = run.Network.Embedding;
-            _rowWeights?.Dispose();
-            _rowWeights = FieldNormWeights.Of(run.Train, run.Network.Spec.IdCount, run.Device).DetachFromDisposeScope();
-        }
-
         public override void AfterStep(TrainingStep step)
         {
             using var scope = NewDisposeScope();
             double[] a = Norms();
             float[] factors = ShrinkFactors(a, _k, step.LearningRate * _strength);
-            _embedding.ScaleFields(tensor(factors, device: _embedding.parameters().First().device));
+            Embedding.ScaleFields(tensor(factors, device: Embedding.parameters().First().device));
         }
 
         /// <summary>Zeroes every field past the k strongest, and says how many are left.</summary>
         public override void End(Action<string> log)
         {
             log($"k-sparsity: {Finish()} fields left of at most {_k}.");
-            _rowWeights.Dispose();
-            _rowWeights = null;
+            base.End(log);
         }
 
         private int Finish()
@@ -55,7 +45,7 @@ namespace MLExt.Neural.Training
             double[] a = Norms();
             int[] keep = Enumerable.Range(0, a.Length).Where(g => a[g] > 0).OrderByDescending(g => a[g]).Take(_k).ToArray();
             float[] factors = Enumerable.Range(0, a.Length).Select(g => keep.Contains(g) ? 1f : 0f).ToArray();
-            _embedding.ScaleFields(tensor(factors, device: _embedding.parameters().First().device));
+            Embedding.ScaleFields(tensor(factors, device: Embedding.parameters().First().device));
             return keep.Length;
         }
 
@@ -63,7 +53,7 @@ namespace MLExt.Neural.Training
         private double[] Norms()
         {
             using var noGrad = no_grad();
-            return _embedding.FieldSquaredNorms(_rowWeights).cpu().data<float>().ToArray().Select(s => Math.Sqrt(s)).ToArray();
+            return Embedding.FieldSquaredNorms(RowWeights).cpu().data<float>().ToArray().Select(s => Math.Sqrt(s)).ToArray();
         }
 
         /// <summary>

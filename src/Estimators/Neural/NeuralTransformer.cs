@@ -135,12 +135,14 @@ namespace MLExt.Neural
         {
             private readonly NeuralTransformer _model;
             private readonly int[] _inputs;
+            private readonly int _outputCount;
             private readonly ConditionalWeakTable<DataViewRow, RowOutputs> _outputsOfRow = new ConditionalWeakTable<DataViewRow, RowOutputs>();
 
             public Mapper(NeuralTransformer parent, DataViewSchema schema)
                 : base(parent.Host.Register(nameof(Mapper)), schema, parent)
             {
                 _model = parent;
+                _outputCount = parent._task.OutputColumns().Length;
                 _inputs = parent._featurizer.InputColumns.Select(name =>
                 {
                     int? index = schema.GetColumnOrNull(name)?.Index;
@@ -151,7 +153,7 @@ namespace MLExt.Neural
             protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore() => _model._task.OutputColumns();
 
             protected override Func<int, bool> GetDependenciesCore(Func<int, bool> activeOutput)
-                => column => Enumerable.Range(0, _model._task.OutputColumns().Length).Any(activeOutput) && _inputs.Contains(column);
+                => column => Enumerable.Range(0, _outputCount).Any(activeOutput) && _inputs.Contains(column);
 
             protected override void SaveModel(ModelSaveContext ctx) => _model.SaveModel(ctx);
 

@@ -83,8 +83,7 @@ namespace MLExt.Trainers
 
         /// <summary>The network the options describe, over the featurizer's fields and ids.</summary>
         internal static NetworkSpec NetworkSpec(Options options, NeuralFeaturizer featurizer)
-            => new NetworkSpec(options.Model, NeuralTask.Binary.Outputs, featurizer.FieldSizes, featurizer.FieldWidths, featurizer.NumericCount,
-                options.EmbeddingDimension, options.HiddenLayers, options.Dropout, options.BatchNorm, options.CrossLayers, options.AttentionLayers, options.AttentionHeads);
+            => Neural.Networks.NetworkSpec.Of(options.Model, NeuralTask.Binary.Outputs, featurizer, options, options.CrossLayers, options.AttentionLayers, options.AttentionHeads);
 
         /// <inheritdoc/>
         public SchemaShape GetOutputSchema(SchemaShape inputSchema)

@@ -73,17 +73,10 @@ namespace MLExt.Trainers
                 Task.Binary => NeuralTask.Binary,
                 _ => MulticlassClassificationTask.For(input.Schema[_options.LabelColumnName]),
             };
-            var trained = NeuralFit.Train(_host, input, _options, task, "TabularNet", featurizer => NetworkSpec(_options, featurizer, task.Outputs));
+            // The engine's Wide & Deep network: an MLP over the field embeddings beside the first-order path, an output per class (or one).
+            var trained = NeuralFit.Train(_host, input, _options, task, "TabularNet", featurizer => NetworkSpec.Of(CtrModel.WideAndDeep, task.Outputs, featurizer, _options));
             return new TabularNetTransformer(_host, trained.Featurizer, trained.Network, trained.Task, trained.Device, trained.FieldExits);
         }
-
-        /// <summary>
-        /// TabularNet's network: the engine's Wide &amp; Deep body (an MLP over the field embeddings beside the first-order path) with
-        /// an output per class (or one).
-        /// </summary>
-        internal static NetworkSpec NetworkSpec(Options options, NeuralFeaturizer featurizer, int outputs)
-            => new NetworkSpec(CtrModel.WideAndDeep, outputs, featurizer.FieldSizes, featurizer.FieldWidths, featurizer.NumericCount,
-                options.EmbeddingDimension, options.HiddenLayers, options.Dropout, options.BatchNorm, CrossLayers: 1, AttentionLayers: 1, AttentionHeads: 1);
 
         /// <inheritdoc/>
         public SchemaShape GetOutputSchema(SchemaShape inputSchema)

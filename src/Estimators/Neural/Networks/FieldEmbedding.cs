@@ -20,8 +20,9 @@ namespace MLExt.Neural.Networks
         // The fused table of every id field's rows (the fast path), or null when each field has a table of its own.
         private readonly Modules.Embedding embeddings;
         private readonly Modules.ModuleList<FieldEmbeddingTable> fieldTables;
-        // The first id of each id field's block.
+        // The first id of each id field's block, and its size.
         private readonly long[] _offsets;
+        private readonly int[] _sizes;
         private readonly Modules.Embedding firstOrder;
         private readonly Modules.Parameter numericEmbeddings;
         private readonly Modules.Parameter numericFirstOrder;
@@ -48,7 +49,8 @@ namespace MLExt.Neural.Networks
                 embeddings = Embedding(rows, spec.EmbeddingDimension);
             else
                 fieldTables = new Modules.ModuleList<FieldEmbeddingTable>(spec.FieldSizes.Select((size, f) => tables(f, size, spec.EmbeddingDimension)).ToArray());
-            _offsets = spec.FieldSizes.Select((_, f) => (long)spec.FieldSizes.Take(f).Sum()).ToArray();
+            _sizes = spec.FieldSizes;
+            _offsets = _sizes.Select((_, f) => (long)_sizes.Take(f).Sum()).ToArray();
             firstOrder = Embedding(rows, 1);
             numericEmbeddings = new Modules.Parameter(empty(spec.NumericCount, spec.EmbeddingDimension));
             numericFirstOrder = new Modules.Parameter(zeros(spec.NumericCount));
@@ -134,7 +136,7 @@ namespace MLExt.Neural.Networks
         {
             if (rowWeights is null)
                 return table.SquaredNorm();
-            long size = _fieldOfRow.Count(f => f == field);
+            int size = _sizes[field];
             Tensor rows = table.forward(arange(size, device: rowWeights.device).unsqueeze(0)).squeeze(0);
             return (rows.square().sum(-1) * rowWeights.narrow(0, _offsets[field], size)).sum();
         }

@@ -24,6 +24,12 @@ namespace MLExt.Neural.Networks
         /// <summary>Fields the interaction parts see: id fields, then numeric fields.</summary>
         public int Fields => FieldCount + NumericCount;
 
+        /// <summary>The spec of a <paramref name="model"/> network over the featurizer's fields, sized by the shared options.</summary>
+        public static NetworkSpec Of(CtrModel model, int outputs, Featurization.NeuralFeaturizer featurizer, NeuralTrainerOptions options,
+            int crossLayers = 1, int attentionLayers = 1, int attentionHeads = 1)
+            => new NetworkSpec(model, outputs, featurizer.FieldSizes, featurizer.FieldWidths, featurizer.NumericCount, options.EmbeddingDimension,
+                options.HiddenLayers, options.Dropout, options.BatchNorm, crossLayers, attentionLayers, attentionHeads);
+
         public void Save(ModelSaveContext ctx)
         {
             // int: model; int: outputs; int: id fields, then each field's size and width; int: numeric fields; int: embedding
@@ -46,10 +52,7 @@ namespace MLExt.Neural.Networks
             int outputs = ctx.Reader.ReadInt32();
             int fields = ctx.Reader.ReadInt32();
             int[] sizes = ReadInts(ctx, fields), widths = ReadInts(ctx, fields);
-            int numeric = ctx.Reader.ReadInt32(), dimension = ctx.Reader.ReadInt32();
-            int[] hidden = ReadInts(ctx, ctx.Reader.ReadInt32());
-            return new NetworkSpec(model, outputs, sizes, widths, numeric, dimension, hidden, ctx.Reader.ReadSingle(), ctx.Reader.ReadBoolean(),
-                ctx.Reader.ReadInt32(), ctx.Reader.ReadInt32(), ctx.Reader.ReadInt32());
+            return ReadRest(ctx, model, outputs, sizes, widths);
         }
 
         /// <summary>
@@ -61,10 +64,16 @@ namespace MLExt.Neural.Networks
             var model = (CtrModel)ctx.Reader.ReadInt32();
             int ids = ctx.Reader.ReadInt32();
             int[] widths = ReadInts(ctx, ctx.Reader.ReadInt32());
+            Microsoft.ML.Runtime.Contracts.CheckDecode(ids == fieldSizes.Sum() && widths.Length == fieldSizes.Length);
+            return ReadRest(ctx, model, 1, fieldSizes, widths);
+        }
+
+        // What both formats write after the fields, in the same order.
+        private static NetworkSpec ReadRest(ModelLoadContext ctx, CtrModel model, int outputs, int[] sizes, int[] widths)
+        {
             int numeric = ctx.Reader.ReadInt32(), dimension = ctx.Reader.ReadInt32();
             int[] hidden = ReadInts(ctx, ctx.Reader.ReadInt32());
-            Microsoft.ML.Runtime.Contracts.CheckDecode(ids == fieldSizes.Sum() && widths.Length == fieldSizes.Length);
-            return new NetworkSpec(model, 1, fieldSizes, widths, numeric, dimension, hidden, ctx.Reader.ReadSingle(), ctx.Reader.ReadBoolean(),
+            return new NetworkSpec(model, outputs, sizes, widths, numeric, dimension, hidden, ctx.Reader.ReadSingle(), ctx.Reader.ReadBoolean(),
                 ctx.Reader.ReadInt32(), ctx.Reader.ReadInt32(), ctx.Reader.ReadInt32());
         }
 

@@ -17,7 +17,6 @@ namespace MLExt.Neural.Training
         private int _classes;
         // Rows × classes, by the row's position in the training cache.
         private float[] _targets;
-        private float[] _batchTargets;
 
         public EarlyLearningRegularization(float strength, float momentum)
         {
@@ -30,22 +29,20 @@ namespace MLExt.Neural.Training
             _task = run.Task;
             _classes = run.Task.Outputs == 1 ? 2 : run.Task.Outputs;
             _targets = new float[run.Train.Rows * _classes];
-            _batchTargets = Array.Empty<float>();
         }
 
         public override Tensor Loss(Tensor loss, TrainingStep step)
         {
             int n = step.Rows.Length, c = _classes;
             Tensor p = _task.Probabilities(step.Outputs).clamp(1e-4, 1 - 1e-4);
-            if (_batchTargets.Length < n * c)
-                _batchTargets = new float[n * c];
+            var batchTargets = new float[n * c];
             for (int r = 0; r < n; r++)
-                Array.Copy(_targets, step.Rows[r] * c, _batchTargets, r * c, c);
+                Array.Copy(_targets, step.Rows[r] * c, batchTargets, r * c, c);
             Tensor target;
             using (no_grad())
             {
                 Tensor detached = p.detach();
-                Tensor previous = tensor(_batchTargets.AsSpan(0, n * c).ToArray(), device: p.device).view(n, c);
+                Tensor previous = tensor(batchTargets, device: p.device).view(n, c);
                 target = _momentum * previous + (1 - _momentum) * detached / detached.sum(1, keepdim: true);
                 float[] updated = target.cpu().data<float>().ToArray();
                 for (int r = 0; r < n; r++)

@@ -8,8 +8,8 @@ namespace MLExt.Neural.Training
     {
         protected Networks.FieldEmbedding Embedding { get; private set; }
 
-        /// <summary>Per id (and the pad id, 0): its weight in a field's norm.</summary>
-        protected Tensor RowWeights { get; private set; }
+        /// <summary>Per id (and the pad id, 0): its weight in a field's norm, from <see cref="Begin"/> to <see cref="End"/>.</summary>
+        public Tensor RowWeights { get; private set; }
 
         public override void Begin(TrainingRun run)
         {

@@ -24,7 +24,7 @@ namespace MLExt.Neural.Training
         public static (int Field, double Strength)[] Walk(NeuralNetwork network, NeuralTask task, FeaturizedRows train, NeuralTrainerOptions options, TrainingDefaults sizes,
             Device device, int seed, IHost host, IChannel channel)
         {
-            Dictionary<string, Tensor> trained = network.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+            Dictionary<string, Tensor> trained = TrainingLoop.Snapshot(network);
             var optimizer = TrainingLoop.Optimizer(network, options);
             FieldLassoHook hook = options.FieldGroupLassoHierarchy > 0
                 ? new HierarchicalFieldGroupLasso((float)First, options.FieldGroupLassoHierarchy)
@@ -36,7 +36,6 @@ namespace MLExt.Neural.Training
                 // Each field's norm (frequency-weighted, as the lasso judges fields) at the strength before it left, or at the end: the
                 // tie-break among fields leaving together, or never.
                 var before = new double[exits.Length];
-                using Tensor rowWeights = FieldNormWeights.Of(train, network.Spec.IdCount, device);
                 var random = new Random(seed);
                 int[] order = Enumerable.Range(0, train.Rows).ToArray();
                 var batch = new TensorBatch(sizes.BatchSize, train.IdWidth, train.NumericFields);
@@ -51,7 +50,7 @@ namespace MLExt.Neural.Training
                     hook.Settle();
                     float[] norms;
                     using (no_grad())
-                        norms = network.Embedding.FieldSquaredNorms(rowWeights).cpu().data<float>().ToArray();
+                        norms = network.Embedding.FieldSquaredNorms(hook.RowWeights).cpu().data<float>().ToArray();
                     for (int f = 0; f < exits.Length; f++)
                     {
                         if (norms[f] == 0 && double.IsPositiveInfinity(exits[f]))
@@ -71,8 +70,7 @@ namespace MLExt.Neural.Training
                 hook.End(_ => { });
                 optimizer.Dispose();
                 network.load_state_dict(trained);
-                foreach (Tensor t in trained.Values)
-                    t.Dispose();
+                TrainingLoop.DisposeAll(trained);
             }
         }
     }

@@ -28,11 +28,6 @@ namespace MLExt.Neural.Training
         {
             torch.manual_seed(seed);
             NeuralNetwork network = NeuralNetwork.Create(spec);
-            if (options.DropoutSamples > 1 && !network.HasHiddenFeatures)
-            {
-                network.Dispose();
-                throw host.ExceptParam(nameof(options.DropoutSamples), $"{spec.Model} has no hidden layers for multi-sample dropout to sample; use a deep model or DropoutSamples = 1.");
-            }
             torch.optim.Optimizer optimizer = null;
             Dictionary<string, Tensor> best = null;
             try
@@ -73,7 +68,7 @@ namespace MLExt.Neural.Training
                         if (options.RestoreBestModel)
                         {
                             DisposeAll(best);
-                            best = network.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+                            best = Snapshot(network);
                         }
                         continue;
                     }
@@ -201,7 +196,10 @@ namespace MLExt.Neural.Training
             return outputs;
         }
 
-        private static void DisposeAll(Dictionary<string, Tensor> state)
+        /// <summary>A copy of the network's weights and buffers, to load back later (dispose it with <see cref="DisposeAll"/>).</summary>
+        public static Dictionary<string, Tensor> Snapshot(NeuralNetwork network) => network.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+
+        public static void DisposeAll(Dictionary<string, Tensor> state)
         {
             foreach (Tensor t in state?.Values ?? Enumerable.Empty<Tensor>())
                 t.Dispose();

@@ -34,6 +34,12 @@ namespace MLExt.Data
 
         /// <summary>Share of missing values (NaN, or empty text) in every field.</summary>
         public double MissingRate { get; set; } = 0.05;
+
+        /// <summary>
+        /// The share of an informative field's values that carry an effect (default 1: all); the others carry none, as the values
+        /// of noise fields do. Below 1 the truth is sparse in values, not only in fields.
+        /// </summary>
+        public double EffectiveValueShare { get; set; } = 1;
     }
 
     /// <summary>
@@ -59,7 +65,7 @@ namespace MLExt.Data
         private const double PairEffect = 0.5;
 
         // Hash purposes: each kind of draw gets its own stream.
-        private const ulong ValueStream = 1, MissingStream = 2, WeightStream = 3, PairStream = 4, LabelStream = 5, NoiseStream = 6;
+        private const ulong ValueStream = 1, MissingStream = 2, WeightStream = 3, PairStream = 4, LabelStream = 5, NoiseStream = 6, EffectStream = 7;
 
         private readonly CriteoLikeDataOptions _options;
         private readonly int[] _cardinalities;
@@ -79,6 +85,8 @@ namespace MLExt.Data
                 throw new ArgumentOutOfRangeException(nameof(options), $"Cardinalities must satisfy 2 <= MinCardinality <= MaxCardinality; they are {options.MinCardinality} and {options.MaxCardinality}.");
             if (!(options.LabelNoise >= 0 && options.LabelNoise < 0.5) || !(options.MissingRate >= 0 && options.MissingRate < 1))
                 throw new ArgumentOutOfRangeException(nameof(options), "LabelNoise must be in [0, 0.5) and MissingRate in [0, 1).");
+            if (!(options.EffectiveValueShare > 0 && options.EffectiveValueShare <= 1))
+                throw new ArgumentOutOfRangeException(nameof(options), $"EffectiveValueShare must be in (0, 1]; it is {options.EffectiveValueShare}.");
 
             int categorical = options.CategoricalFieldCount;
             _cardinalities = Enumerable.Range(0, categorical).Select(k => categorical == 1 ? options.MinCardinality
@@ -148,13 +156,13 @@ namespace MLExt.Data
             foreach (int k in _informativeCategorical)
             {
                 int value = ValueId(k, row);
-                if (value >= 0)
+                if (HasEffect(k, value))
                     logit += CategoricalEffect * Gaussian(StableHash.Combine(Key(WeightStream, k), (ulong)value));
             }
             foreach (var (first, second) in _pairs)
             {
                 int a = ValueId(first, row), b = ValueId(second, row);
-                if (a < 0 || b < 0)
+                if (!HasEffect(first, a) || !HasEffect(second, b))
                     continue;
                 double dot = 0;
                 for (int d = 0; d < PairDimension; d++)
@@ -163,6 +171,10 @@ namespace MLExt.Data
             }
             return 1 / (1 + Math.Exp(-logit));
         }
+
+        // Whether a present value of an informative field carries its effect (EffectiveValueShare of them do, drawn by value).
+        private bool HasEffect(int field, int value)
+            => value >= 0 && (_options.EffectiveValueShare >= 1 || StableHash.ToUnit(StableHash.Combine(Key(EffectStream, field), (ulong)value)) < _options.EffectiveValueShare);
 
         private bool Label(long row)
         {

@@ -6,6 +6,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLExt.Devices;
 using MLExt.Neural.Featurization;
+using MLExt.Neural.Gates;
 using MLExt.Neural.Networks;
 using MLExt.Neural.Tasks;
 using MLExt.Neural.Training;
@@ -19,11 +20,67 @@ namespace MLExt.Neural
     /// </summary>
     internal static class NeuralFit
     {
-        /// <summary>A trained network and what scoring needs with it.</summary>
-        public sealed record Result(NeuralFeaturizer Featurizer, NeuralNetwork Network, NeuralTask Task, TorchSharp.torch.Device Device, IReadOnlyList<FieldExit> FieldExits);
+        /// <summary>A trained network and what scoring needs with it; <c>Values</c> and <c>KeptValues</c> count the gated values (ids
+        /// and standardized numeric fields) before and after a gate search, both 0 without one.</summary>
+        public sealed record Result(NeuralFeaturizer Featurizer, NeuralNetwork Network, NeuralTask Task, TorchSharp.torch.Device Device,
+            IReadOnlyList<FieldExit> FieldExits, int Values = 0, int KeptValues = 0);
 
+        /// <summary>
+        /// Featurizes the data and trains the network the options describe. With <paramref name="gates"/>, an OptFS gate search comes
+        /// first; the featurizer and the cache are then restricted to the kept values and the network, rewound to the search's rewind
+        /// epoch, is retrained on them.
+        /// </summary>
         public static Result Train(IHost host, IDataView input, NeuralTrainerOptions options, NeuralTask task, string modelName,
-            Func<NeuralFeaturizer, NetworkSpec> network, IEnumerable<TrainingHook> extraHooks = null)
+            Func<NeuralFeaturizer, NetworkSpec> network, IEnumerable<TrainingHook> extraHooks = null, GateSearchSettings gates = null)
+        {
+            using PreparedFit fit = Prepare(host, input, options, task, modelName, network);
+            var hooks = Hooks(options).Concat(extraHooks ?? Enumerable.Empty<TrainingHook>()).ToList();
+            NetworkSpec spec = fit.Spec;
+            GateSearchOutcome searched = null;
+            int values = 0, kept = 0;
+            Action<NeuralNetwork> start = null;
+            try
+            {
+                if (gates != null)
+                {
+                    searched = GateSearch.Run(spec, fit.Task, fit.Train, fit.Validation, options, gates, fit.Sizes, hooks, fit.Device, fit.Seed, host, fit.Channel);
+                    values = spec.IdCount + spec.NumericCount;
+                    kept = GateSearch.Kept(searched.Kept, spec.IdCount);
+                    long[] rowOfId = fit.Restrict(searched.Kept);
+                    spec = network(fit.Featurizer);
+                    fit.Channel.Info($"Retraining on the {kept} of {values} values kept ({100.0 * kept / values:F1}%), from the weights of search epoch {gates.RewindEpoch}.");
+                    hooks = Hooks(options).Concat(extraHooks ?? Enumerable.Empty<TrainingHook>()).ToList();
+                    start = net => GateSearch.Rewind(net, searched.Rewound, rowOfId);
+                }
+                NeuralNetwork trained = TrainingLoop.Train(spec, fit.Task, fit.Train, fit.Validation, options, fit.Sizes, hooks, fit.Device, fit.Seed, host, fit.Channel, start);
+                var exits = new List<FieldExit>();
+                if (options.FieldGroupLassoPath > 0)
+                {
+                    try
+                    {
+                        string[] names = fit.Featurizer.FieldNames;
+                        exits.AddRange(FieldLassoPath.Walk(trained, fit.Task, fit.Train, options, fit.Sizes, fit.Device, fit.Seed, host, fit.Channel)
+                            .Select(exit => new FieldExit(names[exit.Field], exit.Strength)));
+                    }
+                    catch
+                    {
+                        trained.Dispose();
+                        throw;
+                    }
+                }
+                return new Result(fit.Featurizer, trained, fit.Task, fit.Device, exits, values, kept);
+            }
+            finally
+            {
+                searched?.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Checks the schema, featurizes the data once into the training cache (and the validation data or split), adapts the task
+        /// to the labels, and chooses the unset batch size, epochs and patience from the rows.
+        /// </summary>
+        public static PreparedFit Prepare(IHost host, IDataView input, NeuralTrainerOptions options, NeuralTask task, string modelName, Func<NeuralFeaturizer, NetworkSpec> network)
         {
             host.CheckValue(input, nameof(input));
             CheckSchema(host, SchemaShape.Create(input.Schema), options, task);
@@ -31,18 +88,18 @@ namespace MLExt.Neural
                 throw host.ExceptParam(nameof(options.EarlyLearningRegularization), "Early-learning regularization averages class probabilities: it needs a classification task, not regression.");
             int seed = options.Seed ?? host.Rand.Next();
             var device = TorchDeviceResolver.Resolve(host, options.Device);
-            using IChannel channel = host.Start("Training");
-
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            long budget = (long)options.CacheMemoryBudgetMegabytes << 20;
-            var (featurizer, all) = NeuralFeaturizer.Learn(host, input, options, task, seed, budget);
-            using var cache = all;
-            if (all.Rows == 0)
-                throw host.Except("The training data is empty.");
-            FeaturizedRows train = all, validation = null;
+            IChannel channel = host.Start("Training");
+            FeaturizedRows all = null, validation = null;
             try
             {
-                if (options.ValidationData != null)
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                long budget = (long)options.CacheMemoryBudgetMegabytes << 20;
+                (NeuralFeaturizer featurizer, all) = NeuralFeaturizer.Learn(host, input, options, task, seed, budget);
+                if (all.Rows == 0)
+                    throw host.Except("The training data is empty.");
+                FeaturizedRows train = all;
+                bool ownsValidation = options.ValidationData != null;
+                if (ownsValidation)
                 {
                     CheckSchema(host, SchemaShape.Create(options.ValidationData.Schema), options, task);
                     validation = FeaturizedRows.Read(host, options.ValidationData, featurizer, task, options.LabelColumnName, options.ExampleWeightColumnName, budget);
@@ -72,34 +129,20 @@ namespace MLExt.Neural
                 channel.Info($"{modelName}: {train.Rows} training rows, {validation?.Rows ?? 0} validation rows, {featurizer.FieldCount} id fields " +
                     $"({featurizer.PadId} ids), {featurizer.NumericCount} numeric fields, on {device}; batch {sizes.BatchSize}, up to {sizes.NumberOfEpochs} epochs, " +
                     $"patience {sizes.EarlyStoppingPatience}" + (options.BatchSize > 0 && options.NumberOfEpochs > 0 && options.EarlyStoppingPatience > 0 ? "." : " (unset ones chosen from the training rows)."));
-                var hooks = Hooks(options).Concat(extraHooks ?? Enumerable.Empty<TrainingHook>()).ToList();
-                NeuralNetwork trained = TrainingLoop.Train(spec, task, train, validation, options, sizes, hooks, device, seed, host, channel);
-                var exits = new List<FieldExit>();
-                if (options.FieldGroupLassoPath > 0)
-                {
-                    try
-                    {
-                        string[] names = featurizer.FieldNames;
-                        exits.AddRange(FieldLassoPath.Walk(trained, task, train, options, sizes, device, seed, host, channel)
-                            .Select(exit => new FieldExit(names[exit.Field], exit.Strength)));
-                    }
-                    catch
-                    {
-                        trained.Dispose();
-                        throw;
-                    }
-                }
-                return new Result(featurizer, trained, task, device, exits);
+                return new PreparedFit(featurizer, all, train, validation, ownsValidation, task, spec, sizes, device, seed, channel);
             }
-            finally
+            catch
             {
                 if (options.ValidationData != null)
                     validation?.Dispose();
+                all?.Dispose();
+                channel.Dispose();
+                throw;
             }
         }
 
         /// <summary>The options' regularizers, as training hooks.</summary>
-        private static IEnumerable<TrainingHook> Hooks(NeuralTrainerOptions options)
+        public static IEnumerable<TrainingHook> Hooks(NeuralTrainerOptions options)
         {
             if (options.EmbeddingL2 > 0)
                 yield return new EmbeddingL2(options.EmbeddingL2);

@@ -30,16 +30,18 @@ namespace MLExt.Neural
         private readonly NeuralNetwork _network;
         private readonly NeuralTask _task;
         private readonly Device _device;
+        // Values before and after an OptFS gate search; (0, 0) without one.
+        private readonly (int Values, int Kept) _gatedValues;
 
-        private protected NeuralTransformer(IHost host, NeuralFeaturizer featurizer, NeuralNetwork network, NeuralTask task, Device device,
-            IReadOnlyList<FieldExit> fieldExits)
+        private protected NeuralTransformer(IHost host, NeuralFit.Result trained)
             : base(host)
         {
-            FieldExitOrder = fieldExits;
-            _featurizer = featurizer;
-            _network = network;
-            _task = task;
-            _device = device;
+            FieldExitOrder = trained.FieldExits;
+            _featurizer = trained.Featurizer;
+            _network = trained.Network;
+            _task = trained.Task;
+            _device = trained.Device;
+            _gatedValues = (trained.Values, trained.KeptValues);
             _network.eval();
         }
 
@@ -49,13 +51,17 @@ namespace MLExt.Neural
         {
             // *** Binary format ***
             // featurizer (see NeuralFeaturizer.Save); task (see NeuralTask.Save); network spec (see NetworkSpec.Save); stream "Weights":
-            // the TorchSharp state. The first format (CTR models, 0x00010001) had no task (binary) and an older spec.
+            // the TorchSharp state; optional stream "GatedValues" (models trained with feature gates): int values before the gate
+            // search, int values kept (an optional stream, so older readers still load the model). The first format (CTR models, 0x00010001) had no task (binary) and an older spec.
             FieldExitOrder = Array.Empty<FieldExit>();
             _featurizer = NeuralFeaturizer.Load(ctx);
             _task = firstFormat ? NeuralTask.Binary : NeuralTask.Load(ctx);
             NetworkSpec spec = firstFormat ? NetworkSpec.LoadFirstFormat(ctx, _featurizer.FieldSizes) : NetworkSpec.Load(ctx);
             _network = NeuralNetwork.Create(spec);
             ctx.TryLoadBinaryStream("Weights", reader => _network.load(reader));
+            (int, int) gated = (0, 0);
+            ctx.TryLoadBinaryStream(GatedValuesStream, reader => gated = (reader.ReadInt32(), reader.ReadInt32()));
+            _gatedValues = gated;
             // The device is not saved: the loading context decides.
             _device = TorchDeviceResolver.Resolve(Host);
             _network.to(_device);
@@ -71,6 +77,12 @@ namespace MLExt.Neural
         /// <summary>Bytes the embedding layer's parameters take (every field's embedding rows and first-order weights): what
         /// embedding compression shrinks.</summary>
         public long EmbeddingBytes => _network.Embedding.parameters().Sum(p => p.numel() * p.element_size());
+
+        /// <summary>
+        /// The share of the values (ids of the categorical fields, and standardized numeric fields) an OptFS gate search kept
+        /// (<c>FeatureGates</c>); 1 for a model trained without gates. The model holds embeddings for the kept values alone.
+        /// </summary>
+        public double KeptValueFraction => _gatedValues.Values == 0 ? 1 : (double)_gatedValues.Kept / _gatedValues.Values;
 
         /// <summary>
         /// Each input field's name (a numeric vector column's slot as "Column[slot]") and the L2 norm of all the weights it owns
@@ -128,7 +140,17 @@ namespace MLExt.Neural
             _task.Save(ctx);
             _network.Spec.Save(ctx);
             ctx.SaveBinaryStream("Weights", writer => _network.save(writer));
+            if (_gatedValues.Values > 0)
+            {
+                ctx.SaveBinaryStream(GatedValuesStream, writer =>
+                {
+                    writer.Write(_gatedValues.Values);
+                    writer.Write(_gatedValues.Kept);
+                });
+            }
         }
+
+        private const string GatedValuesStream = "GatedValues";
 
         // Scores one row at a time (the PredictionEngine path); the outputs share one forward pass per row.
         private sealed class Mapper : MapperBase

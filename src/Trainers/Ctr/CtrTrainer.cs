@@ -30,7 +30,7 @@ namespace MLExt.Trainers
     public sealed class CtrTrainer : IEstimator<CtrTransformer>
     {
         /// <summary>Options of <see cref="CtrTrainer"/>: the shared neural options and the CTR networks' own.</summary>
-        public sealed class Options : NeuralTrainerOptions
+        public sealed class Options : GatedTrainerOptions
         {
             /// <summary>The network.</summary>
             public CtrModel Model { get; set; } = CtrModel.DeepFM;
@@ -46,6 +46,17 @@ namespace MLExt.Trainers
             /// <summary>Attention heads of AutoInt+ (must divide the embedding dimension).</summary>
             public int AttentionHeads { get; set; } = 2;
 
+            /// <summary>
+            /// Feature-value selection (default: none). <see cref="CtrFeatureGates.OptFS"/> searches, rewinds and retrains inside
+            /// Fit, with <see cref="GatedTrainerOptions.GateStrength"/>, <see cref="GatedTrainerOptions.FinalTemperature"/>,
+            /// <see cref="GatedTrainerOptions.SearchEpochs"/> and <see cref="GatedTrainerOptions.RewindEpoch"/>; values it drops
+            /// join their field's out-of-vocabulary id and the model keeps embeddings for the kept values alone (see the fitted
+            /// model's KeptValueFraction).
+            /// </summary>
+            public CtrFeatureGates FeatureGates { get; set; } = CtrFeatureGates.None;
+
+            private protected override bool SearchesGates => FeatureGates == CtrFeatureGates.OptFS;
+
             internal override void Check(IExceptionContext ectx)
             {
                 base.Check(ectx);
@@ -58,6 +69,10 @@ namespace MLExt.Trainers
                     throw ectx.ExceptParam(nameof(FieldGroupLassoHierarchy), $"The hierarchical group lasso bounds a first hidden layer that alone reads the embeddings: WideAndDeep has one, {Model} does not.");
                 if (Polarization > 0 && shallow)
                     throw ectx.ExceptParam(nameof(Polarization), $"{Model} has no hidden neurons for the polarization regularizer to prune; use a deep model.");
+                if (SearchesGates && Model == CtrModel.LogisticRegression)
+                    throw ectx.ExceptParam(nameof(FeatureGates), "OptFS gates scale each value's embedding, and LogisticRegression has no embeddings: choose a model with embeddings (FM, DeepFM, DCNv2, ...).");
+                if (SearchesGates && HashBuckets > 0)
+                    throw ectx.ExceptParam(nameof(HashBuckets), "OptFS keeps or drops values of a vocabulary; a hashed field's buckets mix unrelated values: set HashBuckets to 0 with FeatureGates.");
                 if (Model == CtrModel.DCNv2 && CrossLayers < 1 || Model == CtrModel.AutoIntPlus && AttentionLayers < 1)
                     throw ectx.ExceptParam(nameof(CrossLayers), "CrossLayers (DCN-V2) and AttentionLayers (AutoInt+) must be at least 1.");
             }
@@ -77,8 +92,9 @@ namespace MLExt.Trainers
         public CtrTransformer Fit(IDataView input)
         {
             _options.Check(_host);
-            var trained = NeuralFit.Train(_host, input, _options, NeuralTask.Binary, _options.Model.ToString(), featurizer => NetworkSpec(_options, featurizer));
-            return new CtrTransformer(_host, trained.Featurizer, trained.Network, trained.Device, trained.FieldExits);
+            var trained = NeuralFit.Train(_host, input, _options, NeuralTask.Binary, _options.Model.ToString(), featurizer => NetworkSpec(_options, featurizer),
+                gates: _options.FeatureGates == CtrFeatureGates.OptFS ? _options.GateSearch : null);
+            return new CtrTransformer(_host, trained);
         }
 
         /// <summary>The network the options describe, over the featurizer's fields and ids.</summary>

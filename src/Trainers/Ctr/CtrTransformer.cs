@@ -24,8 +24,8 @@ namespace MLExt.Trainers
         // The first format (before the engine opened) had no task and an older network spec.
         private const uint FirstFormat = 0x00010001;
 
-        internal CtrTransformer(IHostEnvironment env, NeuralFeaturizer featurizer, NeuralNetwork network, Device device, IReadOnlyList<FieldExit> fieldExits)
-            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(CtrTransformer)), featurizer, network, NeuralTask.Binary, device, fieldExits)
+        internal CtrTransformer(IHostEnvironment env, NeuralFit.Result trained)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(CtrTransformer)), trained)
         {
         }
 

@@ -75,7 +75,7 @@ namespace MLExt.Trainers
             };
             // The engine's Wide & Deep network: an MLP over the field embeddings beside the first-order path, an output per class (or one).
             var trained = NeuralFit.Train(_host, input, _options, task, "TabularNet", featurizer => NetworkSpec.Of(CtrModel.WideAndDeep, task.Outputs, featurizer, _options));
-            return new TabularNetTransformer(_host, trained.Featurizer, trained.Network, trained.Task, trained.Device, trained.FieldExits);
+            return new TabularNetTransformer(_host, trained);
         }
 
         /// <inheritdoc/>

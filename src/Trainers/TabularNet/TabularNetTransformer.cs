@@ -21,9 +21,8 @@ namespace MLExt.Trainers
     {
         internal const string LoaderSignature = "MLExtTabularNet";
 
-        internal TabularNetTransformer(IHostEnvironment env, NeuralFeaturizer featurizer, NeuralNetwork network, NeuralTask task, Device device,
-            IReadOnlyList<FieldExit> fieldExits)
-            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(TabularNetTransformer)), featurizer, network, task, device, fieldExits)
+        internal TabularNetTransformer(IHostEnvironment env, NeuralFit.Result trained)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(TabularNetTransformer)), trained)
         {
         }
 

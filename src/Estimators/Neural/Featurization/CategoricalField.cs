@@ -81,6 +81,28 @@ namespace MLExt.Neural.Featurization
             return ids;
         }
 
+        /// <summary>
+        /// The field with only the vocabulary values <paramref name="kept"/> accepts (by id, in id order), and each old id's new id:
+        /// a dropped value's is 0, the out-of-vocabulary id, as if unseen. Not for a field that hashes into buckets.
+        /// </summary>
+        public (CategoricalField Field, int[] NewIdOfOld) Restrict(Func<int, bool> kept)
+        {
+            if (_hashBuckets > 0)
+                throw new InvalidOperationException($"Field '{Column}' hashes its values into buckets; its vocabulary cannot be restricted.");
+            var field = new CategoricalField(Column, Kind, Slot, Width) { Edges = Edges };
+            var keys = _vocabulary.ByNumber();
+            var newIdOfOld = new int[Size];
+            for (int n = 0; n < keys.Length; n++)
+            {
+                if (kept(n + 1))
+                    newIdOfOld[n + 1] = 1 + field._vocabulary.Add(keys[n].Key);
+            }
+            return (field, newIdOfOld);
+        }
+
+        /// <summary>Whether the field hashes its values into buckets instead of keeping a vocabulary.</summary>
+        public bool Hashed => _hashBuckets > 0;
+
         /// <summary>The id within the field's block.</summary>
         public int IdOf(ulong key)
         {

@@ -88,6 +88,30 @@ namespace MLExt.Neural.Featurization
             return (counter.Finish(rows, options.MinimumCategoryCount, options.HashBuckets), rows);
         }
 
+        /// <summary>
+        /// The featurizer over the kept values alone (<paramref name="kept"/>: per id, the pad id's entry unused, then per numeric
+        /// field): a dropped value joins its field's out-of-vocabulary id, as an unseen value does, and a dropped numeric field
+        /// reads 0 (its mean) in every row. <paramref name="newIdOfOld"/> gets each id's new id, the pad id's included.
+        /// </summary>
+        public NeuralFeaturizer Restrict(bool[] kept, out int[] newIdOfOld)
+        {
+            var restricted = Fields.Select((field, f) => field.Restrict(local => kept[Offsets[f] + local])).ToArray();
+            var numeric = Numeric.Select((n, i) => new NumericField(n.Column, n.Slot)
+            {
+                Mean = n.Mean,
+                InverseDeviation = kept[PadId + 1 + i] ? n.InverseDeviation : 0,
+            }).ToArray();
+            var featurizer = new NeuralFeaturizer(restricted.Select(r => r.Field).ToArray(), numeric);
+            newIdOfOld = new int[PadId + 1];
+            for (int f = 0; f < Fields.Length; f++)
+            {
+                for (int local = 0; local < Fields[f].Size; local++)
+                    newIdOfOld[Offsets[f] + local] = featurizer.Offsets[f] + restricted[f].NewIdOfOld[local];
+            }
+            newIdOfOld[PadId] = featurizer.PadId;
+            return featurizer;
+        }
+
         /// <inheritdoc/>
         /// <remarks>Keys outside the vocabulary get their field's out-of-vocabulary id; numbers are standardized.</remarks>
         public override void Encode(ReadOnlySpan<ulong> keys, Span<int> ids, Span<float> numbers)

@@ -65,6 +65,12 @@ namespace MLExt.Neural.Networks
             RegisterComponents();
         }
 
+        /// <summary>
+        /// OptFS gates multiplying each value's embedding and first-order weight (and each numeric field's) during a gate search;
+        /// null otherwise. Not the network's parameters: not in its optimizer, not saved.
+        /// </summary>
+        public Gates.ValueGates Gates { get; set; }
+
         /// <summary>Fields: id fields, then numeric fields.</summary>
         public int FieldCount => _idFields + (int)numericFirstOrder.shape[0];
 
@@ -72,6 +78,15 @@ namespace MLExt.Neural.Networks
         public (Tensor Fields, Tensor Linear) Embed(Tensor ids, Tensor numeric)
         {
             Tensor idEmbeddings = LookUp(ids), idFirstOrder = firstOrder.forward(ids);
+            Tensor numericWeights = numericEmbeddings, numericLinear = numericFirstOrder;
+            if (Gates is not null)
+            {
+                Tensor gates = Gates.OfIds(ids), numericGates = Gates.OfNumeric();
+                idEmbeddings = idEmbeddings * gates;
+                idFirstOrder = idFirstOrder * gates;
+                numericWeights = numericWeights * numericGates.unsqueeze(-1);
+                numericLinear = numericLinear * numericGates;
+            }
             if (_multiValued)
             {
                 // Multi-valued fields: only places holding an id (not the pad id) count.
@@ -79,9 +94,9 @@ namespace MLExt.Neural.Networks
                 idEmbeddings = Pool(idEmbeddings, used);
                 idFirstOrder = Pool(idFirstOrder, used);
             }
-            Tensor numericPart = numeric.unsqueeze(-1) * numericEmbeddings;
+            Tensor numericPart = numeric.unsqueeze(-1) * numericWeights;
             Tensor fields = cat(new[] { idEmbeddings, numericPart }, 1);
-            Tensor linear = idFirstOrder.sum(new long[] { 1, 2 }) + numeric.matmul(numericFirstOrder);
+            Tensor linear = idFirstOrder.sum(new long[] { 1, 2 }) + numeric.matmul(numericLinear);
             return (fields, linear);
         }
 

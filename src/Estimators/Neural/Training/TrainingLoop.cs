@@ -20,11 +20,11 @@ namespace MLExt.Neural.Training
     internal static class TrainingLoop
     {
         /// <summary>
-        /// Trains a new network; <paramref name="host"/>'s cancellation (<c>MLContext.CancelExecution</c>, as AutoML's time budget
+        /// Trains a new network, starting at the task's bias or where <paramref name="start"/> sets its weights; <paramref name="host"/>'s cancellation (<c>MLContext.CancelExecution</c>, as AutoML's time budget
         /// uses) stops it at the next batch. On any failure the network and the optimizer are released before the error leaves.
         /// </summary>
         public static NeuralNetwork Train(NetworkSpec spec, NeuralTask task, FeaturizedRows train, FeaturizedRows validation, NeuralTrainerOptions options,
-            TrainingDefaults sizes, IReadOnlyList<TrainingHook> hooks, Device device, int seed, IHost host, IChannel channel)
+            TrainingDefaults sizes, IReadOnlyList<TrainingHook> hooks, Device device, int seed, IHost host, IChannel channel, Action<NeuralNetwork> start = null)
         {
             torch.manual_seed(seed);
             NeuralNetwork network = NeuralNetwork.Create(spec);
@@ -33,7 +33,10 @@ namespace MLExt.Neural.Training
             try
             {
                 network.to(device);
-                network.StartAt(task.StartingBias(train.Labels, train.Weights));
+                if (start is null)
+                    network.StartAt(task.StartingBias(train.Labels, train.Weights));
+                else
+                    start(network);
                 optimizer = Optimizer(network, options);
                 var run = new TrainingRun(network, task, train, validation, device);
                 foreach (TrainingHook hook in hooks)

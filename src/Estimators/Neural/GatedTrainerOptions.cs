@@ -1,0 +1,58 @@
+using Microsoft.ML.Runtime;
+using Microsoft.ML.SearchSpace;
+
+namespace MLExt.Neural
+{
+    /// <summary>
+    /// The shared neural options plus the settings of an OptFS feature-gate search (Lyu et al., "Optimizing Feature Set for
+    /// Click-Through Rate Prediction", WWW 2023): every value of every categorical field gets a learnable gate; the gates are
+    /// searched with a sparsity penalty while the temperature hardens them, the network is rewound to an early epoch, and it is
+    /// retrained on the kept values alone.
+    /// </summary>
+    public abstract class GatedTrainerOptions : NeuralTrainerOptions
+    {
+        /// <summary>
+        /// The gate penalty's strength λ: the loss adds λ × the sum of every value's soft gate, so a value stays only when it lowers
+        /// the loss more than that. Larger keeps fewer values.
+        /// </summary>
+        [Range(1e-7f, 1e-3f, 1e-5f, true)]
+        public float GateStrength { get; set; } = 1e-5f;
+
+        /// <summary>The temperature the gates reach in the last search epoch (starting at 1, multiplied by the same factor after each
+        /// epoch): the higher, the closer the soft gates come to 0 or 1 before they are cut. At least 1.</summary>
+        [Range(1.0f, 1000.0f, 200.0f, true)]
+        public float FinalTemperature { get; set; } = 200;
+
+        /// <summary>Epochs of the gate search (no early stopping: the temperature schedule spans them all).</summary>
+        [Range(2, 30, 15)]
+        public int SearchEpochs { get; set; } = 15;
+
+        /// <summary>The search epoch whose starting weights the network is rewound to before it is retrained on the kept values
+        /// (0: the initial weights); below <see cref="SearchEpochs"/>.</summary>
+        [Range(0, 5, 1)]
+        public int RewindEpoch { get; set; } = 1;
+
+        /// <summary>Whether a gate search runs (the CTR trainer's is an option; the OptFS transform always searches).</summary>
+        private protected abstract bool SearchesGates { get; }
+
+        internal override void Check(IExceptionContext ectx)
+        {
+            base.Check(ectx);
+            if (!SearchesGates)
+                return;
+            if (!(GateStrength >= 0) || float.IsInfinity(GateStrength))
+                throw ectx.ExceptParam(nameof(GateStrength), $"GateStrength must be a finite strength of at least 0; it is {GateStrength}.");
+            if (!(FinalTemperature >= 1) || float.IsInfinity(FinalTemperature))
+                throw ectx.ExceptParam(nameof(FinalTemperature), $"FinalTemperature must be finite and at least 1 (the starting temperature); it is {FinalTemperature}.");
+            if (SearchEpochs < 1)
+                throw ectx.ExceptParam(nameof(SearchEpochs), $"SearchEpochs must be at least 1; it is {SearchEpochs}.");
+            if (RewindEpoch < 0 || RewindEpoch >= SearchEpochs)
+                throw ectx.ExceptParam(nameof(RewindEpoch), $"RewindEpoch ({RewindEpoch}) must be a search epoch: from 0 to SearchEpochs − 1 ({SearchEpochs - 1}).");
+            if (CategoricalColumnNames.Length == 0)
+                throw ectx.ExceptParam(nameof(CategoricalColumnNames), "Feature gates choose values of categorical fields: name at least one categorical column.");
+        }
+
+        /// <summary>The search's settings.</summary>
+        internal Gates.GateSearchSettings GateSearch => new Gates.GateSearchSettings(GateStrength, FinalTemperature, SearchEpochs, RewindEpoch);
+    }
+}

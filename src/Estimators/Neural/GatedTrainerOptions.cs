@@ -13,10 +13,14 @@ namespace MLExt.Neural
     {
         /// <summary>
         /// The gate penalty's strength λ: the loss adds λ × the sum of every value's soft gate, so a value stays only when it lowers
-        /// the loss more than that. Larger keeps fewer values.
+        /// the loss more than that. Larger keeps fewer values. The penalty pulls every gate alike while the data's pull grows with the
+        /// value's share of the rows, so a rare value stays only if its effect is strong.
         /// </summary>
-        [Range(1e-7f, 1e-3f, 1e-5f, true)]
-        public float GateStrength { get; set; } = 1e-5f;
+        [Range(1e-6f, 1e-2f, DefaultGateStrength, true)]
+        public float GateStrength { get; set; } = DefaultGateStrength;
+
+        /// <summary>The default <see cref="GateStrength"/>.</summary>
+        public const float DefaultGateStrength = 1e-4f;
 
         /// <summary>The temperature the gates reach in the last search epoch (starting at 1, multiplied by the same factor after each
         /// epoch): the higher, the closer the soft gates come to 0 or 1 before they are cut. At least 1.</summary>

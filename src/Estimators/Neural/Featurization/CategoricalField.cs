@@ -122,11 +122,13 @@ namespace MLExt.Neural.Featurization
             Func<double> number = ColumnReader.Number(row, column, Slot, rowValues);
             return keys =>
             {
-                double v = number();
-                keys[0] = Kind == KeyKind.LogBucket ? LogBucketKey(v) : QuantileKey(v);
+                keys[0] = NumberKey(number());
                 return 1;
             };
         }
+
+        /// <summary>The key of a number in a bucketed numeric field (its log bucket or quantile bin).</summary>
+        public ulong NumberKey(double v) => Kind == KeyKind.LogBucket ? LogBucketKey(v) : QuantileKey(v);
 
         public void Save(ModelSaveContext ctx)
         {

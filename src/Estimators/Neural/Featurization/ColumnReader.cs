@@ -28,29 +28,50 @@ namespace MLExt.Neural.Featurization
         }
 
         /// <summary>Fills the buffer with the row's keys (one for a scalar column, each stored value of a vector) and returns how many.</summary>
-        public static Func<ulong[], int> Keys(DataViewRow row, DataViewSchema.Column column)
+        public static Func<ulong[], int> Keys(DataViewRow row, DataViewSchema.Column column) => KeyFunction(column) switch
+        {
+            Func<ReadOnlyMemory<char>, ulong> key => Bind(row, column, key),
+            Func<uint, ulong> key => Bind(row, column, key),
+            Func<bool, ulong> key => Bind(row, column, key),
+            Func<float, ulong> key => Bind(row, column, key),
+            Func<double, ulong> key => Bind(row, column, key),
+            Func<int, ulong> key => Bind(row, column, key),
+            Func<long, ulong> key => Bind(row, column, key),
+            Func<ulong, ulong> key => Bind(row, column, key),
+            Func<short, ulong> key => Bind(row, column, key),
+            Func<ushort, ulong> key => Bind(row, column, key),
+            Func<byte, ulong> key => Bind(row, column, key),
+            Func<sbyte, ulong> key => Bind(row, column, key),
+            _ => throw new NotSupportedException($"Column '{column.Name}' of type {column.Type} cannot be a categorical field."),
+        };
+
+        /// <summary>The key of one value of a categorical column whose values are of type <typeparamref name="T"/>.</summary>
+        public static Func<T, ulong> KeyOf<T>(DataViewSchema.Column column) => (Func<T, ulong>)KeyFunction(column);
+
+        // A Func<value, key> for the column's item type.
+        private static Delegate KeyFunction(DataViewSchema.Column column)
         {
             DataViewType item = column.Type.GetItemType();
             if (item is TextDataViewType)
-                return Bind<ReadOnlyMemory<char>>(row, column, v => v.Length == 0 ? Missing : Keyed(StableHash.Of(v.Span)));
+                return (Func<ReadOnlyMemory<char>, ulong>)(v => v.Length == 0 ? Missing : Keyed(StableHash.Of(v.Span)));
             if (item is KeyDataViewType)
-                return Bind<uint>(row, column, v => v == 0 ? Missing : Keyed(StableHash.Of((long)v)));
+                return (Func<uint, ulong>)(v => v == 0 ? Missing : Keyed(StableHash.Of((long)v)));
             if (item is BooleanDataViewType)
-                return Bind<bool>(row, column, v => v ? 1UL : 2UL);
+                return (Func<bool, ulong>)(v => v ? 1UL : 2UL);
             if (item == NumberDataViewType.Single)
-                return Bind<float>(row, column, v => float.IsNaN(v) ? Missing : Keyed(StableHash.Of((double)v)));
+                return (Func<float, ulong>)(v => float.IsNaN(v) ? Missing : Keyed(StableHash.Of((double)v)));
             if (item == NumberDataViewType.Double)
-                return Bind<double>(row, column, v => double.IsNaN(v) ? Missing : Keyed(StableHash.Of(v)));
+                return (Func<double, ulong>)(v => double.IsNaN(v) ? Missing : Keyed(StableHash.Of(v)));
             Type raw = item.RawType;
-            if (raw == typeof(int)) return Bind<int>(row, column, v => Keyed(StableHash.Of(v)));
-            if (raw == typeof(long)) return Bind<long>(row, column, v => Keyed(StableHash.Of(v)));
-            if (raw == typeof(uint)) return Bind<uint>(row, column, v => Keyed(StableHash.Of(v)));
-            if (raw == typeof(ulong)) return Bind<ulong>(row, column, v => Keyed(StableHash.Of((long)v)));
-            if (raw == typeof(short)) return Bind<short>(row, column, v => Keyed(StableHash.Of(v)));
-            if (raw == typeof(ushort)) return Bind<ushort>(row, column, v => Keyed(StableHash.Of(v)));
-            if (raw == typeof(byte)) return Bind<byte>(row, column, v => Keyed(StableHash.Of(v)));
-            if (raw == typeof(sbyte)) return Bind<sbyte>(row, column, v => Keyed(StableHash.Of(v)));
-            throw new NotSupportedException($"Column '{column.Name}' of type {column.Type} cannot be a categorical field.");
+            if (raw == typeof(int)) return (Func<int, ulong>)(v => Keyed(StableHash.Of(v)));
+            if (raw == typeof(long)) return (Func<long, ulong>)(v => Keyed(StableHash.Of(v)));
+            if (raw == typeof(uint)) return (Func<uint, ulong>)(v => Keyed(StableHash.Of(v)));
+            if (raw == typeof(ulong)) return (Func<ulong, ulong>)(v => Keyed(StableHash.Of((long)v)));
+            if (raw == typeof(short)) return (Func<short, ulong>)(v => Keyed(StableHash.Of(v)));
+            if (raw == typeof(ushort)) return (Func<ushort, ulong>)(v => Keyed(StableHash.Of(v)));
+            if (raw == typeof(byte)) return (Func<byte, ulong>)(v => Keyed(StableHash.Of(v)));
+            if (raw == typeof(sbyte)) return (Func<sbyte, ulong>)(v => Keyed(StableHash.Of(v)));
+            return null;
         }
 
         /// <summary>Whether values of this item type can be categorical.</summary>

@@ -31,9 +31,10 @@ namespace MLExt.Neural.Featurization
         public int NumericCount => Numeric.Length;
 
         /// <summary>Fields that become ids (categorical columns and bucketed numeric ones), in order.</summary>
-        protected CategoricalField[] Fields { get; }
+        public CategoricalField[] Fields { get; }
 
-        protected NumericField[] Numeric { get; }
+        /// <summary>Numeric fields that stay numbers, in order.</summary>
+        public NumericField[] Numeric { get; }
 
         /// <summary>The field of each place in a row's ids.</summary>
         protected int[] FieldOfPlace { get; }

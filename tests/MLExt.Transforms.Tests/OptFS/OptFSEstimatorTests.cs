@@ -12,15 +12,6 @@ namespace MLExt.Transforms.Tests.OptFS
     [TestClass]
     public class OptFSEstimatorTests
     {
-        public sealed class Row
-        {
-            public bool Label { get; set; }
-            public string Signal { get; set; }
-            public string Noise { get; set; }
-            public float Amount { get; set; }
-            public float Junk { get; set; }
-        }
-
         public sealed class IntegerNoiseRow
         {
             public bool Label { get; set; }
@@ -30,29 +21,7 @@ namespace MLExt.Transforms.Tests.OptFS
             public float Junk { get; set; }
         }
 
-        // Signal's values s0, s1 and s2 move the click odds strongly, s3..s9 not at all; Noise's 40 values and Junk never do;
-        // Amount does, linearly.
-        internal static readonly string[] EffectiveSignals = { "s0", "s1", "s2" };
-
-        internal static List<Row> MakeRows(int count, int seed)
-        {
-            var random = new Random(seed);
-            double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-            return Enumerable.Range(0, count).Select(_ =>
-            {
-                int signal = random.Next(10);
-                double amount = Gaussian();
-                double logit = -0.3 + (signal == 0 || signal == 2 ? 2 : signal == 1 ? -2 : 0) + amount;
-                return new Row
-                {
-                    Signal = "s" + signal,
-                    Noise = "n" + random.Next(40),
-                    Amount = (float)amount,
-                    Junk = (float)Gaussian(),
-                    Label = random.NextDouble() < 1 / (1 + Math.Exp(-logit)),
-                };
-            }).ToList();
-        }
+        private static List<PlantedClicks.Row> MakeRows(int count, int seed) => PlantedClicks.Rows(count, seed);
 
         internal static OptFSOptions SmallOptions() => new OptFSOptions
         {
@@ -100,7 +69,7 @@ namespace MLExt.Transforms.Tests.OptFS
 
             IDataView selected = transformer.Transform(data);
             HashSet<string> signals = Values(selected, "Signal"), noise = Values(selected, "Noise");
-            CollectionAssert.AreEquivalent(EffectiveSignals, signals.ToArray(), "the values with an effect are kept, the others dropped");
+            CollectionAssert.AreEquivalent(PlantedClicks.EffectiveSignals, signals.ToArray(), "the values with an effect are kept, the others dropped");
             Assert.IsTrue(noise.Count <= 4, $"at most a tenth of the 40 noise values kept; kept {noise.Count}");
             Assert.AreEqual(0, fields["Junk"].KeptValues, "a numeric field without an effect is dropped");
             Assert.IsTrue(transformer.KeptValueFraction < 0.5, $"kept {transformer.KeptValueFraction:P0} of the values");

@@ -36,6 +36,14 @@ namespace MLExt.Neural
         [Range(0, 5, 1)]
         public int RewindEpoch { get; set; } = 1;
 
+        /// <summary>
+        /// The gates' own Adam learning rate; 0 (the default): chosen from the search's optimizer steps, the larger of
+        /// <see cref="NeuralTrainerOptions.LearningRate"/> and 2 / steps. Adam moves a gate's logit by about the learning rate per
+        /// step, and a gate closes only once its logit falls from 0.5 below 0, so a short search on small data needs a larger rate.
+        /// </summary>
+        [Range(0.0f, 0.1f, 0.0f)]
+        public float GateLearningRate { get; set; }
+
         /// <summary>Whether a gate search runs (the CTR trainer's is an option; the OptFS transform always searches).</summary>
         private protected abstract bool SearchesGates { get; }
 
@@ -48,6 +56,8 @@ namespace MLExt.Neural
                 throw ectx.ExceptParam(nameof(GateStrength), $"GateStrength must be a finite strength of at least 0; it is {GateStrength}.");
             if (!(FinalTemperature >= 1) || float.IsInfinity(FinalTemperature))
                 throw ectx.ExceptParam(nameof(FinalTemperature), $"FinalTemperature must be finite and at least 1 (the starting temperature); it is {FinalTemperature}.");
+            if (!(GateLearningRate >= 0) || float.IsInfinity(GateLearningRate))
+                throw ectx.ExceptParam(nameof(GateLearningRate), $"GateLearningRate must be finite and at least 0 (0: chosen from the search's steps); it is {GateLearningRate}.");
             if (SearchEpochs < 1)
                 throw ectx.ExceptParam(nameof(SearchEpochs), $"SearchEpochs must be at least 1; it is {SearchEpochs}.");
             if (RewindEpoch < 0 || RewindEpoch >= SearchEpochs)
@@ -57,6 +67,6 @@ namespace MLExt.Neural
         }
 
         /// <summary>The search's settings.</summary>
-        internal Gates.GateSearchSettings GateSearch => new Gates.GateSearchSettings(GateStrength, FinalTemperature, SearchEpochs, RewindEpoch);
+        internal Gates.GateSearchSettings GateSearch => new Gates.GateSearchSettings(GateStrength, FinalTemperature, SearchEpochs, RewindEpoch, GateLearningRate);
     }
 }

@@ -12,7 +12,13 @@ using static TorchSharp.torch;
 namespace MLExt.Neural.Gates
 {
     /// <summary>The settings of an OptFS gate search (see <see cref="GatedTrainerOptions"/>).</summary>
-    internal sealed record GateSearchSettings(float Strength, float FinalTemperature, int SearchEpochs, int RewindEpoch);
+    internal sealed record GateSearchSettings(float Strength, float FinalTemperature, int SearchEpochs, int RewindEpoch, float LearningRate)
+    {
+        /// <summary>The gates' learning rate: the one set, or the larger of the network's and 2 / the search's steps (Adam moves a
+        /// logit about the rate per step, and a gate starting at 0.5 must be able to fall well below 0).</summary>
+        public double GateLearningRate(float networkRate, int rows, int batchSize)
+            => LearningRate > 0 ? LearningRate : Math.Max(networkRate, 2.0 / (SearchEpochs * Math.Ceiling(rows / (double)batchSize)));
+    }
 
     /// <summary>
     /// What a gate search found: whether each id (the pad id's entry unused) and each standardized numeric field is kept, ids
@@ -49,7 +55,9 @@ namespace MLExt.Neural.Gates
             network.StartAt(task.StartingBias(train.Labels, train.Weights));
             using var gates = new ValueGates(spec.IdCount + 1, spec.NumericCount, device);
             using var optimizer = TrainingLoop.Optimizer(network, options);
-            using var gateOptimizer = torch.optim.Adam(new[] { gates.Logits }, lr: options.LearningRate);
+            double gateRate = settings.GateLearningRate(options.LearningRate, train.Rows, sizes.BatchSize);
+            using var gateOptimizer = torch.optim.Adam(new[] { gates.Logits }, lr: gateRate);
+            channel.Info($"Gate search: {settings.SearchEpochs} epochs, strength {settings.Strength:G3}, temperature 1 to {settings.FinalTemperature:G4}, gate learning rate {gateRate:G3}.");
             network.Embedding.Gates = gates;
             var all = hooks.Append(new GatePenalty(gates, gateOptimizer, settings.Strength)).ToList();
             var run = new TrainingRun(network, task, train, validation, device);

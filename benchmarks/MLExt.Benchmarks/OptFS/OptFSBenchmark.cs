@@ -45,7 +45,7 @@ namespace MLExt.Benchmarks.OptFS
 
             var (loanTrain, loanTest, loanCategorical, loanNumeric) = CtrBenchmark.LendingClub(mlContext);
             report.Append(Compare(mlContext, "lending_club (real): 80% training, 20% held out, bad = positive", "", loanTrain, loanTest, loanCategorical, loanNumeric,
-                new[] { 1e-4f, 1e-3f }, null, log).Text);
+                new[] { OptFSOptions.DefaultGateStrength, 15f }, null, log).Text);
             return report.ToString();
         }
 
@@ -56,13 +56,13 @@ namespace MLExt.Benchmarks.OptFS
             IDataView train = mlContext.Data.TakeRows(all, trainRows), test = mlContext.Data.SkipRows(all, trainRows);
             var noise = clicks.NoiseColumns.ToHashSet();
             var (text, plain, gated) = Compare(mlContext, title, description, train, test, clicks.CategoricalColumnNames.ToArray(), clicks.NumericColumnNames.ToArray(),
-                new[] { 3e-5f, 1e-4f, 3e-4f }, noise, log);
+                new[] { 2f, OptFSOptions.DefaultGateStrength, 15f }, noise, log);
             var report = new StringBuilder(text);
-            var best = gated.First(g => g.Strength == 1e-4f);
+            var best = gated.First(g => g.Strength == OptFSOptions.DefaultGateStrength);
             if (target)
             {
                 bool met = best.KeptFraction <= 0.5 && best.Auc >= plain.Auc - 0.002;
-                report.AppendLine($"Target (default strength 1e-4): at most half of the values kept at no more than 0.002 AUC loss: kept {best.KeptFraction:P1}, " +
+                report.AppendLine($"Target (the default GateStrength, {OptFSOptions.DefaultGateStrength:G}): at most half of the values kept at no more than 0.002 AUC loss: kept {best.KeptFraction:P1}, " +
                     $"AUC {best.Auc - plain.Auc:+0.0000;-0.0000} against the ungated model ({(met ? "met" : "not met")}).");
                 report.AppendLine();
             }

@@ -12,15 +12,15 @@ namespace MLExt.Neural
     public abstract class GatedTrainerOptions : NeuralTrainerOptions
     {
         /// <summary>
-        /// The gate penalty's strength λ: the loss adds λ × the sum of every value's soft gate, so a value stays only when it lowers
-        /// the loss more than that. Larger keeps fewer values. The penalty pulls every gate alike while the data's pull grows with the
-        /// value's share of the rows, so a rare value stays only if its effect is strong.
+        /// The gate penalty's strength C, over the whole training set: each batch's loss adds C / (training rows) × the sum of every
+        /// value's soft gate (the paper's λ is C / rows), so keeping a value must lower the training set's summed log loss by about
+        /// C nats. Larger keeps fewer values. Scaled by the rows, as a prior's weight is, so one setting suits small and large data.
         /// </summary>
-        [Range(1e-6f, 1e-2f, DefaultGateStrength, true)]
+        [Range(0.1f, 100.0f, DefaultGateStrength, true)]
         public float GateStrength { get; set; } = DefaultGateStrength;
 
         /// <summary>The default <see cref="GateStrength"/>.</summary>
-        public const float DefaultGateStrength = 1e-4f;
+        public const float DefaultGateStrength = 5;
 
         /// <summary>The temperature the gates reach in the last search epoch (starting at 1, multiplied by the same factor after each
         /// epoch): the higher, the closer the soft gates come to 0 or 1 before they are cut. At least 1.</summary>

@@ -34,7 +34,9 @@ namespace MLExt.Neural
             Func<NeuralFeaturizer, NetworkSpec> network, IEnumerable<TrainingHook> extraHooks = null, GateSearchSettings gates = null)
         {
             using PreparedFit fit = Prepare(host, input, options, task, modelName, network);
-            var hooks = Hooks(options).Concat(extraHooks ?? Enumerable.Empty<TrainingHook>()).ToList();
+            // Hooks keep state for one training run: the search and the retraining get their own.
+            List<TrainingHook> NewHooks() => Hooks(options).Concat(extraHooks ?? Enumerable.Empty<TrainingHook>()).ToList();
+            var hooks = NewHooks();
             NetworkSpec spec = fit.Spec;
             GateSearchOutcome searched = null;
             int values = 0, kept = 0;
@@ -49,7 +51,7 @@ namespace MLExt.Neural
                     long[] rowOfId = fit.Restrict(searched.Kept);
                     spec = network(fit.Featurizer);
                     fit.Channel.Info($"Retraining on the {kept} of {values} values kept ({100.0 * kept / values:F1}%), from the weights of search epoch {gates.RewindEpoch}.");
-                    hooks = Hooks(options).Concat(extraHooks ?? Enumerable.Empty<TrainingHook>()).ToList();
+                    hooks = NewHooks();
                     start = net => GateSearch.Rewind(net, searched.Rewound, rowOfId);
                 }
                 NeuralNetwork trained = TrainingLoop.Train(spec, fit.Task, fit.Train, fit.Validation, options, fit.Sizes, hooks, fit.Device, fit.Seed, host, fit.Channel, start);

@@ -42,6 +42,7 @@ namespace MLExt.Transforms
         /// <inheritdoc/>
         public OptFSTransformer Fit(IDataView input)
         {
+            _host.CheckValue(input, nameof(input));
             _options.Check(_host);
             CheckGatedColumns(SchemaShape.Create(input.Schema));
             using PreparedFit fit = NeuralFit.Prepare(_host, input, _options, NeuralTask.Binary, $"OptFS search on {_options.Backbone}",

@@ -22,7 +22,7 @@ namespace MLExt.Trainers.Tests.Ctr
             LearningRate = 0.01f,
             FeatureGates = gates,
             SearchEpochs = 8,
-            GateStrength = 1e-3f,
+            GateStrength = 7,
             Seed = 1,
         };
 

@@ -33,7 +33,7 @@ namespace MLExt.Transforms.Tests.OptFS
             BatchSize = 256,
             LearningRate = 0.01f,
             SearchEpochs = 8,
-            GateStrength = 1e-3f,
+            GateStrength = 7,
             Seed = 1,
         };
 

@@ -40,7 +40,7 @@ namespace MLExt.Neural.Gates
     }
 
     /// <summary>
-    /// OptFS's search: the network trains for the search epochs with a gate on every value, the loss plus strength × Σ σ(t·m) and the
+    /// OptFS's search: the network trains for the search epochs with a gate on every value, the loss plus strength / rows × Σ σ(t·m) and the
     /// gates on their own Adam; the temperature t starts at 1 and grows by FinalTemperature^(1/(epochs − 1)) after each epoch, so the
     /// gates harden (learning by continuation). The weights at the start of the rewind epoch are kept for the retraining.
     /// </summary>
@@ -57,9 +57,10 @@ namespace MLExt.Neural.Gates
             using var optimizer = TrainingLoop.Optimizer(network, options);
             double gateRate = settings.GateLearningRate(options.LearningRate, train.Rows, sizes.BatchSize);
             using var gateOptimizer = torch.optim.Adam(new[] { gates.Logits }, lr: gateRate);
-            channel.Info($"Gate search: {settings.SearchEpochs} epochs, strength {settings.Strength:G3}, temperature 1 to {settings.FinalTemperature:G4}, gate learning rate {gateRate:G3}.");
+            channel.Info($"Gate search: {settings.SearchEpochs} epochs, strength {settings.Strength:G3} / {train.Rows} rows, temperature 1 to {settings.FinalTemperature:G4}, gate learning rate {gateRate:G3}.");
             network.Embedding.Gates = gates;
-            var all = hooks.Append(new GatePenalty(gates, gateOptimizer, settings.Strength)).ToList();
+            // The strength is over the whole training set; the batch loss is a mean over rows.
+            var all = hooks.Append(new GatePenalty(gates, gateOptimizer, settings.Strength / train.Rows)).ToList();
             var run = new TrainingRun(network, task, train, validation, device);
             foreach (TrainingHook hook in all)
                 hook.Begin(run);

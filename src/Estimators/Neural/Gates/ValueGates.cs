@@ -38,7 +38,7 @@ namespace MLExt.Neural.Gates
         public double Temperature { get; set; } = 1;
 
         /// <summary>The gates of the ids [batch, places, 1].</summary>
-        public Tensor OfIds(Tensor ids) => Gate(Logits.narrow(0, 0, _ids)).index_select(0, ids.flatten()).view(ids.shape[0], ids.shape[1], 1);
+        public Tensor OfIds(Tensor ids) => Gate(Logits.index_select(0, ids.flatten())).view(ids.shape[0], ids.shape[1], 1);
 
         /// <summary>The gates of the numeric fields [numeric fields].</summary>
         public Tensor OfNumeric() => Gate(Logits.narrow(0, _ids, Logits.shape[0] - _ids));

@@ -43,4 +43,26 @@ namespace MLExt.Trainers
         /// <summary>Quantile bins of the training values become categories; missing its own.</summary>
         QuantileBins,
     }
+
+    /// <summary>
+    /// How a CTR model stores a large field's embeddings within a memory budget (see the trainer's EmbeddingMemoryRatio); after the
+    /// VLDB 2024 embedding-compression benchmark (Zhang et al.).
+    /// </summary>
+    public enum CtrEmbeddingCompression
+    {
+        /// <summary>A full table: one learned row per value.</summary>
+        None,
+        /// <summary>The hashing trick: values hashed into a table of the budgeted rows.</summary>
+        Hashing,
+        /// <summary>Two small tables indexed by id / m and id mod m, their rows multiplied (Shi et al. 2020).</summary>
+        QuotientRemainder,
+        /// <summary>Two hash functions into one shared table of the budgeted rows, their rows summed.</summary>
+        MultiHash,
+        /// <summary>TT-Rec: the table as a product of three tensor-train cores, the rank the largest the budget allows (Yin et al. 2021).</summary>
+        TensorTrain,
+        /// <summary>ROBE: one shared parameter array, each value's vector read as hashed chunks of it (Desai et al. 2022).</summary>
+        Robe,
+        /// <summary>Post-training quantization: every row stored as 8-bit integers with a per-row scale, dequantized at lookup.</summary>
+        Int8,
+    }
 }

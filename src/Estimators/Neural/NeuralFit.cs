@@ -5,6 +5,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLExt.Devices;
+using MLExt.Neural.Compression;
 using MLExt.Neural.Featurization;
 using MLExt.Neural.Gates;
 using MLExt.Neural.Networks;
@@ -54,7 +55,15 @@ namespace MLExt.Neural
                     hooks = NewHooks();
                     start = net => GateSearch.Rewind(net, searched.Rewound, rowOfId);
                 }
-                NeuralNetwork trained = TrainingLoop.Train(spec, fit.Task, fit.Train, fit.Validation, options, fit.Sizes, hooks, fit.Device, fit.Seed, host, fit.Channel, start);
+                // Int8 fields train with full tables and are quantized after training.
+                NetworkSpec trainingSpec = TableQuantization.TrainingSpec(spec);
+                NeuralNetwork trained = TrainingLoop.Train(trainingSpec, fit.Task, fit.Train, fit.Validation, options, fit.Sizes, hooks,
+                    fit.Device, fit.Seed, host, fit.Channel, start);
+                if (!ReferenceEquals(trainingSpec, spec))
+                {
+                    trained = TableQuantization.Quantize(trained, spec, fit.Device);
+                    fit.Channel.Info("Quantized the Int8 fields' embedding tables to 8 bits a value with a scale per row.");
+                }
                 var exits = new List<FieldExit>();
                 if (options.FieldGroupLassoPath > 0)
                 {

@@ -6,6 +6,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLExt.Devices;
+using MLExt.Neural.Compression;
 using MLExt.Neural.Featurization;
 using MLExt.Neural.Networks;
 using MLExt.Neural.Scoring;
@@ -51,12 +52,14 @@ namespace MLExt.Neural
         {
             // *** Binary format ***
             // featurizer (see NeuralFeaturizer.Save); task (see NeuralTask.Save); network spec (see NetworkSpec.Save); stream "Weights":
-            // the TorchSharp state; optional stream "GatedValues" (models trained with feature gates): int values before the gate
+            // the TorchSharp state; optional stream "EmbeddingTables" (models whose fields have tables of their own, see
+            // FieldTableSpec.Save); optional stream "GatedValues" (models trained with feature gates): int values before the gate
             // search, int values kept (an optional stream, so older readers still load the model). The first format (CTR models, 0x00010001) had no task (binary) and an older spec.
             FieldExitOrder = Array.Empty<FieldExit>();
             _featurizer = NeuralFeaturizer.Load(ctx);
             _task = firstFormat ? NeuralTask.Binary : NeuralTask.Load(ctx);
             NetworkSpec spec = firstFormat ? NetworkSpec.LoadFirstFormat(ctx, _featurizer.FieldSizes) : NetworkSpec.Load(ctx);
+            spec = spec with { Tables = FieldTableSpec.TryLoad(ctx) };
             _network = NeuralNetwork.Create(spec);
             ctx.TryLoadBinaryStream("Weights", reader => _network.load(reader));
             (int, int) gated = (0, 0);
@@ -74,9 +77,39 @@ namespace MLExt.Neural
         /// <summary>Bytes the parameters take.</summary>
         public long ParameterBytes => _network.parameters().Sum(p => p.numel() * p.element_size());
 
-        /// <summary>Bytes the embedding layer's parameters take (every field's embedding rows and first-order weights): what
-        /// embedding compression shrinks.</summary>
-        public long EmbeddingBytes => _network.Embedding.parameters().Sum(p => p.numel() * p.element_size());
+        /// <summary>Bytes the embedding layer takes as stored and saved (every field's embedding tables and first-order weights,
+        /// quantized tables at their stored size): what embedding compression shrinks.</summary>
+        public long EmbeddingBytes => _network.Embedding.parameters().Concat(_network.Embedding.buffers()).Sum(p => p.numel() * p.element_size());
+
+        /// <summary>Bytes the embedding layer would take with full 32-bit tables: one embedding row and first-order weight per value
+        /// (and for the unused-place id), and per numeric field.</summary>
+        public long UncompressedEmbeddingBytes
+        {
+            get
+            {
+                NetworkSpec spec = _network.Spec;
+                return ((long)spec.IdCount + 1 + spec.NumericCount) * (spec.EmbeddingDimension + 1) * sizeof(float);
+            }
+        }
+
+        /// <summary>Each id field's embedding table as stored: the method, rows (of a table, a shared array's entries for Robe, the
+        /// ids for a full or quantized table), dimension and bytes (first-order weights included).</summary>
+        public IReadOnlyList<EmbeddingTableInfo> EmbeddingTables
+        {
+            get
+            {
+                NetworkSpec spec = _network.Spec;
+                string[] names = _featurizer.FieldNames;
+                return Enumerable.Range(0, spec.FieldCount).Select(f =>
+                {
+                    FieldTableSpec table = spec.Tables?[f] ?? FieldTableSpec.Full;
+                    long rows = table.Method is Trainers.CtrEmbeddingCompression.None or Trainers.CtrEmbeddingCompression.Int8 or Trainers.CtrEmbeddingCompression.TensorTrain
+                        ? spec.FieldSizes[f] : table.Rows;
+                    long bytes = spec.Tables is null ? (long)spec.FieldSizes[f] * (spec.EmbeddingDimension + 1) * sizeof(float) : _network.Embedding.StoredBytesOf(f);
+                    return new EmbeddingTableInfo(names[f], table.Method, rows, spec.EmbeddingDimension, bytes);
+                }).ToArray();
+            }
+        }
 
         /// <summary>
         /// The share of the values (ids of the categorical fields, and standardized numeric fields) an OptFS gate search kept
@@ -140,6 +173,8 @@ namespace MLExt.Neural
             _task.Save(ctx);
             _network.Spec.Save(ctx);
             ctx.SaveBinaryStream("Weights", writer => _network.save(writer));
+            if (_network.Spec.Tables != null)
+                FieldTableSpec.Save(ctx, _network.Spec.Tables);
             if (_gatedValues.Values > 0)
             {
                 ctx.SaveBinaryStream(GatedValuesStream, writer =>

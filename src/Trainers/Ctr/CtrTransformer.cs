@@ -49,8 +49,8 @@ namespace MLExt.Trainers
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "MXCTRMDL",
-            verWrittenCur: 0x00010002, // the engine opened: a task, field sizes in the network spec
-            verReadableCur: 0x00010002,
+            verWrittenCur: 0x00010003, // fields may have compressed or quantized tables of their own (stream "EmbeddingTables")
+            verReadableCur: 0x00010003,
             verWeCanReadBack: FirstFormat,
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(CtrTransformer).Assembly.FullName);

@@ -26,7 +26,7 @@ namespace MLExt.Trainers.Tests.Neural
         public void PerFieldTablesEmbedExactlyAsTheFusedTable()
         {
             using var fused = NeuralNetwork.Create(Spec);
-            using var perField = NeuralNetwork.Create(Spec, (field, size, dimension) => new DenseFieldEmbeddingTable(size, dimension));
+            using var perField = NeuralNetwork.Create(Spec, (field, size, dimension, firstOrder) => new DenseFieldEmbeddingTable(size, dimension));
             var a = fused.state_dict();
             var b = perField.state_dict();
             using (no_grad())
@@ -36,7 +36,11 @@ namespace MLExt.Trainers.Tests.Neural
                 a["embedding.embeddings.weight"].copy_(rows);
                 b["embedding.fieldTables.0.table.weight"].copy_(rows.narrow(0, 0, 3));
                 b["embedding.fieldTables.1.table.weight"].copy_(rows.narrow(0, 3, 4));
-                foreach (string name in new[] { "embedding.firstOrder.weight", "embedding.numericEmbeddings", "embedding.numericFirstOrder" })
+                Tensor firstOrder = a["embedding.firstOrder.weight"];
+                firstOrder.copy_(arange(8, dtype: ScalarType.Float32).view(8, 1) * 0.1);
+                b["embedding.fieldFirstOrder.0.table.weight"].copy_(firstOrder.narrow(0, 0, 3));
+                b["embedding.fieldFirstOrder.1.table.weight"].copy_(firstOrder.narrow(0, 3, 4));
+                foreach (string name in new[] { "embedding.numericEmbeddings", "embedding.numericFirstOrder" })
                 {
                     a[name].copy_(arange(a[name].numel(), dtype: ScalarType.Float32).view(a[name].shape) * 0.1);
                     b[name].copy_(a[name]);

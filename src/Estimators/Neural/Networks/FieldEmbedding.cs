@@ -17,13 +17,15 @@ namespace MLExt.Neural.Networks
     /// </summary>
     internal sealed class FieldEmbedding : Module
     {
-        // The fused table of every id field's rows (the fast path), or null when each field has a table of its own.
+        // The fused tables of every id field's rows, embeddings and first-order weights (the fast path), or null when each field has
+        // tables of its own.
         private readonly Modules.Embedding embeddings;
+        private readonly Modules.Embedding firstOrder;
         private readonly Modules.ModuleList<FieldEmbeddingTable> fieldTables;
+        private readonly Modules.ModuleList<FieldEmbeddingTable> fieldFirstOrder;
         // The first id of each id field's block, and its size.
         private readonly long[] _offsets;
         private readonly int[] _sizes;
-        private readonly Modules.Embedding firstOrder;
         private readonly Modules.Parameter numericEmbeddings;
         private readonly Modules.Parameter numericFirstOrder;
         private readonly int[] _widths;
@@ -36,7 +38,8 @@ namespace MLExt.Neural.Networks
         private Tensor _fieldOfRowTensor;
 
         /// <param name="spec">The network's fields.</param>
-        /// <param name="tables">Makes each id field's own table; null (the default): one fused table for all.</param>
+        /// <param name="tables">Makes each id field's own tables (its embeddings, and its first-order weights as a table of dimension
+        /// 1); null (the default): one fused table of each for all fields.</param>
         public FieldEmbedding(NetworkSpec spec, FieldTableFactory tables = null) : base(nameof(FieldEmbedding))
         {
             _widths = spec.FieldWidths;
@@ -46,19 +49,26 @@ namespace MLExt.Neural.Networks
             // One row past the fields' blocks: the pad id of multi-valued fields.
             int rows = spec.IdCount + 1;
             if (tables == null)
+            {
                 embeddings = Embedding(rows, spec.EmbeddingDimension);
+                firstOrder = Embedding(rows, 1);
+            }
             else
-                fieldTables = new Modules.ModuleList<FieldEmbeddingTable>(spec.FieldSizes.Select((size, f) => tables(f, size, spec.EmbeddingDimension)).ToArray());
+            {
+                fieldTables = new Modules.ModuleList<FieldEmbeddingTable>(spec.FieldSizes.Select((size, f) => tables(f, size, spec.EmbeddingDimension, false)).ToArray());
+                fieldFirstOrder = new Modules.ModuleList<FieldEmbeddingTable>(spec.FieldSizes.Select((size, f) => tables(f, size, 1, true)).ToArray());
+            }
             _sizes = spec.FieldSizes;
             _offsets = _sizes.Select((_, f) => (long)_sizes.Take(f).Sum()).ToArray();
-            firstOrder = Embedding(rows, 1);
             numericEmbeddings = new Modules.Parameter(empty(spec.NumericCount, spec.EmbeddingDimension));
             numericFirstOrder = new Modules.Parameter(zeros(spec.NumericCount));
             using (no_grad())
             {
                 if (embeddings is not null)
+                {
                     init.normal_(embeddings.weight, std: 1e-4);
-                init.zeros_(firstOrder.weight);
+                    init.zeros_(firstOrder.weight);
+                }
                 init.normal_(numericEmbeddings, std: 1e-4);
             }
             _fieldOfRow = spec.FieldSizes.SelectMany((size, f) => Enumerable.Repeat((long)f, size)).Append(spec.FieldCount).ToArray();
@@ -71,13 +81,19 @@ namespace MLExt.Neural.Networks
         /// </summary>
         public Gates.ValueGates Gates { get; set; }
 
+        /// <summary>Id field <paramref name="field"/>'s own embedding table (null for fused tables).</summary>
+        public FieldEmbeddingTable TableOf(int field) => fieldTables?[field];
+
+        /// <summary>Bytes id field <paramref name="field"/>'s own tables take as stored (embeddings and first-order weights).</summary>
+        public long StoredBytesOf(int field) => fieldTables[field].StoredBytes + fieldFirstOrder[field].StoredBytes;
+
         /// <summary>Fields: id fields, then numeric fields.</summary>
         public int FieldCount => _idFields + (int)numericFirstOrder.shape[0];
 
         /// <summary>The field embeddings [batch, fields, dimension] and the first-order sum [batch].</summary>
         public (Tensor Fields, Tensor Linear) Embed(Tensor ids, Tensor numeric)
         {
-            Tensor idEmbeddings = LookUp(ids), idFirstOrder = firstOrder.forward(ids);
+            Tensor idEmbeddings = LookUp(ids), idFirstOrder = LookUpFirstOrder(ids);
             Tensor numericWeights = numericEmbeddings, numericLinear = numericFirstOrder;
             if (Gates is not null)
             {
@@ -103,7 +119,7 @@ namespace MLExt.Neural.Networks
         /// <summary>The squared norm of the embeddings and first-order weights the rows' ids use, summed over the rows (the pad id excluded).</summary>
         public Tensor UsedSquaredNorm(Tensor ids)
         {
-            Tensor perPlace = LookUp(ids).square().sum(-1) + firstOrder.forward(ids).squeeze(-1).square();
+            Tensor perPlace = LookUp(ids).square().sum(-1) + LookUpFirstOrder(ids).squeeze(-1).square();
             return _multiValued ? (perPlace * Used(ids, perPlace.dtype).squeeze(-1)).sum() : perPlace.sum();
         }
 
@@ -112,33 +128,38 @@ namespace MLExt.Neural.Networks
         /// weight. With <paramref name="rowWeights"/> [ids + 1] each id's row counts with that weight (a numeric field's with 1).
         /// </summary>
         public Tensor FieldSquaredNorms(Tensor rowWeights = null)
-        {
-            Tensor rowNorms = firstOrder.weight.squeeze(-1).square();
-            if (embeddings is not null)
-                rowNorms = rowNorms + embeddings.weight.square().sum(-1);
-            if (rowWeights is not null)
-                rowNorms = rowNorms * rowWeights;
-            Tensor idFields = zeros(_idFields + 1, dtype: rowNorms.dtype, device: rowNorms.device).index_add_(0, FieldOfRow(), rowNorms, 1).narrow(0, 0, _idFields);
-            if (fieldTables is not null && _idFields > 0)
-                idFields = idFields + stack(fieldTables.Select((table, f) => TableSquaredNorm(table, f, rowWeights)).ToArray());
-            return cat(new[] { idFields, numericEmbeddings.square().sum(-1) + numericFirstOrder.square() }, 0);
-        }
+            => cat(new[] { IdFieldSquaredNorms(rowWeights, linearOnly: false), numericEmbeddings.square().sum(-1) + numericFirstOrder.square() }, 0);
 
         /// <summary>Each field's squared norm over its first-order (linear) weights alone [fields], ids weighted as in <see cref="FieldSquaredNorms"/>.</summary>
         public Tensor LinearSquaredNorms(Tensor rowWeights = null)
+            => cat(new[] { IdFieldSquaredNorms(rowWeights, linearOnly: true), numericFirstOrder.square() }, 0);
+
+        // The id fields' squared norms [id fields]: of their first-order weights, and unless linearOnly of their embeddings too.
+        private Tensor IdFieldSquaredNorms(Tensor rowWeights, bool linearOnly)
         {
+            if (fieldTables is not null)
+            {
+                if (_idFields == 0)
+                    return zeros(0, device: numericFirstOrder.device);
+                return stack(Enumerable.Range(0, _idFields).Select(f => linearOnly
+                    ? TableSquaredNorm(fieldFirstOrder[f], f, rowWeights)
+                    : TableSquaredNorm(fieldFirstOrder[f], f, rowWeights) + TableSquaredNorm(fieldTables[f], f, rowWeights)).ToArray());
+            }
             Tensor rowNorms = firstOrder.weight.squeeze(-1).square();
+            if (!linearOnly)
+                rowNorms = rowNorms + embeddings.weight.square().sum(-1);
             if (rowWeights is not null)
                 rowNorms = rowNorms * rowWeights;
-            Tensor idFields = zeros(_idFields + 1, dtype: rowNorms.dtype, device: rowNorms.device).index_add_(0, FieldOfRow(), rowNorms, 1).narrow(0, 0, _idFields);
-            return cat(new[] { idFields, numericFirstOrder.square() }, 0);
+            return zeros(_idFields + 1, dtype: rowNorms.dtype, device: rowNorms.device).index_add_(0, FieldOfRow(), rowNorms, 1).narrow(0, 0, _idFields);
         }
 
         /// <summary>Multiplies each field's first-order (linear) weights by its factor [fields], without gradients.</summary>
         public void ScaleLinear(Tensor factors)
         {
             using var noGrad = no_grad();
-            firstOrder.weight.mul_(RowFactors(factors).unsqueeze(-1));
+            firstOrder?.weight.mul_(RowFactors(factors).unsqueeze(-1));
+            for (int f = 0; f < _idFields && fieldFirstOrder is not null; f++)
+                fieldFirstOrder[f].Scale(factors[f]);
             numericFirstOrder.mul_(factors.narrow(0, _idFields, factors.shape[0] - _idFields));
         }
 
@@ -156,13 +177,13 @@ namespace MLExt.Neural.Networks
             return (rows.square().sum(-1) * rowWeights.narrow(0, _offsets[field], size)).sum();
         }
 
-        // The field of each table row, on the tables' device.
+        // The field of each fused table row, on the tables' device.
         private Tensor FieldOfRow()
         {
-            if (_fieldOfRowTensor is null || _fieldOfRowTensor.device != firstOrder.weight.device)
+            if (_fieldOfRowTensor is null || _fieldOfRowTensor.device != embeddings.weight.device)
             {
                 _fieldOfRowTensor?.Dispose();
-                _fieldOfRowTensor = tensor(_fieldOfRow, device: firstOrder.weight.device).DetachFromDisposeScope();
+                _fieldOfRowTensor = tensor(_fieldOfRow, device: embeddings.weight.device).DetachFromDisposeScope();
             }
             return _fieldOfRowTensor;
         }
@@ -171,11 +192,17 @@ namespace MLExt.Neural.Networks
         public void ScaleFields(Tensor factors)
         {
             using var noGrad = no_grad();
-            Tensor rowFactors = RowFactors(factors);
-            embeddings?.weight.mul_(rowFactors.unsqueeze(-1));
-            firstOrder.weight.mul_(rowFactors.unsqueeze(-1));
+            if (embeddings is not null)
+            {
+                Tensor rowFactors = RowFactors(factors).unsqueeze(-1);
+                embeddings.weight.mul_(rowFactors);
+                firstOrder.weight.mul_(rowFactors);
+            }
             for (int f = 0; f < _idFields && fieldTables is not null; f++)
+            {
                 fieldTables[f].Scale(factors[f]);
+                fieldFirstOrder[f].Scale(factors[f]);
+            }
             Tensor numericFactors = factors.narrow(0, _idFields, factors.shape[0] - _idFields);
             numericEmbeddings.mul_(numericFactors.unsqueeze(-1));
             numericFirstOrder.mul_(numericFactors);
@@ -190,17 +217,20 @@ namespace MLExt.Neural.Networks
 
         // The id embeddings [batch, places, d]: from the fused table, or each field's places from its own table by local id (a
         // multi-valued field's pad places read id 0 and are masked out by the caller).
-        private Tensor LookUp(Tensor ids)
+        private Tensor LookUp(Tensor ids) => embeddings is not null ? embeddings.forward(ids) : LookUpPerField(ids, fieldTables);
+
+        // The first-order weights [batch, places, 1], as LookUp.
+        private Tensor LookUpFirstOrder(Tensor ids) => firstOrder is not null ? firstOrder.forward(ids) : LookUpPerField(ids, fieldFirstOrder);
+
+        private Tensor LookUpPerField(Tensor ids, Modules.ModuleList<FieldEmbeddingTable> tables)
         {
-            if (fieldTables is null)
-                return embeddings.forward(ids);
             var parts = new Tensor[_widths.Length];
             long start = 0;
             for (int f = 0; f < _widths.Length; f++)
             {
                 Tensor places = ids.narrow(1, start, _widths[f]);
                 Tensor local = _widths[f] > 1 ? where(places.eq(_padId), zeros_like(places), places - _offsets[f]) : places - _offsets[f];
-                parts[f] = fieldTables[f].forward(local);
+                parts[f] = tables[f].forward(local);
                 start += _widths[f];
             }
             return cat(parts, 1);

@@ -6,8 +6,11 @@ using static TorchSharp.torch.nn;
 
 namespace MLExt.Neural.Networks
 {
-    /// <summary>Makes the embedding table of id field <c>field</c> (of <c>size</c> ids, 0 its out-of-vocabulary id) for a network.</summary>
-    internal delegate FieldEmbeddingTable FieldTableFactory(int field, int size, int dimension);
+    /// <summary>
+    /// Makes a table of id field <c>field</c> (of <c>size</c> ids, 0 its out-of-vocabulary id) for a network: its embeddings, or
+    /// with <c>firstOrder</c> its first-order weights (dimension 1).
+    /// </summary>
+    internal delegate FieldEmbeddingTable FieldTableFactory(int field, int size, int dimension, bool firstOrder);
 
     /// <summary>
     /// One id field's embedding table behind the small interface the engine needs: look up the field's local ids (0 its
@@ -26,6 +29,13 @@ namespace MLExt.Neural.Networks
 
         /// <summary>Bytes the table's parameters take.</summary>
         public virtual long ParameterBytes => parameters().Sum(p => p.numel() * p.element_size());
+
+        /// <summary>Bytes the table takes as stored and saved: its parameters and buffers.</summary>
+        public long StoredBytes => parameters().Concat(buffers()).Sum(p => p.numel() * p.element_size());
+
+        /// <summary>Sets every id's vector from <paramref name="rows"/> [size, dimension] (a trained full table's rows), for tables
+        /// that hold one row per id.</summary>
+        public virtual void SetRows(Tensor rows) => throw new System.NotSupportedException($"{GetName()} does not hold one row per id.");
 
         /// <summary>The squared L2 norm of the table's weights (a scalar).</summary>
         public virtual Tensor SquaredNorm() => parameters().Select(p => p.square().sum()).Aggregate((a, b) => a + b);
@@ -53,5 +63,11 @@ namespace MLExt.Neural.Networks
         }
 
         public override Tensor forward(Tensor localIds) => table.forward(localIds);
+
+        public override void SetRows(Tensor rows)
+        {
+            using var noGrad = no_grad();
+            table.weight.copy_(rows);
+        }
     }
 }

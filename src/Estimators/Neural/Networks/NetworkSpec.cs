@@ -7,10 +7,12 @@ namespace MLExt.Neural.Networks
     /// <summary>
     /// Everything needed to build a network again (saved with the model; the weights are saved apart). FieldSizes gives the ids in
     /// each id field's block (the embedding table has one more row, for the pad id); FieldWidths the places each id field takes in a
-    /// row's ids (1, or the most values of a multi-valued field); Outputs the outputs per row (1, or the classes).
+    /// row's ids (1, or the most values of a multi-valued field); Outputs the outputs per row (1, or the classes); Tables each id
+    /// field's own tables (compressed or quantized), or null when all fields share the fused full tables (saved apart, see
+    /// <see cref="Compression.FieldTableSpec"/>).
     /// </summary>
     internal sealed record NetworkSpec(CtrModel Model, int Outputs, int[] FieldSizes, int[] FieldWidths, int NumericCount, int EmbeddingDimension,
-        int[] HiddenLayers, float Dropout, bool BatchNorm, int CrossLayers, int AttentionLayers, int AttentionHeads)
+        int[] HiddenLayers, float Dropout, bool BatchNorm, int CrossLayers, int AttentionLayers, int AttentionHeads, Compression.FieldTableSpec[] Tables = null)
     {
         /// <summary>Ids of all id fields' blocks together; the pad id is this.</summary>
         public int IdCount => FieldSizes.Sum();

@@ -77,8 +77,17 @@ namespace MLExt.Neural.Networks
             OutputBias.copy_(values.view(OutputBias.shape));
         }
 
-        /// <summary>The network of the spec's model kind, its id fields embedded by one fused table or by <paramref name="tables"/>' own.</summary>
-        public static NeuralNetwork Create(NetworkSpec spec, FieldTableFactory tables = null) => spec.Model switch
+        /// <summary>
+        /// The network of the spec's model kind, its id fields embedded by one fused table, by the tables the spec describes, or by
+        /// <paramref name="tables"/>' own.
+        /// </summary>
+        public static NeuralNetwork Create(NetworkSpec spec, FieldTableFactory tables = null)
+        {
+            tables ??= spec.Tables is null ? null : Compression.FieldTableSpec.Factory(spec.Tables);
+            return Build(spec, tables);
+        }
+
+        private static NeuralNetwork Build(NetworkSpec spec, FieldTableFactory tables) => spec.Model switch
         {
             CtrModel.LogisticRegression => new LogisticRegressionNetwork(spec, tables),
             CtrModel.FM => new FactorizationMachineNetwork(spec, tables, deep: false),

@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML;
+using MLExt.Neural.Networks;
+using MLExt.Trainers;
+
+namespace MLExt.Neural.Compression
+{
+    /// <summary>
+    /// How one id field's tables are stored: the method and its size (Hashing, MultiHash: the table's rows; QuotientRemainder: the
+    /// modulus; Robe: the shared array's length; TensorTrain: the rank; None and Int8: one row per id), and the rows of its hashed
+    /// first-order table (0: one first-order weight per id).
+    /// </summary>
+    internal sealed record FieldTableSpec(CtrEmbeddingCompression Method, long Rows, int Rank, long FirstOrderRows)
+    {
+        /// <summary>A full table of one row per id.</summary>
+        public static FieldTableSpec Full { get; } = new FieldTableSpec(CtrEmbeddingCompression.None, 0, 0, 0);
+
+        /// <summary>Makes each field's tables as <paramref name="specs"/> describe them.</summary>
+        public static FieldTableFactory Factory(IReadOnlyList<FieldTableSpec> specs) => (field, size, dimension, firstOrder) =>
+        {
+            FieldTableSpec spec = specs[field];
+            if (firstOrder)
+                return spec.FirstOrderRows > 0 ? new HashedFieldEmbeddingTable(field, spec.FirstOrderRows, 1, 1, firstOrder: true) : new DenseFieldEmbeddingTable(size, 1);
+            return spec.Method switch
+            {
+                CtrEmbeddingCompression.None => new DenseFieldEmbeddingTable(size, dimension),
+                CtrEmbeddingCompression.Hashing => new HashedFieldEmbeddingTable(field, spec.Rows, dimension, 1, firstOrder: false),
+                CtrEmbeddingCompression.MultiHash => new HashedFieldEmbeddingTable(field, spec.Rows, dimension, 2, firstOrder: false),
+                CtrEmbeddingCompression.QuotientRemainder => new QuotientRemainderFieldEmbeddingTable(size, spec.Rows, dimension),
+                CtrEmbeddingCompression.TensorTrain => new TensorTrainFieldEmbeddingTable(size, dimension, spec.Rank),
+                CtrEmbeddingCompression.Robe => new RobeFieldEmbeddingTable(field, spec.Rows, dimension, firstOrder: false),
+                CtrEmbeddingCompression.Int8 => new QuantizedFieldEmbeddingTable(size, dimension),
+                _ => throw new ArgumentOutOfRangeException(nameof(specs), $"Unknown embedding compression {spec.Method}."),
+            };
+        };
+
+        /// <summary>Whether the method trains its own tables (Int8 quantizes full tables after training).</summary>
+        public bool Trains => Method != CtrEmbeddingCompression.Int8;
+
+        public static void Save(ModelSaveContext ctx, IReadOnlyList<FieldTableSpec> specs)
+        {
+            // Stream "EmbeddingTables": int fields; per field: int method, long rows, int rank, long first-order rows
+            ctx.SaveBinaryStream(StreamName, writer =>
+            {
+                writer.Write(specs.Count);
+                foreach (FieldTableSpec spec in specs)
+                {
+                    writer.Write((int)spec.Method);
+                    writer.Write(spec.Rows);
+                    writer.Write(spec.Rank);
+                    writer.Write(spec.FirstOrderRows);
+                }
+            });
+        }
+
+        /// <summary>The saved specs, or null for a model whose fields share the fused full tables.</summary>
+        public static FieldTableSpec[] TryLoad(ModelLoadContext ctx)
+        {
+            FieldTableSpec[] specs = null;
+            ctx.TryLoadBinaryStream(StreamName, reader =>
+            {
+                specs = new FieldTableSpec[reader.ReadInt32()];
+                for (int f = 0; f < specs.Length; f++)
+                    specs[f] = new FieldTableSpec((CtrEmbeddingCompression)reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt64());
+            });
+            return specs;
+        }
+
+        private const string StreamName = "EmbeddingTables";
+    }
+}

@@ -1,0 +1,44 @@
+using System.Linq;
+using MLExt.Neural.Networks;
+using Modules = TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLExt.Neural.Compression
+{
+    /// <summary>
+    /// ROBE (Desai et al. 2022): one shared parameter array of the budgeted length; an id's vector is read as chunks of
+    /// <see cref="ChunkSize"/> consecutive entries (wrapping around), each chunk starting where the id and the chunk's number hash.
+    /// </summary>
+    internal sealed class RobeFieldEmbeddingTable : FieldEmbeddingTable
+    {
+        /// <summary>Entries per chunk (the whole vector when the dimension is smaller).</summary>
+        public const int ChunkSize = 4;
+
+        private readonly Modules.Parameter array;
+        private readonly ulong[] _salts;
+        private readonly int _chunk;
+        private readonly long _length;
+
+        public RobeFieldEmbeddingTable(int field, long length, int dimension, bool firstOrder) : base(nameof(RobeFieldEmbeddingTable))
+        {
+            _length = length;
+            _chunk = System.Math.Min(ChunkSize, dimension);
+            int chunks = (dimension + _chunk - 1) / _chunk;
+            _salts = Enumerable.Range(0, chunks).Select(c => IdHash.Salt(field, (firstOrder ? 2000 : 3000) + c)).ToArray();
+            using (no_grad())
+                array = new Modules.Parameter(normal(0, 1e-4, new long[] { length }));
+            Dimension = dimension;
+            RegisterComponents();
+        }
+
+        private int Dimension { get; }
+
+        public override Tensor forward(Tensor localIds)
+        {
+            var offsets = arange(_chunk, dtype: ScalarType.Int64, device: localIds.device);
+            var parts = _salts.Select(salt => (IdHash.Row(localIds, salt, _length).unsqueeze(-1) + offsets).remainder(_length)).ToArray();
+            Tensor positions = cat(parts, -1).narrow(-1, 0, Dimension);
+            return array.index_select(0, positions.flatten()).view(positions.shape);
+        }
+    }
+}

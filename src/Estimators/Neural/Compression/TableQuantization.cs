@@ -1,0 +1,55 @@
+using System.Linq;
+using TorchSharp;
+using MLExt.Neural.Networks;
+using static TorchSharp.torch;
+
+namespace MLExt.Neural.Compression
+{
+    /// <summary>
+    /// Post-training quantization: a network whose Int8 fields trained with full tables becomes the network of the final spec, its
+    /// Int8 fields' trained rows quantized and every other weight copied.
+    /// </summary>
+    internal static class TableQuantization
+    {
+        /// <summary>The spec to train with: each Int8 field as a full table.</summary>
+        public static NetworkSpec TrainingSpec(NetworkSpec final)
+            => final.Tables is null || final.Tables.All(t => t.Trains) ? final
+                : final with { Tables = final.Tables.Select(t => t.Trains ? t : FieldTableSpec.Full).ToArray() };
+
+        /// <summary>The final network with the trained weights, its Int8 fields quantized; <paramref name="trained"/> is disposed.</summary>
+        public static NeuralNetwork Quantize(NeuralNetwork trained, NetworkSpec final, Device device)
+        {
+            NeuralNetwork quantized = NeuralNetwork.Create(final);
+            try
+            {
+                using var noGrad = no_grad();
+                using var scope = NewDisposeScope();
+                quantized.to(device);
+                var source = trained.state_dict();
+                foreach (var (name, target) in quantized.state_dict())
+                {
+                    if (source.TryGetValue(name, out Tensor value) && value.shape.SequenceEqual(target.shape))
+                        target.copy_(value);
+                }
+                for (int f = 0; f < final.FieldCount; f++)
+                {
+                    if (final.Tables[f].Trains)
+                        continue;
+                    Tensor ids = arange(final.FieldSizes[f], dtype: ScalarType.Int64, device: device).unsqueeze(0);
+                    quantized.Embedding.TableOf(f).SetRows(trained.Embedding.TableOf(f).forward(ids).squeeze(0));
+                }
+                quantized.eval();
+                return quantized;
+            }
+            catch
+            {
+                quantized.Dispose();
+                throw;
+            }
+            finally
+            {
+                trained.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using MLExt.Data;
+using MLExt.Testing;
+
+namespace MLExt.Trainers.Tests.Compression
+{
+    [TestClass]
+    public class CtrEmbeddingCompressionTests
+    {
+        private static readonly CriteoLikeData Clicks = new CriteoLikeData(new CriteoLikeDataOptions
+        {
+            RowCount = 16_000, NumericFieldCount = 2, CategoricalFieldCount = 6, MaxCardinality = 3000, LabelNoise = 0, Seed = 5,
+        });
+
+        private static (IDataView Train, IDataView Test) Split(MLContext mlContext)
+        {
+            IDataView cached = mlContext.Data.Cache(Clicks);
+            return (mlContext.Data.TakeRows(cached, 12_000), mlContext.Data.SkipRows(cached, 12_000));
+        }
+
+        private static CtrTrainer.Options Options(CtrEmbeddingCompression method, double ratio) => new CtrTrainer.Options
+        {
+            CategoricalColumnNames = Clicks.CategoricalColumnNames.ToArray(),
+            NumericColumnNames = Clicks.NumericColumnNames.ToArray(),
+            Model = CtrModel.DeepFM,
+            EmbeddingDimension = 8,
+            HiddenLayers = new[] { 32 },
+            BatchSize = 256,
+            NumberOfEpochs = 4,
+            LearningRate = 0.003f,
+            EmbeddingCompression = method,
+            EmbeddingMemoryRatio = ratio,
+            Seed = 1,
+        };
+
+        private static long SavedBytes(MLContext mlContext, ITransformer model, DataViewSchema schema)
+        {
+            using var stream = new MemoryStream();
+            mlContext.Model.Save(model, schema, stream);
+            return stream.Length;
+        }
+
+        [TestMethod]
+        [DataRow(CtrEmbeddingCompression.Hashing, 0.1)]
+        [DataRow(CtrEmbeddingCompression.QuotientRemainder, 0.2)]
+        [DataRow(CtrEmbeddingCompression.MultiHash, 0.1)]
+        [DataRow(CtrEmbeddingCompression.TensorTrain, 0.1)]
+        [DataRow(CtrEmbeddingCompression.Robe, 0.1)]
+        [DataRow(CtrEmbeddingCompression.Int8, 1.0)]
+        public void EveryMethodMeetsItsBudgetLearnsScoresAlikeAndSurvivesSaveAndLoad(CtrEmbeddingCompression method, double ratio)
+        {
+            var mlContext = new MLContext(seed: 1);
+            var (train, test) = Split(mlContext);
+            using CtrTransformer full = mlContext.BinaryClassification.Trainers.Ctr(Options(CtrEmbeddingCompression.None, 1)).Fit(train);
+            using CtrTransformer compressed = mlContext.BinaryClassification.Trainers.Ctr(Options(method, ratio)).Fit(train);
+
+            Assert.AreEqual(full.EmbeddingBytes, full.UncompressedEmbeddingBytes, "a full model's embeddings are uncompressed");
+            Assert.AreEqual(full.UncompressedEmbeddingBytes, compressed.UncompressedEmbeddingBytes);
+            if (method == CtrEmbeddingCompression.Int8)
+            {
+                // A byte a value and a float scale per row; the first-order weights stay floats.
+                long expected = compressed.EmbeddingTables.Sum(t => t.Rows * (t.Dimension + 4 + 4));
+                Assert.AreEqual(expected, compressed.EmbeddingTables.Sum(t => t.Bytes));
+            }
+            else
+            {
+                // Sized methods keep the ratio of the id fields' tables (the numeric fields' few weights stay full).
+                Assert.IsTrue(compressed.EmbeddingBytes <= ratio * 1.05 * compressed.UncompressedEmbeddingBytes,
+                    $"{method}: {compressed.EmbeddingBytes} embedding bytes of {compressed.UncompressedEmbeddingBytes}");
+            }
+            Assert.AreEqual(compressed.EmbeddingBytes, compressed.EmbeddingTables.Sum(t => t.Bytes) + 4L * (8 + 1) * Clicks.NumericColumnNames.Count,
+                "the per-field table adds up to the embedding bytes, the numeric fields' weights aside");
+            Assert.IsTrue(compressed.EmbeddingTables.Any(t => t.Method == method), "the largest fields are compressed");
+            Assert.IsTrue(SavedBytes(mlContext, compressed, train.Schema) < SavedBytes(mlContext, full, train.Schema), "the saved model shrinks");
+
+            double fullAuc = mlContext.BinaryClassification.Evaluate(full.Transform(test)).AreaUnderRocCurve;
+            double auc = mlContext.BinaryClassification.Evaluate(compressed.Transform(test)).AreaUnderRocCurve;
+            Assert.IsTrue(auc > 0.6 && auc > fullAuc - 0.08, $"{method}: test AUC {auc:F4}, the full model's {fullAuc:F4}");
+
+            ConformanceKit.AssertRowMapperAgreesWithBatch(compressed, test, compressed.Transform(test));
+            ConformanceKit.AssertSaveLoadRoundTrip(mlContext, compressed, train.Schema, test, compressed.Transform(test));
+        }
+
+        [TestMethod]
+        public void PerFieldMethodsOverrideTheDefaultAndSmallFieldsStayFull()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var (train, _) = Split(mlContext);
+            var options = Options(CtrEmbeddingCompression.Hashing, 0.2);
+            options.EmbeddingCompressionByField = new Dictionary<string, CtrEmbeddingCompression> { ["C6"] = CtrEmbeddingCompression.QuotientRemainder };
+            using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(train);
+            var tables = model.EmbeddingTables.ToDictionary(t => t.Field);
+            Assert.AreEqual(CtrEmbeddingCompression.QuotientRemainder, tables["C6"].Method);
+            Assert.AreEqual(CtrEmbeddingCompression.None, tables["C1"].Method, "a two-value field keeps its full table");
+            Assert.AreEqual(CtrEmbeddingCompression.Hashing, tables["C5"].Method);
+        }
+
+        [TestMethod]
+        public void RejectsBadSettingsWithClearMessages()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var (train, _) = Split(mlContext);
+            var ctr = mlContext.BinaryClassification.Trainers;
+            ConformanceKit.AssertThrowsMentioning(() => ctr.Ctr(Options(CtrEmbeddingCompression.Hashing, 0)).Fit(train), "EmbeddingMemoryRatio");
+            ConformanceKit.AssertThrowsMentioning(() => ctr.Ctr(Options(CtrEmbeddingCompression.Hashing, 1.5)).Fit(train), "EmbeddingMemoryRatio");
+            ConformanceKit.AssertThrowsMentioning(() => ctr.Ctr(Options(CtrEmbeddingCompression.None, 0.1)).Fit(train), "needs an EmbeddingCompression");
+            // Two tables of about √3000 rows each cannot fit in 0.0001 of the field's parameters: the message names the field and why.
+            ConformanceKit.AssertThrowsMentioning(() => ctr.Ctr(Options(CtrEmbeddingCompression.QuotientRemainder, 1e-4)).Fit(train), "cannot meet the budget of field");
+            var unknown = Options(CtrEmbeddingCompression.Hashing, 0.1);
+            unknown.EmbeddingCompressionByField = new Dictionary<string, CtrEmbeddingCompression> { ["Nope"] = CtrEmbeddingCompression.Robe };
+            ConformanceKit.AssertThrowsMentioning(() => ctr.Ctr(unknown).Fit(train), "Nope");
+            var gated = Options(CtrEmbeddingCompression.Hashing, 0.1);
+            gated.FeatureGates = CtrFeatureGates.OptFS;
+            ConformanceKit.AssertThrowsMentioning(() => ctr.Ctr(gated).Fit(train), "cannot be combined");
+        }
+    }
+}

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+using MLExt.Benchmarks.Compression;
 using MLExt.Benchmarks.Ctr;
 using MLExt.Benchmarks.ElasticNet;
 using MLExt.Benchmarks.Neural;
@@ -9,7 +10,7 @@ using MLExt.Benchmarks.OptFS;
 using MLExt.Benchmarks.OutRank;
 using MLExt.Benchmarks.QuickSelection;
 
-// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|ctr|ctr-quality|ctr-speed|neural|defaults|optfs]
+// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|ctr|ctr-quality|ctr-speed|neural|defaults|optfs|compression]
 // Runs the benchmarks and writes benchmarks/RESULTS.md (or RESULTS-quick.md for a small smoke run). With --only, the
 // other sections of an existing RESULTS.md are kept (ctr-speed: the CTR throughput and scoring alone, a few minutes;
 // ctr-quality: the CTR AUC tables alone, about 40 minutes; ctr: both).
@@ -33,6 +34,7 @@ report.Append(selected is null or "ctr" or "ctr-speed" ? CtrBenchmark.RunSpeed(q
 report.Append(selected is null or "neural" ? NeuralBenchmark.Run(quick, Log) : Section(previous, "## Neural regularizers and TabularNet"));
 report.Append(selected is null or "defaults" ? NeuralBenchmark.RunDefaults(Log) : Section(previous, "## Defaults chosen from the data"));
 report.Append(selected is null or "optfs" ? OptFSBenchmark.Run(quick, Log) : Section(previous, "## OptFS feature gates"));
+report.Append(selected is null or "compression" ? CompressionBenchmark.Run(quick, Log) : Section(previous, "## Embedding compression"));
 File.WriteAllText(output, report.ToString());
 Console.WriteLine(report);
 Console.WriteLine($"Wrote {output}");

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
@@ -141,6 +142,23 @@ namespace MLExt.Neural
         [Range(0.0f, 2.0f, 1.2f)]
         public float PolarizationSkew { get; set; } = 1.2f;
 
+        /// <summary>
+        /// How the categorical fields' embedding tables are stored (default: full tables). A method sized to a budget (Hashing,
+        /// QuotientRemainder, MultiHash, TensorTrain, Robe) keeps <see cref="EmbeddingMemoryRatio"/> of the full tables'
+        /// parameters: every field gets at most the same share, fields whose full table is smaller keep it, and the others are
+        /// compressed to it. Int8 trains full tables and quantizes them to 8 bits after training. See the fitted model's
+        /// EmbeddingTables, EmbeddingBytes and UncompressedEmbeddingBytes.
+        /// </summary>
+        public CtrEmbeddingCompression EmbeddingCompression { get; set; } = CtrEmbeddingCompression.None;
+
+        /// <summary>The share of the full embedding tables' parameters a sized compression method keeps, in (0, 1] (for example 0.01).</summary>
+        [Range(1e-4, 1.0, 1.0, true)]
+        public double EmbeddingMemoryRatio { get; set; } = 1;
+
+        /// <summary>Per-field methods that replace <see cref="EmbeddingCompression"/> for the fields named (a categorical column,
+        /// or a bucketed numeric column's field name); null: none.</summary>
+        public IDictionary<string, CtrEmbeddingCompression> EmbeddingCompressionByField { get; set; }
+
         /// <summary>Categorical values seen fewer times than this in training share their field's out-of-vocabulary id.</summary>
         [Range(1, 100, 2, true)]
         public int MinimumCategoryCount { get; set; } = 2;
@@ -185,6 +203,9 @@ namespace MLExt.Neural
         /// <summary>Seed of initialization, shuffling, dropout and the validation split; null: from the MLContext.</summary>
         public int? Seed { get; set; }
 
+        /// <summary>Whether any field's embedding table is compressed or quantized.</summary>
+        internal bool CompressesEmbeddings => EmbeddingCompression != CtrEmbeddingCompression.None || EmbeddingCompressionByField?.Values.Any(m => m != CtrEmbeddingCompression.None) == true;
+
         /// <summary>Checks the shared options, naming the first one out of range.</summary>
         internal virtual void Check(IExceptionContext ectx)
         {
@@ -223,6 +244,10 @@ namespace MLExt.Neural
                 throw ectx.ExceptParam(nameof(DropoutSamples), "DropoutSamples above 1 draws several dropout masks: set Dropout above 0 too.");
             if (!(FieldGroupLassoHierarchy >= 0) || float.IsInfinity(FieldGroupLassoHierarchy) || FieldGroupLassoPath < 0)
                 throw ectx.ExceptParam(nameof(FieldGroupLassoHierarchy), $"FieldGroupLassoHierarchy must be a finite bound of at least 0 (0: the plain group lasso) and FieldGroupLassoPath at least 0; they are {FieldGroupLassoHierarchy} and {FieldGroupLassoPath}.");
+            if (!(EmbeddingMemoryRatio > 0 && EmbeddingMemoryRatio <= 1))
+                throw ectx.ExceptParam(nameof(EmbeddingMemoryRatio), $"EmbeddingMemoryRatio must be in (0, 1]; it is {EmbeddingMemoryRatio}.");
+            if (EmbeddingMemoryRatio < 1 && !CompressesEmbeddings)
+                throw ectx.ExceptParam(nameof(EmbeddingMemoryRatio), "An EmbeddingMemoryRatio below 1 needs an EmbeddingCompression method to meet it.");
             if (!(FieldGroupLasso >= 0) || float.IsInfinity(FieldGroupLasso))
                 throw ectx.ExceptParam(nameof(FieldGroupLasso), $"FieldGroupLasso must be a finite strength of at least 0 (0: off); it is {FieldGroupLasso}.");
         }

@@ -51,17 +51,14 @@ namespace MLExt.Neural
             : base(host)
         {
             // *** Binary format ***
-            // featurizer (see NeuralFeaturizer.Save); task (see NeuralTask.Save); network spec (see NetworkSpec.Save); stream "Weights":
-            // the TorchSharp state; optional stream "EmbeddingTables" (models whose fields have tables of their own, see
-            // FieldTableSpec.Save); optional stream "GatedValues" (models trained with feature gates): int values before the gate
-            // search, int values kept (an optional stream, so older readers still load the model). The first format (CTR models, 0x00010001) had no task (binary) and an older spec.
+            // featurizer (see NeuralFeaturizer.Save); task (see NeuralTask.Save); the network (see NetworkFile); optional stream
+            // "GatedValues" (models trained with feature gates): int values before the gate search, int values kept. The first format
+            // (CTR models, 0x00010001) had no task (binary) and an older spec.
             FieldExitOrder = Array.Empty<FieldExit>();
             _featurizer = NeuralFeaturizer.Load(ctx);
             _task = firstFormat ? NeuralTask.Binary : NeuralTask.Load(ctx);
             NetworkSpec spec = firstFormat ? NetworkSpec.LoadFirstFormat(ctx, _featurizer.FieldSizes) : NetworkSpec.Load(ctx);
-            spec = spec with { Tables = FieldTableSpec.TryLoad(ctx) };
-            _network = NeuralNetwork.Create(spec);
-            ctx.TryLoadBinaryStream("Weights", reader => _network.load(reader));
+            _network = NetworkFile.Load(ctx, spec);
             (int, int) gated = (0, 0);
             ctx.TryLoadBinaryStream(GatedValuesStream, reader => gated = (reader.ReadInt32(), reader.ReadInt32()));
             _gatedValues = gated;
@@ -171,10 +168,7 @@ namespace MLExt.Neural
             ctx.SetVersionInfo(Version);
             _featurizer.Save(ctx);
             _task.Save(ctx);
-            _network.Spec.Save(ctx);
-            ctx.SaveBinaryStream("Weights", writer => _network.save(writer));
-            if (_network.Spec.Tables != null)
-                FieldTableSpec.Save(ctx, _network.Spec.Tables);
+            NetworkFile.Save(ctx, _network);
             if (_gatedValues.Values > 0)
             {
                 ctx.SaveBinaryStream(GatedValuesStream, writer =>

@@ -1,11 +1,9 @@
 using System.Collections.Generic;
-using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SearchSpace;
 using MLExt.Neural;
-using MLExt.Neural.Compression;
 using MLExt.Neural.Featurization;
 using MLExt.Neural.Networks;
 using MLExt.Neural.Tasks;
@@ -59,23 +57,6 @@ namespace MLExt.Trainers
 
             private protected override bool SearchesGates => FeatureGates == CtrFeatureGates.OptFS;
 
-            /// <summary>
-            /// How the categorical fields' embedding tables are stored (default: full tables). A method sized to a budget (Hashing,
-            /// QuotientRemainder, MultiHash, TensorTrain, Robe) keeps <see cref="EmbeddingMemoryRatio"/> of the full tables'
-            /// parameters: every field gets at most the same share, fields whose full table is smaller keep it, and the others are
-            /// compressed to it. Int8 trains full tables and quantizes them to 8 bits after training. See the fitted model's
-            /// EmbeddingTables, EmbeddingBytes and UncompressedEmbeddingBytes.
-            /// </summary>
-            public CtrEmbeddingCompression EmbeddingCompression { get; set; } = CtrEmbeddingCompression.None;
-
-            /// <summary>The share of the full embedding tables' parameters a sized compression method keeps, in (0, 1] (for example 0.01).</summary>
-            [Range(1e-4, 1.0, 1.0, true)]
-            public double EmbeddingMemoryRatio { get; set; } = 1;
-
-            /// <summary>Per-field methods that replace <see cref="EmbeddingCompression"/> for the fields named (a categorical column,
-            /// or a bucketed numeric column's field name); null: none.</summary>
-            public IDictionary<string, CtrEmbeddingCompression> EmbeddingCompressionByField { get; set; }
-
             internal override void Check(IExceptionContext ectx)
             {
                 base.Check(ectx);
@@ -92,13 +73,6 @@ namespace MLExt.Trainers
                     throw ectx.ExceptParam(nameof(FeatureGates), "OptFS gates scale each value's embedding, and LogisticRegression has no embeddings: choose a model with embeddings (FM, DeepFM, DCNv2, ...).");
                 if (SearchesGates && HashBuckets > 0)
                     throw ectx.ExceptParam(nameof(HashBuckets), "OptFS keeps or drops values of a vocabulary; a hashed field's buckets mix unrelated values: set HashBuckets to 0 with FeatureGates.");
-                bool compressed = EmbeddingCompression != CtrEmbeddingCompression.None || EmbeddingCompressionByField?.Values.Any(m => m != CtrEmbeddingCompression.None) == true;
-                if (!(EmbeddingMemoryRatio > 0 && EmbeddingMemoryRatio <= 1))
-                    throw ectx.ExceptParam(nameof(EmbeddingMemoryRatio), $"EmbeddingMemoryRatio must be in (0, 1]; it is {EmbeddingMemoryRatio}.");
-                if (EmbeddingMemoryRatio < 1 && !compressed)
-                    throw ectx.ExceptParam(nameof(EmbeddingMemoryRatio), "An EmbeddingMemoryRatio below 1 needs an EmbeddingCompression method to meet it.");
-                if (compressed && SearchesGates)
-                    throw ectx.ExceptParam(nameof(EmbeddingCompression), "FeatureGates and EmbeddingCompression cannot be combined yet: the gate search rewinds full tables.");
                 if (Model == CtrModel.DCNv2 && CrossLayers < 1 || Model == CtrModel.AutoIntPlus && AttentionLayers < 1)
                     throw ectx.ExceptParam(nameof(CrossLayers), "CrossLayers (DCN-V2) and AttentionLayers (AutoInt+) must be at least 1.");
             }
@@ -125,16 +99,7 @@ namespace MLExt.Trainers
 
         /// <summary>The network the options describe, over the featurizer's fields and ids.</summary>
         internal static NetworkSpec NetworkSpec(Options options, NeuralFeaturizer featurizer)
-        {
-            var spec = Neural.Networks.NetworkSpec.Of(options.Model, NeuralTask.Binary.Outputs, featurizer, options, options.CrossLayers, options.AttentionLayers, options.AttentionHeads);
-            string[] names = featurizer.FieldNames.Take(featurizer.FieldCount).ToArray();
-            var byField = options.EmbeddingCompressionByField ?? new Dictionary<string, CtrEmbeddingCompression>();
-            string unknown = byField.Keys.FirstOrDefault(name => !names.Contains(name));
-            if (unknown != null)
-                throw Contracts.ExceptParam(nameof(Options.EmbeddingCompressionByField), $"EmbeddingCompressionByField names '{unknown}', which is not a categorical field; the fields are {string.Join(", ", names)}.");
-            var methods = names.Select(name => byField.TryGetValue(name, out var method) ? method : options.EmbeddingCompression).ToArray();
-            return spec with { Tables = EmbeddingBudget.Plan(spec.FieldSizes, names, spec.EmbeddingDimension, options.EmbeddingMemoryRatio, methods) };
-        }
+            => Neural.Networks.NetworkSpec.Of(options.Model, NeuralTask.Binary.Outputs, featurizer, options, options.CrossLayers, options.AttentionLayers, options.AttentionHeads);
 
         /// <inheritdoc/>
         public SchemaShape GetOutputSchema(SchemaShape inputSchema)

@@ -16,7 +16,7 @@ namespace MLExt.Neural.Compression
     {
         /// <summary>
         /// Each id field's tables, or null when every field keeps a full table (the fused fast path). <paramref name="methods"/> gives
-        /// each field's method.
+        /// each field's method; fields kept full or quantized take their full tables' share of the budget first.
         /// </summary>
         public static FieldTableSpec[] Plan(int[] sizes, string[] names, int dimension, double ratio, CtrEmbeddingCompression[] methods)
         {
@@ -41,7 +41,8 @@ namespace MLExt.Neural.Compression
                 else
                     specs[f] = Sized(methods[f], sizes[f], names[f], dimension, (long)Math.Floor(cap), cap / full[f]);
             }
-            return specs;
+            // A budget every full table fits in: the fused full tables, the fast path.
+            return specs.All(s => s == FieldTableSpec.Full) ? null : specs;
         }
 
         // The largest cap c with Σ min(full, c) ≤ budget.

@@ -19,7 +19,8 @@ namespace MLExt.Neural.Compression
         public HashedFieldEmbeddingTable(int field, long rows, int dimension, int hashes, bool firstOrder) : base(nameof(HashedFieldEmbeddingTable))
         {
             _rows = rows;
-            // The first-order table hashes with salts of its own: its collisions need not be the embeddings'.
+            // The first-order table hashes with salts of its own (from 1000; the embeddings' from 0), so its collisions need not be
+            // the embeddings'.
             _salts = Enumerable.Range(0, hashes).Select(k => IdHash.Salt(field, firstOrder ? 1000 + k : k)).ToArray();
             table = Embedding(rows, dimension);
             using (no_grad())

@@ -18,26 +18,26 @@ namespace MLExt.Neural.Compression
         private readonly ulong[] _salts;
         private readonly int _chunk;
         private readonly long _length;
+        private readonly int _dimension;
 
         public RobeFieldEmbeddingTable(int field, long length, int dimension, bool firstOrder) : base(nameof(RobeFieldEmbeddingTable))
         {
             _length = length;
             _chunk = System.Math.Min(ChunkSize, dimension);
             int chunks = (dimension + _chunk - 1) / _chunk;
+            // Salts apart from the hashed tables' (see HashedFieldEmbeddingTable), the first-order array's apart from the embeddings'.
             _salts = Enumerable.Range(0, chunks).Select(c => IdHash.Salt(field, (firstOrder ? 2000 : 3000) + c)).ToArray();
             using (no_grad())
                 array = new Modules.Parameter(normal(0, 1e-4, new long[] { length }));
-            Dimension = dimension;
+            _dimension = dimension;
             RegisterComponents();
         }
-
-        private int Dimension { get; }
 
         public override Tensor forward(Tensor localIds)
         {
             var offsets = arange(_chunk, dtype: ScalarType.Int64, device: localIds.device);
             var parts = _salts.Select(salt => (IdHash.Row(localIds, salt, _length).unsqueeze(-1) + offsets).remainder(_length)).ToArray();
-            Tensor positions = cat(parts, -1).narrow(-1, 0, Dimension);
+            Tensor positions = cat(parts, -1).narrow(-1, 0, _dimension);
             return array.index_select(0, positions.flatten()).view(positions.shape);
         }
     }

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
 using MLExt.Trainers;
 
 namespace MLExt.Neural.Networks
@@ -26,11 +28,23 @@ namespace MLExt.Neural.Networks
         /// <summary>Fields the interaction parts see: id fields, then numeric fields.</summary>
         public int Fields => FieldCount + NumericCount;
 
-        /// <summary>The spec of a <paramref name="model"/> network over the featurizer's fields, sized by the shared options.</summary>
+        /// <summary>
+        /// The spec of a <paramref name="model"/> network over the featurizer's fields, sized by the shared options, its embedding tables
+        /// compressed as the options say (see <see cref="Compression.EmbeddingBudget"/>).
+        /// </summary>
         public static NetworkSpec Of(CtrModel model, int outputs, Featurization.NeuralFeaturizer featurizer, NeuralTrainerOptions options,
             int crossLayers = 1, int attentionLayers = 1, int attentionHeads = 1)
-            => new NetworkSpec(model, outputs, featurizer.FieldSizes, featurizer.FieldWidths, featurizer.NumericCount, options.EmbeddingDimension,
-                options.HiddenLayers, options.Dropout, options.BatchNorm, crossLayers, attentionLayers, attentionHeads);
+        {
+            string[] names = featurizer.FieldNames.Take(featurizer.FieldCount).ToArray();
+            var byField = options.EmbeddingCompressionByField ?? new Dictionary<string, CtrEmbeddingCompression>();
+            string unknown = byField.Keys.FirstOrDefault(name => !names.Contains(name));
+            if (unknown != null)
+                throw Contracts.ExceptParam(nameof(options.EmbeddingCompressionByField), $"EmbeddingCompressionByField names '{unknown}', which is not a categorical field; the fields are {string.Join(", ", names)}.");
+            var methods = names.Select(name => byField.TryGetValue(name, out var method) ? method : options.EmbeddingCompression).ToArray();
+            return new NetworkSpec(model, outputs, featurizer.FieldSizes, featurizer.FieldWidths, featurizer.NumericCount, options.EmbeddingDimension,
+                options.HiddenLayers, options.Dropout, options.BatchNorm, crossLayers, attentionLayers, attentionHeads,
+                Compression.EmbeddingBudget.Plan(featurizer.FieldSizes, names, options.EmbeddingDimension, options.EmbeddingMemoryRatio, methods));
+        }
 
         public void Save(ModelSaveContext ctx)
         {

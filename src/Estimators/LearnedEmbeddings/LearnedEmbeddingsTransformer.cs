@@ -139,17 +139,12 @@ namespace MLExt.Transforms
             {
                 disposer = null;
                 NeuralFeaturizer featurizer = _parent._featurizer;
-                Action<ulong[], float[], int> read = featurizer.BindReader(input);
-                var keys = new ulong[featurizer.IdWidth];
-                var ids = new int[featurizer.IdWidth];
-                var numeric = new float[featurizer.NumericCount];
-                var batch = new TensorBatch(1, ids.Length, numeric.Length);
-                var row = FeaturizedRows.InMemory(ids.Length, numeric.Length, ids, numeric, 1);
+                Func<FeaturizedRows> encode = featurizer.BindRow(input);
+                var batch = new TensorBatch(1, featurizer.IdWidth, featurizer.NumericCount);
                 int width = Width;
                 return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
                 {
-                    read(keys, numeric, 0);
-                    featurizer.Encode(keys, ids, numeric);
+                    FeaturizedRows row = encode();
                     var editor = VBufferEditor.Create(ref value, width);
                     using (var scope = NewDisposeScope())
                     using (no_grad())

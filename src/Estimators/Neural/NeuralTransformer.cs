@@ -219,21 +219,15 @@ namespace MLExt.Neural
             private RowOutputs Outputs(DataViewRow input)
             {
                 NeuralFeaturizer featurizer = _model._featurizer;
-                Action<ulong[], float[], int> read = featurizer.BindReader(input);
-                var keys = new ulong[featurizer.IdWidth];
-                var ids = new int[featurizer.IdWidth];
-                var numeric = new float[featurizer.NumericCount];
-                var batch = new TensorBatch(1, ids.Length, numeric.Length);
+                Func<FeaturizedRows> encode = featurizer.BindRow(input);
+                var batch = new TensorBatch(1, featurizer.IdWidth, featurizer.NumericCount);
                 long position = -1;
                 float[] outputs = null;
                 return () =>
                 {
                     if (input.Position != position)
                     {
-                        read(keys, numeric, 0);
-                        featurizer.Encode(keys, ids, numeric);
-                        var row = FeaturizedRows.InMemory(ids.Length, numeric.Length, ids, numeric, 1);
-                        outputs = TrainingLoop.Predict(_model._network, row, batch, _model._device);
+                        outputs = TrainingLoop.Predict(_model._network, encode(), batch, _model._device);
                         position = input.Position;
                     }
                     return outputs;

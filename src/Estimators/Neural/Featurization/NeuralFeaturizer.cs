@@ -112,6 +112,25 @@ namespace MLExt.Neural.Featurization
             return featurizer;
         }
 
+        /// <summary>
+        /// Binds to a row for scoring one row at a time: the returned function encodes the current row into a one-row cache (the
+        /// same cache each call) and returns it.
+        /// </summary>
+        public Func<FeaturizedRows> BindRow(DataViewRow row)
+        {
+            Action<ulong[], float[], int> read = BindReader(row);
+            var keys = new ulong[IdWidth];
+            var ids = new int[IdWidth];
+            var numeric = new float[NumericCount];
+            FeaturizedRows encoded = FeaturizedRows.InMemory(ids.Length, numeric.Length, ids, numeric, 1);
+            return () =>
+            {
+                read(keys, numeric, 0);
+                Encode(keys, ids, numeric);
+                return encoded;
+            };
+        }
+
         /// <inheritdoc/>
         /// <remarks>Keys outside the vocabulary get their field's out-of-vocabulary id; numbers are standardized.</remarks>
         public override void Encode(ReadOnlySpan<ulong> keys, Span<int> ids, Span<float> numbers)

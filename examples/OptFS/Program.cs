@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.LightGbm;
 using MLExt.Data;
 using MLExt.Trainers;
 using MLExt.Transforms;
@@ -36,7 +37,9 @@ Console.WriteLine($"Kept {optfs.KeptValueFraction:P1} of the values.");
 // Any trainer downstream sees the reduced feature set: dropped values are missing (empty text) under the same column names.
 IEstimator<ITransformer> LightGbm() => mlContext.Transforms.Categorical.OneHotHashEncoding(categorical.Select(c => new InputOutputColumnPair(c)).ToArray(), numberOfBits: 12)
     .Append(mlContext.Transforms.Concatenate("Features", categorical.Concat(numeric).ToArray()))
-    .Append(mlContext.BinaryClassification.Trainers.LightGbm());
+    // One-hot slots as plain numbers: ML.NET's LightGBM turns one-hot blocks back into categorical features, and with many
+    // missing (all-zero) blocks its dataset loading fails (an IndexOutOfRangeException in LoadDataset, ML.NET 5.0.1).
+    .Append(mlContext.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options { UseCategoricalSplit = false }));
 double Auc(ITransformer model) => mlContext.BinaryClassification.Evaluate(model.Transform(test)).AreaUnderRocCurve;
 Console.WriteLine($"LightGBM on every value: test AUC {Auc(LightGbm().Fit(train)):F4}");
 Console.WriteLine($"LightGBM on the values OptFS kept: test AUC {Auc(optfs.Append(LightGbm().Fit(optfs.Transform(train)))):F4}");

@@ -34,7 +34,7 @@ report.Append(selected is null or "ctr" or "ctr-speed" ? CtrBenchmark.RunSpeed(q
 report.Append(selected is null or "neural" ? NeuralBenchmark.Run(quick, Log) : Section(previous, "## Neural regularizers and TabularNet"));
 report.Append(selected is null or "defaults" ? NeuralBenchmark.RunDefaults(Log) : Section(previous, "## Defaults chosen from the data"));
 report.Append(selected is null or "optfs" ? OptFSBenchmark.Run(quick, Log) : Section(previous, "## OptFS feature gates"));
-report.Append(selected is null or "compression" ? CompressionBenchmark.Run(quick, Log) : Section(previous, "## Embedding compression"));
+report.Append(selected is null or "compression" ? CompressionBenchmark.Run(quick, folder, Log) : Section(previous, "## Embedding compression"));
 File.WriteAllText(output, report.ToString());
 Console.WriteLine(report);
 Console.WriteLine($"Wrote {output}");

@@ -23,10 +23,10 @@ namespace MLExt.Benchmarks.Compression
         private static readonly CtrEmbeddingCompression[] Sized =
         {
             CtrEmbeddingCompression.Hashing, CtrEmbeddingCompression.QuotientRemainder, CtrEmbeddingCompression.MultiHash,
-            CtrEmbeddingCompression.TensorTrain, CtrEmbeddingCompression.Robe,
+            CtrEmbeddingCompression.TensorTrain, CtrEmbeddingCompression.Robe, CtrEmbeddingCompression.MixedDimension, CtrEmbeddingCompression.DeepHashEmbedding,
         };
 
-        public static string Run(bool quick, Action<string> log)
+        public static string Run(bool quick, string folder, Action<string> log)
         {
             var report = new StringBuilder();
             report.AppendLine("## Embedding compression");
@@ -37,7 +37,7 @@ namespace MLExt.Benchmarks.Compression
             IDataView all = mlContext.Data.Cache(clicks);
             all.GetColumn<bool>("Label").Count();
             IDataView train = mlContext.Data.TakeRows(all, trainRows), test = mlContext.Data.SkipRows(all, trainRows);
-            report.Append(AucAgainstMemory(mlContext, clicks, train, test, trainRows, testRows, quick, log));
+            report.Append(AucAgainstMemory(mlContext, clicks, train, test, trainRows, testRows, quick, folder, log));
 
             var (loanTrain, loanTest, loanCategorical, loanNumeric) = CtrBenchmark.LendingClub(mlContext);
             report.AppendLine("### Learned embeddings as LightGBM's input");
@@ -54,7 +54,8 @@ namespace MLExt.Benchmarks.Compression
             return report.ToString();
         }
 
-        private static string AucAgainstMemory(MLContext mlContext, CriteoLikeData clicks, IDataView train, IDataView test, int trainRows, int testRows, bool quick, Action<string> log)
+        private static string AucAgainstMemory(MLContext mlContext, CriteoLikeData clicks, IDataView train, IDataView test, int trainRows, int testRows, bool quick,
+            string folder, Action<string> log)
         {
             var text = new StringBuilder();
             text.AppendLine($"### AUC against memory: generated Criteo-like, {trainRows:N0} training rows, {testRows:N0} held out, DeepFM");
@@ -82,6 +83,7 @@ namespace MLExt.Benchmarks.Compression
             text.AppendLine($"| full tables | 1 | {full.Auc:F4} | | {full.EmbeddingBytes / 1024.0:N0} KiB | {full.FileBytes / 1024.0:N0} KiB | 1.00 ({full.TrainSeconds:F0} s) | 1.00 |");
             log($"Compression: full AUC {full.Auc:F4} ({full.TrainSeconds:F0} s)");
             var settings = new List<(CtrEmbeddingCompression Method, double Ratio)> { (CtrEmbeddingCompression.Int8, 1) };
+            var curves = Sized.ToDictionary(method => method, _ => new List<(double Ratio, double Auc)> { (1, full.Auc) });
             foreach (double ratio in quick ? new[] { 0.01 } : new[] { 0.1, 0.01, 0.001 })
                 settings.AddRange(Sized.Select(method => (method, ratio)));
             foreach (var (method, ratio) in settings)
@@ -93,6 +95,8 @@ namespace MLExt.Benchmarks.Compression
                     line = $"| {method} | {ratio:G} | {m.Auc:F4} | {m.Auc - full.Auc:+0.0000;-0.0000} | {m.EmbeddingBytes / 1024.0:N0} KiB ({(double)m.EmbeddingBytes / full.EmbeddingBytes:P2}) | " +
                         $"{m.FileBytes / 1024.0:N0} KiB | {m.TrainSeconds / full.TrainSeconds:F2} ({m.TrainSeconds:F0} s) | {m.ScoreSeconds / full.ScoreSeconds:F2} |";
                     log($"Compression: {method} {ratio:G} AUC {m.Auc:F4} ({m.TrainSeconds:F0} s)");
+                    if (curves.TryGetValue(method, out var curve))
+                        curve.Add((ratio, m.Auc));
                 }
                 catch (ArgumentOutOfRangeException error)
                 {
@@ -103,7 +107,46 @@ namespace MLExt.Benchmarks.Compression
                 text.AppendLine(line);
             }
             text.AppendLine();
+            if (!quick)
+            {
+                File.WriteAllText(Path.Combine(folder, "compression-auc-memory.svg"), Plot(curves, full.Auc));
+                text.AppendLine("The same as a curve: [compression-auc-memory.svg](compression-auc-memory.svg) (test AUC against memory kept, log scale).");
+                text.AppendLine();
+            }
             return text.ToString();
+        }
+
+        // Test AUC against the memory kept (log scale), a line per method, the full model's AUC dashed.
+        private static string Plot(Dictionary<CtrEmbeddingCompression, List<(double Ratio, double Auc)>> curves, double fullAuc)
+        {
+            const int width = 720, height = 420, left = 70, right = 190, top = 30, bottom = 50;
+            double minAuc = Math.Floor(curves.Values.SelectMany(c => c).Min(p => p.Auc) * 100) / 100, maxAuc = Math.Ceiling(fullAuc * 100 + 0.5) / 100;
+            double minLog = curves.Values.SelectMany(c => c).Min(p => Math.Log10(p.Ratio));
+            double X(double ratio) => left + (Math.Log10(ratio) - minLog) / (0 - minLog) * (width - left - right);
+            double Y(double auc) => top + (maxAuc - auc) / (maxAuc - minAuc) * (height - top - bottom);
+            string[] colours = { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2" };
+            var svg = new StringBuilder();
+            svg.AppendLine($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">");
+            svg.AppendLine($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>");
+            svg.AppendLine($"<text x=\"{left}\" y=\"18\">DeepFM test AUC against embedding memory kept (generated Criteo-like)</text>");
+            for (double auc = minAuc; auc <= maxAuc + 1e-9; auc += 0.01)
+                svg.AppendLine($"<line x1=\"{left}\" x2=\"{width - right}\" y1=\"{Y(auc):F1}\" y2=\"{Y(auc):F1}\" stroke=\"#ddd\"/><text x=\"{left - 40}\" y=\"{Y(auc) + 4:F1}\">{auc:F2}</text>");
+            for (int power = (int)Math.Round(minLog); power <= 0; power++)
+                svg.AppendLine($"<text x=\"{X(Math.Pow(10, power)) - 12:F1}\" y=\"{height - bottom + 18}\">{Math.Pow(10, power):G}</text>");
+            svg.AppendLine($"<text x=\"{left + 150}\" y=\"{height - 12}\">memory kept (EmbeddingMemoryRatio)</text>");
+            svg.AppendLine($"<line x1=\"{left}\" x2=\"{width - right}\" y1=\"{Y(fullAuc):F1}\" y2=\"{Y(fullAuc):F1}\" stroke=\"black\" stroke-dasharray=\"4 3\"/>");
+            int index = 0;
+            foreach (var (method, curve) in curves)
+            {
+                string colour = colours[index % colours.Length];
+                string points = string.Join(" ", curve.OrderBy(p => p.Ratio).Select(p => $"{X(p.Ratio):F1},{Y(p.Auc):F1}"));
+                svg.AppendLine($"<polyline points=\"{points}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>");
+                svg.AppendLine($"<text x=\"{width - right + 10}\" y=\"{top + 16 * index + 10}\" fill=\"{colour}\">{method}</text>");
+                index++;
+            }
+            svg.AppendLine($"<text x=\"{width - right + 10}\" y=\"{top + 16 * index + 10}\">- - full tables</text>");
+            svg.AppendLine("</svg>");
+            return svg.ToString();
         }
 
         private sealed record Measured(double Auc, long EmbeddingBytes, long FileBytes, double TrainSeconds, double ScoreSeconds);

@@ -64,5 +64,9 @@ namespace MLExt.Trainers
         Robe,
         /// <summary>Post-training quantization: every row stored as 8-bit integers with a per-row scale, dequantized at lookup.</summary>
         Int8,
+        /// <summary>Mixed dimensions (Ginart et al. 2021): frequency blocks of halving dimension, projected to the common one.</summary>
+        MixedDimension,
+        /// <summary>DHE, deep hash embedding (Kang et al. 2021): 32 dense hash codes of the id through an MLP instead of a table.</summary>
+        DeepHashEmbedding,
     }
 }

@@ -5,8 +5,9 @@ namespace MLExt.Neural
     /// <summary>One id field's embedding table as a fitted model stores it.</summary>
     /// <param name="Field">The field (its column, or a numeric vector column's slot as "Column[slot]").</param>
     /// <param name="Method">How the table is stored.</param>
-    /// <param name="Rows">The table's rows: the values for a full or quantized table (and TensorTrain, which stores none), the hashed
-    /// rows for Hashing and MultiHash, the modulus for QuotientRemainder, the shared array's entries for Robe.</param>
+    /// <param name="Rows">The hashed rows for Hashing and MultiHash, the modulus for QuotientRemainder, the shared array's entries for
+    /// Robe; the field's values for the others (full, quantized, and methods without one row per value: TensorTrain,
+    /// MixedDimension, DeepHashEmbedding).</param>
     /// <param name="Dimension">The embedding dimension.</param>
     /// <param name="Bytes">Bytes stored for the field: its embedding table and its first-order weights.</param>
     public sealed record EmbeddingTableInfo(string Field, CtrEmbeddingCompression Method, long Rows, int Dimension, long Bytes);

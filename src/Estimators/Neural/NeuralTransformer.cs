@@ -89,8 +89,8 @@ namespace MLExt.Neural
             }
         }
 
-        /// <summary>Each id field's embedding table as stored: the method, rows (of a table, a shared array's entries for Robe, the
-        /// ids for a full or quantized table), dimension and bytes (first-order weights included).</summary>
+        /// <summary>Each id field's embedding table as stored: the method, rows (see <see cref="EmbeddingTableInfo.Rows"/>), dimension
+        /// and bytes (first-order weights included).</summary>
         public IReadOnlyList<EmbeddingTableInfo> EmbeddingTables
         {
             get
@@ -100,8 +100,7 @@ namespace MLExt.Neural
                 return Enumerable.Range(0, spec.FieldCount).Select(f =>
                 {
                     FieldTableSpec table = spec.Tables?[f] ?? FieldTableSpec.Full;
-                    long rows = table.Method is Trainers.CtrEmbeddingCompression.None or Trainers.CtrEmbeddingCompression.Int8 or Trainers.CtrEmbeddingCompression.TensorTrain
-                        ? spec.FieldSizes[f] : table.Rows;
+                    long rows = table.Rows > 0 ? table.Rows : spec.FieldSizes[f];
                     long bytes = spec.Tables is null ? (long)spec.FieldSizes[f] * (spec.EmbeddingDimension + 1) * sizeof(float) : _network.Embedding.StoredBytesOf(f);
                     return new EmbeddingTableInfo(names[f], table.Method, rows, spec.EmbeddingDimension, bytes);
                 }).ToArray();

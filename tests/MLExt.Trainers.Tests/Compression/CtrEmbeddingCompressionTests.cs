@@ -52,6 +52,8 @@ namespace MLExt.Trainers.Tests.Compression
         [DataRow(CtrEmbeddingCompression.TensorTrain, 0.1)]
         [DataRow(CtrEmbeddingCompression.Robe, 0.1)]
         [DataRow(CtrEmbeddingCompression.Int8, 1.0)]
+        [DataRow(CtrEmbeddingCompression.MixedDimension, 0.3)]
+        [DataRow(CtrEmbeddingCompression.DeepHashEmbedding, 0.2)]
         public void EveryMethodMeetsItsBudgetLearnsScoresAlikeAndSurvivesSaveAndLoad(CtrEmbeddingCompression method, double ratio)
         {
             var mlContext = new MLContext(seed: 1);

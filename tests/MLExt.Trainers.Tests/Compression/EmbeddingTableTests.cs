@@ -57,6 +57,31 @@ namespace MLExt.Trainers.Tests.Compression
         }
 
         [TestMethod]
+        public void MixedDimensionBlocksFollowFrequencyAndProjectToTheCommonDimension()
+        {
+            CollectionAssert.AreEqual(new long[] { 0, 10, 100 }, MixedDimensionFieldEmbeddingTable.Starts(1000));
+            CollectionAssert.AreEqual(new[] { 16, 8, 4 }, MixedDimensionFieldEmbeddingTable.Dimensions(16, 3));
+            using var table = new MixedDimensionFieldEmbeddingTable(1000, 16, 16);
+            Assert.AreEqual(MixedDimensionFieldEmbeddingTable.Parameters(1000, 16, 16), table.ParameterCount);
+            Assert.AreEqual(10 * 16 + 90 * 8 + 900 * 4 + (16 + 8 + 4) * 16, table.ParameterCount, "rare values cost fewer parameters");
+            using var scope = NewDisposeScope();
+            CollectionAssert.AreEqual(new long[] { 2, 500, 16 }, table.forward(arange(1000L).view(2, 500)).shape);
+        }
+
+        [TestMethod]
+        public void DeepHashEmbeddingsAreDistinctAndDeterministicWithoutATable()
+        {
+            using var table = new DeepHashFieldEmbeddingTable(1, 8, 16);
+            Assert.AreEqual(DeepHashFieldEmbeddingTable.Parameters(8, 16), table.ParameterCount);
+            using var scope = NewDisposeScope();
+            Tensor ids = arange(200L).unsqueeze(0);
+            Tensor vectors = table.forward(ids);
+            CollectionAssert.AreEqual(new long[] { 1, 200, 8 }, vectors.shape);
+            Assert.IsTrue(table.forward(ids).eq(vectors).all().item<bool>(), "the codes are hashes, not random draws");
+            Assert.AreEqual(200, vectors.squeeze(0).unique(dim: 0).Item1.shape[0], "every id gets its own vector");
+        }
+
+        [TestMethod]
         public void Int8RowsComeBackWithinHalfAStepOfTheirScale()
         {
             using var scope = NewDisposeScope();

@@ -92,6 +92,22 @@ namespace MLExt.Neural.Compression
                     return rank >= 1 ? new FieldTableSpec(method, 0, rank, firstOrderRows)
                         : Fail($"its cores need {TensorTrainFieldEmbeddingTable.CoreParameters(size, dimension, 1):N0} parameters at rank 1");
                 }
+                case CtrEmbeddingCompression.MixedDimension:
+                {
+                    int first = dimension;
+                    while (first > 1 && MixedDimensionFieldEmbeddingTable.Parameters(size, dimension, first) > parameters)
+                        first--;
+                    return MixedDimensionFieldEmbeddingTable.Parameters(size, dimension, first) <= parameters ? new FieldTableSpec(method, 0, first, firstOrderRows)
+                        : Fail($"its blocks of dimension 1 and their projections need {MixedDimensionFieldEmbeddingTable.Parameters(size, dimension, 1):N0} parameters");
+                }
+                case CtrEmbeddingCompression.DeepHashEmbedding:
+                {
+                    int width = 0;
+                    while (DeepHashFieldEmbeddingTable.Parameters(dimension, width + 1) <= parameters)
+                        width++;
+                    return width >= 2 ? new FieldTableSpec(method, 0, width, firstOrderRows)
+                        : Fail($"its MLP needs {DeepHashFieldEmbeddingTable.Parameters(dimension, 2):N0} parameters at width 2");
+                }
                 case CtrEmbeddingCompression.Robe:
                     return parameters >= dimension ? new FieldTableSpec(method, parameters, 0, firstOrderRows) : Fail($"its array needs at least {dimension} entries");
                 default:

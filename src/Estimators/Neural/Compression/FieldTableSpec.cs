@@ -9,8 +9,9 @@ namespace MLExt.Neural.Compression
 {
     /// <summary>
     /// How one id field's tables are stored: the method and its size (Hashing, MultiHash: the table's rows; QuotientRemainder: the
-    /// modulus; Robe: the shared array's length; TensorTrain: the rank; None and Int8: one row per id), and the rows of its hashed
-    /// first-order table (0: one first-order weight per id).
+    /// modulus; Robe: the shared array's length; Rank for TensorTrain: the rank, MixedDimension: the first block's dimension,
+    /// DeepHashEmbedding: the hidden width; None and Int8: one row per id), and the rows of its hashed first-order table (0: one
+    /// first-order weight per id).
     /// </summary>
     internal sealed record FieldTableSpec(CtrEmbeddingCompression Method, long Rows, int Rank, long FirstOrderRows)
     {
@@ -32,6 +33,8 @@ namespace MLExt.Neural.Compression
                 CtrEmbeddingCompression.TensorTrain => new TensorTrainFieldEmbeddingTable(size, dimension, spec.Rank),
                 CtrEmbeddingCompression.Robe => new RobeFieldEmbeddingTable(field, spec.Rows, dimension, firstOrder: false),
                 CtrEmbeddingCompression.Int8 => new QuantizedFieldEmbeddingTable(size, dimension),
+                CtrEmbeddingCompression.MixedDimension => new MixedDimensionFieldEmbeddingTable(size, dimension, spec.Rank),
+                CtrEmbeddingCompression.DeepHashEmbedding => new DeepHashFieldEmbeddingTable(field, dimension, spec.Rank),
                 _ => throw new ArgumentOutOfRangeException(nameof(specs), $"Unknown embedding compression {spec.Method}."),
             };
         };

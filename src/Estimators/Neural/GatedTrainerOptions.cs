@@ -69,6 +69,6 @@ namespace MLExt.Neural
         }
 
         /// <summary>The search's settings.</summary>
-        internal Gates.GateSearchSettings GateSearch => new Gates.GateSearchSettings(GateStrength, FinalTemperature, SearchEpochs, RewindEpoch, GateLearningRate);
+        internal Gates.GateSearchSettings SearchSettings => new Gates.GateSearchSettings(GateStrength, FinalTemperature, SearchEpochs, RewindEpoch, GateLearningRate);
     }
 }

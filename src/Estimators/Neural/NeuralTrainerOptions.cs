@@ -144,7 +144,7 @@ namespace MLExt.Neural
 
         /// <summary>
         /// How the categorical fields' embedding tables are stored (default: full tables). A method sized to a budget (Hashing,
-        /// QuotientRemainder, MultiHash, TensorTrain, Robe) keeps <see cref="EmbeddingMemoryRatio"/> of the full tables'
+        /// QuotientRemainder, MultiHash, TensorTrain, Robe, MixedDimension, DeepHashEmbedding) keeps <see cref="EmbeddingMemoryRatio"/> of the full tables'
         /// parameters: every field gets at most the same share, fields whose full table is smaller keep it, and the others are
         /// compressed to it. Int8 trains full tables and quantizes them to 8 bits after training. See the fitted model's
         /// EmbeddingTables, EmbeddingBytes and UncompressedEmbeddingBytes.

@@ -93,7 +93,7 @@ namespace MLExt.Trainers
         {
             _options.Check(_host);
             var trained = NeuralFit.Train(_host, input, _options, NeuralTask.Binary, _options.Model.ToString(), featurizer => NetworkSpec(_options, featurizer),
-                gates: _options.FeatureGates == CtrFeatureGates.OptFS ? _options.GateSearch : null);
+                gates: _options.FeatureGates == CtrFeatureGates.OptFS ? _options.SearchSettings : null);
             return new CtrTransformer(_host, trained);
         }
 

@@ -48,7 +48,7 @@ namespace MLExt.Transforms
             using PreparedFit fit = NeuralFit.Prepare(_host, input, _options, NeuralTask.Binary, $"OptFS search on {_options.Backbone}",
                 featurizer => NetworkSpec.Of(_options.Backbone, NeuralTask.Binary.Outputs, featurizer, _options));
             var hooks = NeuralFit.Hooks(_options).ToList();
-            using GateSearchOutcome searched = GateSearch.Run(fit.Spec, fit.Task, fit.Train, fit.Validation, _options, _options.GateSearch, fit.Sizes, hooks,
+            using GateSearchOutcome searched = GateSearch.Run(fit.Spec, fit.Task, fit.Train, fit.Validation, _options, _options.SearchSettings, fit.Sizes, hooks,
                 fit.Device, fit.Seed, _host, fit.Channel);
             return new OptFSTransformer(_host, fit.Featurizer, searched.Kept);
         }

@@ -82,6 +82,14 @@ namespace MLExt.Testing
             }
         }
 
+        /// <summary>The bytes of the model zip <c>mlContext.Model.Save</c> writes for <paramref name="model"/>.</summary>
+        public static long SavedBytes(MLContext mlContext, ITransformer model, DataViewSchema inputSchema)
+        {
+            using var stream = new System.IO.MemoryStream();
+            mlContext.Model.Save(model, inputSchema, stream);
+            return stream.Length;
+        }
+
         /// <summary>Save with one MLContext, load with a fresh one, and compare every output column value.</summary>
         public static void AssertSaveLoadRoundTrip(MLContext mlContext, ITransformer transformer, DataViewSchema inputSchema, IDataView scoreData, IDataView scored)
         {

@@ -161,9 +161,7 @@ namespace MLExt.Benchmarks.Compression
             scored.GetColumn<float>("Probability").Count();
             double scoreSeconds = watch.Elapsed.TotalSeconds;
             double auc = mlContext.BinaryClassification.Evaluate(scored).AreaUnderRocCurve;
-            using var stream = new MemoryStream();
-            mlContext.Model.Save(model, train.Schema, stream);
-            return new Measured(auc, model.EmbeddingBytes, stream.Length, trainSeconds, scoreSeconds);
+            return new Measured(auc, model.EmbeddingBytes, ModelFiles.SavedBytes(mlContext, model, train.Schema), trainSeconds, scoreSeconds);
         }
 
         private static string LearnedAgainstOneHot(MLContext mlContext, string title, IDataView train, IDataView test, string[] categorical, string[] numeric, Action<string> log)

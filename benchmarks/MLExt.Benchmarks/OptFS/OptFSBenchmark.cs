@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
 using System.Linq;
 using System.Text;
 using Microsoft.ML;
@@ -119,7 +118,7 @@ namespace MLExt.Benchmarks.OptFS
             {
                 double seconds = watch.Elapsed.TotalSeconds;
                 var values = FieldValues(model, categorical);
-                plain = new Plain(mlContext.BinaryClassification.Evaluate(model.Transform(test)).AreaUnderRocCurve, model.EmbeddingBytes, FileBytes(mlContext, model, train), seconds, values);
+                plain = new Plain(mlContext.BinaryClassification.Evaluate(model.Transform(test)).AreaUnderRocCurve, model.EmbeddingBytes, ModelFiles.SavedBytes(mlContext, model, train.Schema), seconds, values);
             }
             log($"{tag}: ungated AUC {plain.Auc:F4} ({plain.Seconds:F0} s)");
             long allValues = plain.ValuesOfField.Values.Sum() + numeric.Length;
@@ -139,7 +138,7 @@ namespace MLExt.Benchmarks.OptFS
                 double noiseDropped = noise == null ? double.NaN
                     : 1 - values.Where(p => noise.Contains(p.Key)).Sum(p => p.Value - 1.0) / plain.ValuesOfField.Where(p => noise.Contains(p.Key)).Sum(p => p.Value - 1.0);
                 gated.Add(new Gated(strength, rewind, mlContext.BinaryClassification.Evaluate(model.Transform(test)).AreaUnderRocCurve, model.KeptValueFraction,
-                    (long)Math.Round(model.KeptValueFraction * allValues), noiseDropped, model.EmbeddingBytes, FileBytes(mlContext, model, train), seconds));
+                    (long)Math.Round(model.KeptValueFraction * allValues), noiseDropped, model.EmbeddingBytes, ModelFiles.SavedBytes(mlContext, model, train.Schema), seconds));
                 log($"{tag}: OptFS {strength:G2}, rewind {rewind}: kept {model.KeptValueFraction:P1}, AUC {gated[^1].Auc:F4} ({seconds:F0} s)");
             }
 
@@ -164,12 +163,5 @@ namespace MLExt.Benchmarks.OptFS
         // Each categorical field's values in the model: its vocabulary and its out-of-vocabulary id.
         private static Dictionary<string, int> FieldValues(CtrTransformer model, string[] categorical)
             => categorical.Select((name, f) => (name, size: model.NetworkSpec.FieldSizes[f])).ToDictionary(p => p.name, p => p.size);
-
-        private static long FileBytes(MLContext mlContext, ITransformer model, IDataView data)
-        {
-            using var stream = new MemoryStream();
-            mlContext.Model.Save(model, data.Schema, stream);
-            return stream.Length;
-        }
     }
 }

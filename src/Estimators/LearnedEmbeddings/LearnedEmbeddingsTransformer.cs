@@ -69,7 +69,7 @@ namespace MLExt.Transforms
         public int EmbeddingDimension => _network.Spec.EmbeddingDimension;
 
         /// <summary>Bytes the embedding tables take as stored.</summary>
-        public long EmbeddingBytes => _network.Embedding.parameters().Concat(_network.Embedding.buffers()).Sum(p => p.numel() * p.element_size());
+        public long EmbeddingBytes => _network.Embedding.StoredBytes;
 
         /// <inheritdoc/>
         public void Dispose() => _network.Dispose();
@@ -108,40 +108,43 @@ namespace MLExt.Transforms
         // One row at a time: the row's ids through the embedding layer, the categorical fields' embeddings flattened.
         private sealed class Mapper : MapperBase
         {
-            private readonly LearnedEmbeddingsTransformer _parent;
+            private readonly LearnedEmbeddingsTransformer _transformer;
             private readonly int[] _inputs;
 
             public Mapper(LearnedEmbeddingsTransformer parent, DataViewSchema schema)
                 : base(parent.Host.Register(nameof(Mapper)), schema, parent)
             {
-                _parent = parent;
+                _transformer = parent;
                 _inputs = parent._featurizer.InputColumns.Select(name =>
                     schema.GetColumnOrNull(name)?.Index ?? throw parent.Host.ExceptSchemaMismatch(nameof(schema), "input", name)).ToArray();
             }
 
-            private int Width => _parent._fields.Length * _parent.EmbeddingDimension;
+            private int Width => _transformer._fields.Length * _transformer.EmbeddingDimension;
 
             protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore()
             {
-                string[] names = _parent._featurizer.FieldNames;
-                int dimension = _parent.EmbeddingDimension;
-                var slotNames = new VBuffer<ReadOnlyMemory<char>>(Width, _parent._fields.SelectMany(f => Enumerable.Range(0, dimension).Select(k => $"{names[f]}.{k}".AsMemory())).ToArray());
+                string[] names = _transformer._featurizer.FieldNames;
+                int dimension = _transformer.EmbeddingDimension;
+                var slotNames = new VBuffer<ReadOnlyMemory<char>>(Width, _transformer._fields.SelectMany(f => Enumerable.Range(0, dimension).Select(k => $"{names[f]}.{k}".AsMemory())).ToArray());
                 var annotations = new DataViewSchema.Annotations.Builder();
                 annotations.AddSlotNames(Width, (ref VBuffer<ReadOnlyMemory<char>> value) => slotNames.CopyTo(ref value));
-                return new[] { new DataViewSchema.DetachedColumn(_parent._outputColumnName, new VectorDataViewType(NumberDataViewType.Single, Width), annotations.ToAnnotations()) };
+                return new[] { new DataViewSchema.DetachedColumn(_transformer._outputColumnName, new VectorDataViewType(NumberDataViewType.Single, Width), annotations.ToAnnotations()) };
             }
 
             protected override Func<int, bool> GetDependenciesCore(Func<int, bool> activeOutput) => column => activeOutput(0) && _inputs.Contains(column);
 
-            protected override void SaveModel(ModelSaveContext ctx) => _parent.SaveModel(ctx);
+            protected override void SaveModel(ModelSaveContext ctx) => _transformer.SaveModel(ctx);
 
             protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
             {
                 disposer = null;
-                NeuralFeaturizer featurizer = _parent._featurizer;
+                NeuralFeaturizer featurizer = _transformer._featurizer;
                 Func<FeaturizedRows> encode = featurizer.BindRow(input);
                 var batch = new TensorBatch(1, featurizer.IdWidth, featurizer.NumericCount);
                 int width = Width;
+                // The output fields' indices on the network's device, made once per getter.
+                Tensor indices = tensor(_transformer._fields, device: _transformer._device);
+                disposer = indices.Dispose;
                 return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
                 {
                     FeaturizedRows row = encode();
@@ -149,9 +152,8 @@ namespace MLExt.Transforms
                     using (var scope = NewDisposeScope())
                     using (no_grad())
                     {
-                        var (idTensor, numericTensor) = batch.Inputs(row, new[] { 0 }, _parent._device);
-                        Tensor fields = _parent._network.Embedding.Embed(idTensor, numericTensor).Fields;
-                        using var indices = tensor(_parent._fields, device: fields.device);
+                        var (idTensor, numericTensor) = batch.Inputs(row, new[] { 0 }, _transformer._device);
+                        Tensor fields = _transformer._network.Embedding.Embed(idTensor, numericTensor).Fields;
                         fields.index_select(1, indices).flatten().cpu().data<float>().CopyTo(editor.Values);
                     }
                     value = editor.Commit();

@@ -76,7 +76,7 @@ namespace MLExt.Neural
 
         /// <summary>Bytes the embedding layer takes as stored and saved (every field's embedding tables and first-order weights,
         /// quantized tables at their stored size): what embedding compression shrinks.</summary>
-        public long EmbeddingBytes => _network.Embedding.parameters().Concat(_network.Embedding.buffers()).Sum(p => p.numel() * p.element_size());
+        public long EmbeddingBytes => _network.Embedding.StoredBytes;
 
         /// <summary>Bytes the embedding layer would take with full 32-bit tables: one embedding row and first-order weight per value
         /// (and for the unused-place id), and per numeric field.</summary>

@@ -65,7 +65,14 @@ namespace MLExt.Transforms
         }
 
         /// <summary>The share of all gated values kept.</summary>
-        public double KeptValueFraction => (double)Fields.Sum(f => f.KeptValues) / Fields.Sum(f => f.Values);
+        public double KeptValueFraction
+        {
+            get
+            {
+                IReadOnlyList<OptFSField> fields = Fields;
+                return (double)fields.Sum(f => f.KeptValues) / fields.Sum(f => f.Values);
+            }
+        }
 
         /// <summary>Whether a column of this item type has a missing value to turn dropped values into.</summary>
         internal static bool HasMissingValue(DataViewType item)
@@ -135,13 +142,13 @@ namespace MLExt.Transforms
         // Copies each gated column, its dropped values made missing.
         private sealed class Mapper : MapperBase
         {
-            private readonly OptFSTransformer _parent;
+            private readonly OptFSTransformer _transformer;
             private readonly DataViewSchema.Column[] _inputs;
 
             public Mapper(OptFSTransformer parent, DataViewSchema schema)
                 : base(parent.Host.Register(nameof(Mapper)), schema, parent)
             {
-                _parent = parent;
+                _transformer = parent;
                 _inputs = parent._featurizer.InputColumns.Select(name =>
                 {
                     DataViewSchema.Column column = schema.GetColumnOrNull(name) ?? throw parent.Host.ExceptSchemaMismatch(nameof(schema), "input", name);
@@ -160,7 +167,7 @@ namespace MLExt.Transforms
                 return needed.Contains;
             }
 
-            protected override void SaveModel(ModelSaveContext ctx) => _parent.SaveModel(ctx);
+            protected override void SaveModel(ModelSaveContext ctx) => _transformer.SaveModel(ctx);
 
             protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer)
             {
@@ -178,7 +185,7 @@ namespace MLExt.Transforms
 
             private Delegate Getter<T>(DataViewRow input, DataViewSchema.Column column, T missing)
             {
-                Func<T, int, bool> keeps = _parent.Keeps<T>(column);
+                Func<T, int, bool> keeps = _transformer.Keeps<T>(column);
                 if (column.Type is VectorDataViewType)
                 {
                     var vector = input.GetGetter<VBuffer<T>>(column);

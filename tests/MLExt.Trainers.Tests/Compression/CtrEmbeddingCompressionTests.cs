@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -38,13 +37,6 @@ namespace MLExt.Trainers.Tests.Compression
             Seed = 1,
         };
 
-        private static long SavedBytes(MLContext mlContext, ITransformer model, DataViewSchema schema)
-        {
-            using var stream = new MemoryStream();
-            mlContext.Model.Save(model, schema, stream);
-            return stream.Length;
-        }
-
         [TestMethod]
         [DataRow(CtrEmbeddingCompression.Hashing, 0.1)]
         [DataRow(CtrEmbeddingCompression.QuotientRemainder, 0.2)]
@@ -78,7 +70,7 @@ namespace MLExt.Trainers.Tests.Compression
             Assert.AreEqual(compressed.EmbeddingBytes, compressed.EmbeddingTables.Sum(t => t.Bytes) + 4L * (8 + 1) * Clicks.NumericColumnNames.Count,
                 "the per-field table adds up to the embedding bytes, the numeric fields' weights aside");
             Assert.IsTrue(compressed.EmbeddingTables.Any(t => t.Method == method), "the largest fields are compressed");
-            Assert.IsTrue(SavedBytes(mlContext, compressed, train.Schema) < SavedBytes(mlContext, full, train.Schema), "the saved model shrinks");
+            Assert.IsTrue(ConformanceKit.SavedBytes(mlContext, compressed, train.Schema) < ConformanceKit.SavedBytes(mlContext, full, train.Schema), "the saved model shrinks");
 
             double fullAuc = mlContext.BinaryClassification.Evaluate(full.Transform(test)).AreaUnderRocCurve;
             double auc = mlContext.BinaryClassification.Evaluate(compressed.Transform(test)).AreaUnderRocCurve;

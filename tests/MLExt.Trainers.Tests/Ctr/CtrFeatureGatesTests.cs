@@ -31,13 +31,6 @@ namespace MLExt.Trainers.Tests.Ctr
             public float Score { get; set; }
         }
 
-        private static long SavedBytes(MLContext mlContext, ITransformer model, DataViewSchema schema)
-        {
-            using var stream = new MemoryStream();
-            mlContext.Model.Save(model, schema, stream);
-            return stream.Length;
-        }
-
         [TestMethod]
         public void OptFSGatesKeepFewerValuesInASmallerModelThatScoresAsWellAndSurvivesSaveAndLoad()
         {
@@ -51,7 +44,7 @@ namespace MLExt.Trainers.Tests.Ctr
             Assert.AreEqual(1, plain.KeptValueFraction);
             Assert.IsTrue(gated.KeptValueFraction < 0.5, $"kept {gated.KeptValueFraction:P0} of the values");
             Assert.IsTrue(gated.EmbeddingBytes < plain.EmbeddingBytes / 2, $"{gated.EmbeddingBytes} embedding bytes against {plain.EmbeddingBytes}");
-            Assert.IsTrue(SavedBytes(mlContext, gated, train.Schema) < SavedBytes(mlContext, plain, train.Schema), "the saved model holds only the kept values");
+            Assert.IsTrue(ConformanceKit.SavedBytes(mlContext, gated, train.Schema) < ConformanceKit.SavedBytes(mlContext, plain, train.Schema), "the saved model holds only the kept values");
 
             double plainAuc = mlContext.BinaryClassification.Evaluate(plain.Transform(test)).AreaUnderRocCurve;
             double gatedAuc = mlContext.BinaryClassification.Evaluate(gated.Transform(test)).AreaUnderRocCurve;

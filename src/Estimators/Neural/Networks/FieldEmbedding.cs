@@ -31,7 +31,8 @@ namespace MLExt.Neural.Networks
         private readonly int[] _widths;
         private readonly bool _multiValued;
         private readonly long _padId;
-        // The field of each row of the tables (the pad row belongs to none: index of the id field count, dropped).
+        // The field of each row of the fused tables (the pad row belongs to none: index of the id field count, dropped); null for
+        // per-field tables.
         private readonly long[] _fieldOfRow;
         private readonly int _idFields;
         // _fieldOfRow on the tables' device, made when first needed (not a buffer: it follows from the spec and is not saved).
@@ -71,7 +72,8 @@ namespace MLExt.Neural.Networks
                 }
                 init.normal_(numericEmbeddings, std: 1e-4);
             }
-            _fieldOfRow = spec.FieldSizes.SelectMany((size, f) => Enumerable.Repeat((long)f, size)).Append(spec.FieldCount).ToArray();
+            if (embeddings is not null)
+                _fieldOfRow = spec.FieldSizes.SelectMany((size, f) => Enumerable.Repeat((long)f, size)).Append(spec.FieldCount).ToArray();
             RegisterComponents();
         }
 
@@ -83,6 +85,9 @@ namespace MLExt.Neural.Networks
 
         /// <summary>Id field <paramref name="field"/>'s own embedding table (null for fused tables).</summary>
         public FieldEmbeddingTable TableOf(int field) => fieldTables?[field];
+
+        /// <summary>Bytes the whole layer takes as stored (see <see cref="ModuleBytes.Stored"/>).</summary>
+        public long StoredBytes => ModuleBytes.Stored(this);
 
         /// <summary>Bytes id field <paramref name="field"/>'s own tables take as stored (embeddings and first-order weights).</summary>
         public long StoredBytesOf(int field) => fieldTables[field].StoredBytes + fieldFirstOrder[field].StoredBytes;

@@ -68,5 +68,13 @@ namespace MLExt.Trainers
         MixedDimension,
         /// <summary>DHE, deep hash embedding (Kang et al. 2021): 32 dense hash codes of the id through an MLP instead of a table.</summary>
         DeepHashEmbedding,
+        /// <summary>Unified embedding (Coleman et al. 2023): the compressed fields share one table; each value's vector is chunks
+        /// looked up with the field's own per-chunk hash functions and concatenated.</summary>
+        Unified,
+        /// <summary>Threshold pruning (PEP, Liu et al. 2021): a learned per-field threshold zeroes small entries during training;
+        /// the largest entries the budget holds are kept and stored sparse (8 bytes an entry).</summary>
+        Pruning,
+        /// <summary>Post-training quantization to 4 bits a value with a per-row scale, dequantized at lookup.</summary>
+        Int4,
     }
 }

@@ -55,14 +55,14 @@ namespace MLExt.Neural
                     hooks = NewHooks();
                     start = net => GateSearch.Rewind(net, searched.Rewound, rowOfId);
                 }
-                // Int8 fields train with full tables and are quantized after training.
-                NetworkSpec trainingSpec = TableQuantization.TrainingSpec(spec);
+                // Quantized fields train with full tables, pruned ones with thresholded tables; both are compressed after training.
+                NetworkSpec trainingSpec = PostTrainingCompression.TrainingSpec(spec);
                 NeuralNetwork trained = TrainingLoop.Train(trainingSpec, fit.Task, fit.Train, fit.Validation, options, fit.Sizes, hooks,
                     fit.Device, fit.Seed, host, fit.Channel, start);
                 if (!ReferenceEquals(trainingSpec, spec))
                 {
-                    trained = TableQuantization.Quantize(trained, spec, fit.Device);
-                    fit.Channel.Info("Quantized the Int8 fields' embedding tables to 8 bits a value with a scale per row.");
+                    trained = PostTrainingCompression.Apply(trained, spec, fit.Device);
+                    fit.Channel.Info("Compressed the quantized and pruned fields' trained embedding tables.");
                 }
                 var exits = new List<FieldExit>();
                 if (options.FieldGroupLassoPath > 0)

@@ -144,9 +144,11 @@ namespace MLExt.Neural
 
         /// <summary>
         /// How the categorical fields' embedding tables are stored (default: full tables). A method sized to a budget (Hashing,
-        /// QuotientRemainder, MultiHash, TensorTrain, Robe, MixedDimension, DeepHashEmbedding) keeps <see cref="EmbeddingMemoryRatio"/> of the full tables'
-        /// parameters: every field gets at most the same share, fields whose full table is smaller keep it, and the others are
-        /// compressed to it. Int8 trains full tables and quantizes them to 8 bits after training. See the fitted model's
+        /// QuotientRemainder, MultiHash, TensorTrain, Robe, MixedDimension, DeepHashEmbedding, Unified, Pruning) keeps
+        /// <see cref="EmbeddingMemoryRatio"/> of the full tables' parameters: every field gets the same share (raised to the method's
+        /// smallest tables where those are larger), fields whose full table is smaller keep it, and the others are compressed to it
+        /// (Unified fields pool their shares into one shared table; Pruning keeps half as many entries, each stored with its
+        /// position). Int8 and Int4 train full tables and quantize them to 8 or 4 bits after training. See the fitted model's
         /// EmbeddingTables, EmbeddingBytes and UncompressedEmbeddingBytes.
         /// </summary>
         public CtrEmbeddingCompression EmbeddingCompression { get; set; } = CtrEmbeddingCompression.None;

@@ -46,6 +46,9 @@ namespace MLExt.Trainers.Tests.Compression
         [DataRow(CtrEmbeddingCompression.Int8, 1.0)]
         [DataRow(CtrEmbeddingCompression.MixedDimension, 0.3)]
         [DataRow(CtrEmbeddingCompression.DeepHashEmbedding, 0.2)]
+        [DataRow(CtrEmbeddingCompression.Unified, 0.1)]
+        [DataRow(CtrEmbeddingCompression.Pruning, 0.2)]
+        [DataRow(CtrEmbeddingCompression.Int4, 1.0)]
         public void EveryMethodMeetsItsBudgetLearnsScoresAlikeAndSurvivesSaveAndLoad(CtrEmbeddingCompression method, double ratio)
         {
             var mlContext = new MLContext(seed: 1);
@@ -55,10 +58,10 @@ namespace MLExt.Trainers.Tests.Compression
 
             Assert.AreEqual(full.EmbeddingBytes, full.UncompressedEmbeddingBytes, "a full model's embeddings are uncompressed");
             Assert.AreEqual(full.UncompressedEmbeddingBytes, compressed.UncompressedEmbeddingBytes);
-            if (method == CtrEmbeddingCompression.Int8)
+            if (method is CtrEmbeddingCompression.Int8 or CtrEmbeddingCompression.Int4)
             {
-                // A byte a value and a float scale per row; the first-order weights stay floats.
-                long expected = compressed.EmbeddingTables.Sum(t => t.Rows * (t.Dimension + 4 + 4));
+                // A byte (or half a byte) a value and a float scale per row; the first-order weights stay floats.
+                long expected = compressed.EmbeddingTables.Sum(t => t.Rows * ((method == CtrEmbeddingCompression.Int8 ? t.Dimension : (t.Dimension + 1) / 2) + 4 + 4));
                 Assert.AreEqual(expected, compressed.EmbeddingTables.Sum(t => t.Bytes));
             }
             else

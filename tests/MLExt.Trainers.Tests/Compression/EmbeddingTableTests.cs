@@ -86,13 +86,115 @@ namespace MLExt.Trainers.Tests.Compression
         {
             using var scope = NewDisposeScope();
             Tensor rows = randn(20, 6);
-            using var table = new QuantizedFieldEmbeddingTable(20, 6);
+            using var table = new QuantizedFieldEmbeddingTable(20, 6, 8);
             table.SetRows(rows);
             Tensor back = table.forward(arange(20L).unsqueeze(0)).squeeze(0);
             Tensor step = rows.abs().amax(new long[] { 1 }, keepdim: true) / 127;
             Assert.IsTrue((back - rows).abs().le(step / 2 + 1e-6).all().item<bool>());
             Assert.AreEqual(20 * 6 + 20 * 4, table.StoredBytes, "one byte a value and a float scale a row");
             Assert.AreEqual(0, table.ParameterCount);
+        }
+
+        [TestMethod]
+        public void Int4RowsComeBackWithinHalfAStepOfTheirScaleAtHalfAByteAValue()
+        {
+            using var scope = NewDisposeScope();
+            Tensor rows = randn(20, 7);
+            using var table = new QuantizedFieldEmbeddingTable(20, 7, 4);
+            table.SetRows(rows);
+            Tensor back = table.forward(arange(20L).view(4, 5)).view(20, 7);
+            Tensor step = rows.abs().amax(new long[] { 1 }, keepdim: true) / 7;
+            Assert.IsTrue((back - rows).abs().le(step / 2 + 1e-6).all().item<bool>());
+            Assert.IsTrue(back.abs().amax(new long[] { 1 }).sub(rows.abs().amax(new long[] { 1 })).abs().lt(1e-5).all().item<bool>(), "each row's largest entry is exact");
+            Assert.AreEqual(20 * 4 + 20 * 4, table.StoredBytes, "seven values packed into four bytes, and a float scale a row");
+        }
+
+        [TestMethod]
+        public void ThePrunedTableKeepsTheLargestEntriesStoredSparse()
+        {
+            using var scope = NewDisposeScope();
+            Tensor rows = randn(30, 4);
+            using var table = new SparseFieldEmbeddingTable(30, 4, 25);
+            table.SetRows(rows);
+            Assert.AreEqual(25 * (4 + 4), table.StoredBytes, "a 32-bit position and a float value an entry");
+            // The expected table: every entry smaller in magnitude than the 25th largest zeroed.
+            float smallestKept = rows.abs().flatten().topk(25).values.min().item<float>();
+            Tensor expected = where(rows.abs().ge(smallestKept), rows, zeros_like(rows));
+            Tensor ids = tensor(new long[] { 0, 29, 3, 3, 17, 8 }).view(2, 3);
+            Tensor found = table.forward(ids);
+            CollectionAssert.AreEqual(new long[] { 2, 3, 4 }, found.shape);
+            Assert.IsTrue(found.view(6, 4).allclose(expected.index_select(0, ids.flatten())), "a lookup finds each id's kept entries in their columns");
+            Assert.IsTrue(table.forward(arange(30L).unsqueeze(0)).squeeze(0).allclose(expected));
+        }
+
+        [TestMethod]
+        public void TheThresholdZeroesEntriesSmallerThanIt()
+        {
+            using var scope = NewDisposeScope();
+            using var table = new ThresholdPrunedFieldEmbeddingTable(50, 4);
+            Tensor weights = null, threshold = null;
+            foreach (var (name, parameter) in table.named_parameters())
+            {
+                if (name.EndsWith("weight"))
+                    weights = parameter;
+                else
+                    threshold = parameter;
+            }
+            using (no_grad())
+            {
+                weights.normal_();
+                threshold.fill_(0); // σ(0) = 0.5
+            }
+            Tensor expected = weights.sign() * (weights.abs() - 0.5).clamp_min(0);
+            Assert.IsTrue(table.forward(arange(50L).unsqueeze(0)).squeeze(0).allclose(expected));
+            Assert.AreEqual(weights.square().sum().item<float>(), table.SquaredNorm().item<float>(), 1e-3, "the threshold is not a weight to shrink");
+        }
+
+        [TestMethod]
+        public void UnifiedFieldsShareOneTableThroughTheirOwnHashes()
+        {
+            using var scope = NewDisposeScope();
+            var pool = new UnifiedTablePool();
+            using var first = new UnifiedFieldEmbeddingTable(0, 64, 8, pool);
+            using var second = new UnifiedFieldEmbeddingTable(1, 64, 8, pool);
+            Assert.AreEqual(64 * 4, first.ParameterCount, "the owner holds the shared table of 4-wide rows");
+            Assert.AreEqual(0, second.ParameterCount, "the other fields hold no weights of their own");
+            Assert.AreEqual(64 * 4 * 4, first.StoredBytes + second.StoredBytes, "the shared table's bytes are split between its fields");
+            Tensor ids = arange(500L).unsqueeze(0);
+            Tensor a = first.forward(ids), b = second.forward(ids);
+            CollectionAssert.AreEqual(new long[] { 1, 500, 8 }, a.shape);
+            Assert.IsFalse(a.allclose(b), "each field hashes with its own salts");
+            using (no_grad())
+                first.parameters().Single().fill_(1);
+            Assert.IsTrue(second.forward(ids).eq(1).all().item<bool>(), "the second field reads the first field's table");
+        }
+
+        [TestMethod]
+        public void TheBudgetRaisesAFieldToItsMethodsSmallestTables()
+        {
+            // QuotientRemainder's smallest tables for 48 values are 7 + 7 rows of 16: more than an even share of this budget, so those
+            // fields get them (still under their full tables' 48 rows) and the hashed field keeps the rest.
+            int[] sizes = { 48, 48, 48, 48, 100_000 };
+            string[] names = { "a", "b", "c", "d", "e" };
+            var methods = Enumerable.Repeat(CtrEmbeddingCompression.QuotientRemainder, 4).Append(CtrEmbeddingCompression.Hashing).ToArray();
+            double budget = 0.0006 * sizes.Sum() * 16;
+            FieldTableSpec[] plan = EmbeddingBudget.Plan(sizes, names, 16, 0.0006, methods);
+            Assert.IsTrue(plan.Take(4).All(p => p.Method == CtrEmbeddingCompression.QuotientRemainder && p.Rows + QuotientRemainderFieldEmbeddingTable.QuotientRows(48, p.Rows) == 14),
+                "the fewest rows two tables of 48 values can have");
+            Assert.AreEqual((long)((budget - 4 * 14 * 16) / 16), plan[4].Rows, "the hashed field takes what is left");
+
+            // Unified fields pool their shares into one table; Pruning keeps an entry (a position and a value) per two parameters.
+            sizes = new[] { 7, 1840, 100_000 };
+            names = new[] { "a", "b", "c" };
+            // Unified fields pool their shares into one table; Pruning keeps an entry (a position and a value) per two parameters.
+            methods = new[] { CtrEmbeddingCompression.None, CtrEmbeddingCompression.Unified, CtrEmbeddingCompression.Unified };
+            plan = EmbeddingBudget.Plan(sizes, names, 16, 0.01, methods);
+            Assert.AreEqual(plan[1].Rows, plan[2].Rows, "one shared table");
+            budget = 0.01 * sizes.Sum() * 16 - 7 * 16;
+            Assert.IsTrue(plan[1].Rows * 4 <= budget && plan[1].Rows * 4 > budget - 8, $"{plan[1].Rows} rows of 4 for a budget of {budget}");
+            methods = new[] { CtrEmbeddingCompression.None, CtrEmbeddingCompression.None, CtrEmbeddingCompression.Pruning };
+            plan = EmbeddingBudget.Plan(sizes, names, 16, 0.05, methods);
+            Assert.AreEqual((long)((0.05 * sizes.Sum() * 16 - (7 + 1840) * 16) / 2), plan[2].Rows, 1);
         }
 
         [TestMethod]

@@ -9,9 +9,9 @@ namespace MLExt.Neural.Compression
 {
     /// <summary>
     /// How one id field's tables are stored: the method and its size (Hashing, MultiHash: the table's rows; QuotientRemainder: the
-    /// modulus; Robe: the shared array's length; Rank for TensorTrain: the rank, MixedDimension: the first block's dimension,
-    /// DeepHashEmbedding: the hidden width; None and Int8: one row per id), and the rows of its hashed first-order table (0: one
-    /// first-order weight per id).
+    /// modulus; Robe: the shared array's length; Unified: the rows of the table the Unified fields share; Pruning: the entries kept,
+    /// 0 while training; Rank for TensorTrain: the rank, MixedDimension: the first block's dimension, DeepHashEmbedding: the hidden
+    /// width; None, Int8 and Int4: one row per id), and the rows of its hashed first-order table (0: one first-order weight per id).
     /// </summary>
     internal sealed record FieldTableSpec(CtrEmbeddingCompression Method, long Rows, int Rank, long FirstOrderRows)
     {
@@ -19,9 +19,15 @@ namespace MLExt.Neural.Compression
         public static FieldTableSpec Full { get; } = new FieldTableSpec(CtrEmbeddingCompression.None, 0, 0, 0);
 
         /// <summary>Makes each field's tables as <paramref name="specs"/> describe them.</summary>
-        public static FieldTableFactory Factory(IReadOnlyList<FieldTableSpec> specs) => (field, size, dimension, firstOrder) =>
+        public static FieldTableFactory Factory(IReadOnlyList<FieldTableSpec> specs)
         {
-            FieldTableSpec spec = specs[field];
+            // One shared table per network for its Unified fields.
+            var unified = new UnifiedTablePool();
+            return (field, size, dimension, firstOrder) => Create(specs[field], field, size, dimension, firstOrder, unified);
+        }
+
+        private static FieldEmbeddingTable Create(FieldTableSpec spec, int field, int size, int dimension, bool firstOrder, UnifiedTablePool unified)
+        {
             if (firstOrder)
                 return spec.FirstOrderRows > 0 ? new HashedFieldEmbeddingTable(field, spec.FirstOrderRows, 1, 1, firstOrder: true) : new DenseFieldEmbeddingTable(size, 1);
             return spec.Method switch
@@ -32,15 +38,30 @@ namespace MLExt.Neural.Compression
                 CtrEmbeddingCompression.QuotientRemainder => new QuotientRemainderFieldEmbeddingTable(size, spec.Rows, dimension),
                 CtrEmbeddingCompression.TensorTrain => new TensorTrainFieldEmbeddingTable(size, dimension, spec.Rank),
                 CtrEmbeddingCompression.Robe => new RobeFieldEmbeddingTable(field, spec.Rows, dimension, firstOrder: false),
-                CtrEmbeddingCompression.Int8 => new QuantizedFieldEmbeddingTable(size, dimension),
+                CtrEmbeddingCompression.Int8 => new QuantizedFieldEmbeddingTable(size, dimension, 8),
+                CtrEmbeddingCompression.Int4 => new QuantizedFieldEmbeddingTable(size, dimension, 4),
                 CtrEmbeddingCompression.MixedDimension => new MixedDimensionFieldEmbeddingTable(size, dimension, spec.Rank),
                 CtrEmbeddingCompression.DeepHashEmbedding => new DeepHashFieldEmbeddingTable(field, dimension, spec.Rank),
-                _ => throw new ArgumentOutOfRangeException(nameof(specs), $"Unknown embedding compression {spec.Method}."),
+                CtrEmbeddingCompression.Unified => new UnifiedFieldEmbeddingTable(field, spec.Rows, dimension, unified),
+                CtrEmbeddingCompression.Pruning when spec.Rows == 0 => new ThresholdPrunedFieldEmbeddingTable(size, dimension),
+                CtrEmbeddingCompression.Pruning => new SparseFieldEmbeddingTable(size, dimension, spec.Rows),
+                _ => throw new ArgumentOutOfRangeException(nameof(spec), $"Unknown embedding compression {spec.Method}."),
             };
+        }
+
+        /// <summary>
+        /// The tables the field trains with: full tables for the quantized methods, the thresholded full table for Pruning, otherwise
+        /// the stored ones (see <see cref="PostTrainingCompression"/>).
+        /// </summary>
+        public FieldTableSpec TrainingForm => Method switch
+        {
+            CtrEmbeddingCompression.Int8 or CtrEmbeddingCompression.Int4 => Full,
+            CtrEmbeddingCompression.Pruning => this with { Rows = 0 },
+            _ => this,
         };
 
-        /// <summary>Whether the method trains its own tables (Int8 quantizes full tables after training).</summary>
-        public bool Trains => Method != CtrEmbeddingCompression.Int8;
+        /// <summary>Whether the field trains its tables as they are stored.</summary>
+        public bool Trains => TrainingForm == this;
 
         public static void Save(ModelSaveContext ctx, IReadOnlyList<FieldTableSpec> specs)
         {

@@ -5,17 +5,23 @@ using static TorchSharp.torch;
 namespace MLExt.Neural.Compression
 {
     /// <summary>
-    /// A trained table quantized after training: each row stored as 8-bit integers with a per-row scale (its largest magnitude / 127),
-    /// dequantized at lookup. Holds buffers, not parameters: it scores, it does not train.
+    /// A trained table quantized after training: each row stored as 8-bit or 4-bit integers with a per-row scale (its largest
+    /// magnitude over 127, or over 7), dequantized at lookup. Four-bit codes are packed two to a byte (offset by 8, so each nibble is
+    /// unsigned). Holds buffers, not parameters: it scores, it does not train.
     /// </summary>
     internal sealed class QuantizedFieldEmbeddingTable : FieldEmbeddingTable
     {
         private readonly Tensor codes;
         private readonly Tensor scales;
+        private readonly int _bits;
+        private readonly int _dimension;
 
-        public QuantizedFieldEmbeddingTable(int size, int dimension) : base(nameof(QuantizedFieldEmbeddingTable))
+        public QuantizedFieldEmbeddingTable(int size, int dimension, int bits) : base(nameof(QuantizedFieldEmbeddingTable))
         {
-            codes = zeros(size, dimension, dtype: ScalarType.Int8);
+            System.Diagnostics.Debug.Assert(bits == 8 || bits == 4);
+            _bits = bits;
+            _dimension = dimension;
+            codes = bits == 8 ? zeros(size, dimension, dtype: ScalarType.Int8) : zeros(size, (dimension + 1) / 2, dtype: ScalarType.Byte);
             scales = zeros(size);
             register_buffer(nameof(codes), codes);
             register_buffer(nameof(scales), scales);
@@ -25,20 +31,48 @@ namespace MLExt.Neural.Compression
 
         public override long ParameterBytes => 0;
 
-        public override Tensor SquaredNorm() => (codes.to_type(scales.dtype) * scales.unsqueeze(-1)).square().sum();
+        // The largest code: 127 for 8 bits, 7 for 4.
+        private int Levels => (1 << (_bits - 1)) - 1;
+
+        public override Tensor SquaredNorm()
+        {
+            using Tensor all = arange(scales.shape[0], dtype: ScalarType.Int64, device: scales.device);
+            return forward(all).square().sum();
+        }
 
         /// <summary>Stores <paramref name="rows"/> [size, dimension], quantized.</summary>
         public override void SetRows(Tensor rows)
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            Tensor scale = rows.abs().amax(new long[] { 1 }).clamp_min(1e-12) / 127;
-            codes.copy_((rows / scale.unsqueeze(-1)).round().clamp(-127, 127).to_type(ScalarType.Int8));
+            Tensor scale = rows.abs().amax(new long[] { 1 }).clamp_min(1e-12) / Levels;
+            Tensor quantized = (rows / scale.unsqueeze(-1)).round().clamp(-Levels, Levels);
+            if (_bits == 8)
+                codes.copy_(quantized.to_type(ScalarType.Int8));
+            else
+            {
+                // Pad to an even width, then pack each pair (low nibble first) into one byte.
+                if (_dimension % 2 == 1)
+                    quantized = nn.functional.pad(quantized, new long[] { 0, 1 });
+                Tensor pairs = (quantized + 8).view(quantized.shape[0], -1, 2);
+                codes.copy_((pairs.select(-1, 0) + pairs.select(-1, 1) * 16).to_type(ScalarType.Byte));
+            }
             scales.copy_(scale);
         }
 
         public override Tensor forward(Tensor localIds)
-            => codes.index_select(0, localIds.flatten()).to_type(scales.dtype).mul(scales.index_select(0, localIds.flatten()).unsqueeze(-1))
-                .view(localIds.shape.Append(codes.shape[1]).ToArray());
+        {
+            Tensor flat = localIds.flatten();
+            Tensor stored = codes.index_select(0, flat);
+            Tensor values;
+            if (_bits == 8)
+                values = stored.to_type(scales.dtype);
+            else
+            {
+                Tensor wide = stored.to_type(ScalarType.Int32);
+                values = stack(new[] { wide.remainder(16), wide.floor_divide(16) }, -1).flatten(1).narrow(1, 0, _dimension).to_type(scales.dtype) - 8;
+            }
+            return values.mul(scales.index_select(0, flat).unsqueeze(-1)).view(localIds.shape.Append(_dimension).ToArray());
+        }
     }
 }

@@ -31,7 +31,7 @@ namespace MLExt.Neural.Networks
         public virtual long ParameterBytes => parameters().Sum(p => p.numel() * p.element_size());
 
         /// <summary>Bytes the table takes as stored and saved: its parameters and buffers.</summary>
-        public long StoredBytes => ModuleBytes.Stored(this);
+        public virtual long StoredBytes => ModuleBytes.Stored(this);
 
         /// <summary>Sets every id's vector from <paramref name="rows"/> [size, dimension] (a trained full table's rows), for tables
         /// that hold one row per id.</summary>

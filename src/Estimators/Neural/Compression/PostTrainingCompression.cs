@@ -6,18 +6,19 @@ using static TorchSharp.torch;
 namespace MLExt.Neural.Compression
 {
     /// <summary>
-    /// Post-training quantization: a network whose Int8 fields trained with full tables becomes the network of the final spec, its
-    /// Int8 fields' trained rows quantized and every other weight copied.
+    /// Compression after training: a network whose quantized or pruned fields trained in their training form (see
+    /// <see cref="FieldTableSpec.TrainingForm"/>) becomes the network of the final spec, those fields' trained rows quantized or
+    /// pruned to the largest entries and every other weight copied.
     /// </summary>
-    internal static class TableQuantization
+    internal static class PostTrainingCompression
     {
-        /// <summary>The spec to train with: each Int8 field as a full table.</summary>
+        /// <summary>The spec to train with: each field in its training form.</summary>
         public static NetworkSpec TrainingSpec(NetworkSpec final)
             => final.Tables is null || final.Tables.All(t => t.Trains) ? final
-                : final with { Tables = final.Tables.Select(t => t.Trains ? t : FieldTableSpec.Full).ToArray() };
+                : final with { Tables = final.Tables.Select(t => t.TrainingForm).ToArray() };
 
-        /// <summary>The final network with the trained weights, its Int8 fields quantized; <paramref name="trained"/> is disposed.</summary>
-        public static NeuralNetwork Quantize(NeuralNetwork trained, NetworkSpec final, Device device)
+        /// <summary>The final network with the trained weights, its post-training fields compressed; <paramref name="trained"/> is disposed.</summary>
+        public static NeuralNetwork Apply(NeuralNetwork trained, NetworkSpec final, Device device)
         {
             NeuralNetwork quantized = NeuralNetwork.Create(final);
             try

@@ -1,0 +1,101 @@
+using System;
+using System.Linq;
+using MLExt.Neural.Networks;
+using Modules = TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MLExt.Neural.Compression
+{
+    /// <summary>
+    /// Threshold pruning while training (PEP, Liu et al. 2021): a full table whose entries pass through a soft threshold,
+    /// sign(w)·max(|w| − σ(s), 0), with s a learned threshold of the field, so small entries are exactly zero. After training the
+    /// largest entries the budget holds are kept in a <see cref="SparseFieldEmbeddingTable"/>.
+    /// </summary>
+    internal sealed class ThresholdPrunedFieldEmbeddingTable : FieldEmbeddingTable
+    {
+        // σ(−15) ≈ 3e-7: no entry is pruned at the start; the loss moves the threshold from there.
+        private const float InitialThreshold = -15;
+
+        private readonly Modules.Embedding table;
+        private readonly Modules.Parameter threshold;
+
+        public ThresholdPrunedFieldEmbeddingTable(int size, int dimension) : base(nameof(ThresholdPrunedFieldEmbeddingTable))
+        {
+            table = Embedding(size, dimension);
+            threshold = new Modules.Parameter(full(1, InitialThreshold));
+            using (no_grad())
+                init.normal_(table.weight, std: 1e-4);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor localIds)
+        {
+            Tensor weights = table.forward(localIds);
+            return weights.sign() * functional.relu(weights.abs() - threshold.sigmoid());
+        }
+
+        // The threshold is not a weight to shrink or scale: only the table's entries are.
+        public override Tensor SquaredNorm() => table.weight.square().sum();
+
+        public override void Scale(Tensor factor)
+        {
+            using var noGrad = no_grad();
+            table.weight.mul_(factor);
+        }
+    }
+
+    /// <summary>
+    /// A pruned table stored sparse: the kept entries' flat positions (row × dimension + column, 32-bit, sorted) and values, 8 bytes an
+    /// entry. A lookup finds each id's entries by binary search. Holds buffers, not parameters: it scores, it does not train.
+    /// </summary>
+    internal sealed class SparseFieldEmbeddingTable : FieldEmbeddingTable
+    {
+        private readonly Tensor positions;
+        private readonly Tensor values;
+        private readonly int _dimension;
+
+        public SparseFieldEmbeddingTable(int size, int dimension, long entries) : base(nameof(SparseFieldEmbeddingTable))
+        {
+            if ((long)size * dimension > int.MaxValue)
+                throw new ArgumentOutOfRangeException(nameof(size), $"A pruned table holds at most {int.MaxValue:N0} entries; this one would hold {(long)size * dimension:N0}.");
+            _dimension = dimension;
+            positions = arange(entries, dtype: ScalarType.Int32);
+            values = zeros(entries);
+            register_buffer(nameof(positions), positions);
+            register_buffer(nameof(values), values);
+        }
+
+        public override long ParameterCount => 0;
+
+        public override long ParameterBytes => 0;
+
+        public override Tensor SquaredNorm() => values.square().sum();
+
+        /// <summary>Keeps the largest-magnitude entries of <paramref name="rows"/> [size, dimension] that the table has room for.</summary>
+        public override void SetRows(Tensor rows)
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            Tensor flat = rows.flatten();
+            Tensor kept = flat.abs().topk((int)positions.shape[0]).indexes.sort().Values;
+            positions.copy_(kept.to_type(ScalarType.Int32));
+            values.copy_(flat.index_select(0, kept));
+        }
+
+        public override Tensor forward(Tensor localIds)
+        {
+            Tensor starts = localIds.flatten().to_type(ScalarType.Int32) * _dimension;
+            // Each id's entries are the run of positions in [start, start + dimension): at most one per column.
+            Tensor first = searchsorted(positions, starts), end = searchsorted(positions, starts + _dimension);
+            Tensor slots = first.unsqueeze(1) + arange(_dimension, dtype: ScalarType.Int64, device: localIds.device);
+            Tensor present = slots.lt(end.unsqueeze(1));
+            Tensor clamped = slots.clamp_max(Math.Max(0, positions.shape[0] - 1));
+            Tensor columns = (positions.index_select(0, clamped.flatten()).view(clamped.shape) - starts.unsqueeze(1)).to_type(ScalarType.Int64);
+            columns = where(present, columns, zeros_like(columns));
+            Tensor found = values.index_select(0, clamped.flatten()).view(clamped.shape) * present.to_type(values.dtype);
+            Tensor rows = zeros(slots.shape, dtype: values.dtype, device: values.device).scatter_add_(1, columns, found);
+            return rows.view(localIds.shape.Append(_dimension).ToArray());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Linq;
+using MLExt.Neural.Networks;
+using Modules = TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLExt.Neural.Compression
+{
+    /// <summary>
+    /// The one table a network's Unified fields share: made, registered and saved by the first of them, read by the rest through
+    /// it (so the shared weights are one parameter, counted and saved once).
+    /// </summary>
+    internal sealed class UnifiedTablePool
+    {
+        public UnifiedFieldEmbeddingTable Owner { get; set; }
+
+        /// <summary>The fields sharing the table.</summary>
+        public int Members { get; set; }
+    }
+
+    /// <summary>
+    /// Unified embedding, feature multiplexing (Coleman et al. 2023): every Unified field of a network reads one shared table of
+    /// <see cref="ChunkWidth"/>-wide rows; a value's vector is the concatenation of chunks, each the row that the field's own hash
+    /// function for that chunk gives the value. Fields thus pool their budget, and a large field's collisions in one chunk are
+    /// unlikely to repeat in the others.
+    /// </summary>
+    internal sealed class UnifiedFieldEmbeddingTable : FieldEmbeddingTable
+    {
+        /// <summary>Entries per chunk (the whole vector when the dimension is smaller).</summary>
+        public const int ChunkWidth = 4;
+
+        // The shared table on its owner; null on the other fields.
+        private readonly Modules.Parameter table;
+        private readonly UnifiedTablePool _pool;
+        private readonly ulong[] _salts;
+        private readonly long _rows;
+        private readonly int _dimension;
+
+        public UnifiedFieldEmbeddingTable(int field, long rows, int dimension, UnifiedTablePool pool) : base(nameof(UnifiedFieldEmbeddingTable))
+        {
+            _rows = rows;
+            _dimension = dimension;
+            _pool = pool;
+            int width = Width(dimension), chunks = (dimension + width - 1) / width;
+            // Salts apart from every other table's (see HashedFieldEmbeddingTable, RobeFieldEmbeddingTable).
+            _salts = Enumerable.Range(0, chunks).Select(c => IdHash.Salt(field, 4000 + c)).ToArray();
+            if (pool.Owner is null)
+            {
+                using (no_grad())
+                    table = new Modules.Parameter(normal(0, 1e-4, new long[] { rows, width }));
+                pool.Owner = this;
+            }
+            pool.Members++;
+            RegisterComponents();
+        }
+
+        /// <summary>The width of the shared table's rows for embeddings of <paramref name="dimension"/>.</summary>
+        public static int Width(int dimension) => System.Math.Min(ChunkWidth, dimension);
+
+        /// <summary>This field's even share of the shared table's bytes (the owner's share takes the remainder).</summary>
+        public override long StoredBytes
+        {
+            get
+            {
+                long shared = ModuleBytes.Stored(_pool.Owner), share = shared / _pool.Members;
+                return ReferenceEquals(_pool.Owner, this) ? shared - share * (_pool.Members - 1) : share;
+            }
+        }
+
+        // Read through the owner's registered parameter, which moving the network to a device replaces.
+        private Tensor Shared => _pool.Owner.get_parameter(nameof(table));
+
+        public override Tensor forward(Tensor localIds)
+        {
+            Tensor shared = Shared;
+            long width = shared.shape[1];
+            var chunks = _salts.Select(salt => shared.index_select(0, IdHash.Row(localIds, salt, _rows).flatten()).view(localIds.shape.Append(width).ToArray())).ToArray();
+            return cat(chunks, -1).narrow(-1, 0, _dimension);
+        }
+
+        // The shared table counts once, on its owner (so do Scale and the optimizer, through the owner's parameters).
+        public override Tensor SquaredNorm() => ReferenceEquals(_pool.Owner, this) ? Shared.square().sum() : zeros(new long[0], device: Shared.device);
+    }
+}

@@ -10,10 +10,11 @@ using MLExt.Benchmarks.OptFS;
 using MLExt.Benchmarks.OutRank;
 using MLExt.Benchmarks.QuickSelection;
 
-// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|ctr|ctr-quality|ctr-speed|neural|defaults|optfs|compression]
+// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|ctr|ctr-quality|ctr-speed|neural|defaults|optfs|compression|compression-at-scale]
 // Runs the benchmarks and writes benchmarks/RESULTS.md (or RESULTS-quick.md for a small smoke run). With --only, the
 // other sections of an existing RESULTS.md are kept (ctr-speed: the CTR throughput and scoring alone, a few minutes;
-// ctr-quality: the CTR AUC tables alone, about 40 minutes; ctr: both).
+// ctr-quality: the CTR AUC tables alone, about 40 minutes; ctr: both; compression-at-scale: hours, resumable, never part of a
+// full run, which reports the cells measured so far).
 bool quick = args.Contains("--quick");
 int only = Array.IndexOf(args, "--only");
 string selected = only >= 0 && only + 1 < args.Length ? args[only + 1] : null;
@@ -35,6 +36,7 @@ report.Append(selected is null or "neural" ? NeuralBenchmark.Run(quick, Log) : S
 report.Append(selected is null or "defaults" ? NeuralBenchmark.RunDefaults(Log) : Section(previous, "## Defaults chosen from the data"));
 report.Append(selected is null or "optfs" ? OptFSBenchmark.Run(quick, Log) : Section(previous, "## OptFS feature gates"));
 report.Append(selected is null or "compression" ? CompressionBenchmark.Run(quick, folder, Log) : Section(previous, "## Embedding compression"));
+report.Append(CompressionAtScaleBenchmark.Run(folder, reportOnly: selected != "compression-at-scale", Log));
 File.WriteAllText(output, report.ToString());
 Console.WriteLine(report);
 Console.WriteLine($"Wrote {output}");

@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLExt.Data;
+using MLExt.Trainers;
+
+namespace MLExt.Benchmarks.Compression
+{
+    /// <summary>
+    /// Embedding compression at scale: every method at every memory ratio on 1,000,000 generated Criteo-like training rows, for DeepFM
+    /// and DCNv2, one epoch each (the usual CTR regime at this size). The grid takes hours on a laptop CPU, so each finished cell is
+    /// appended to compression-at-scale.tsv and a later run goes on from where the last stopped; the section is written from the
+    /// file. Training seconds are recorded but not reported as speed: the grid may share the machine (the 200,000-row section times
+    /// the methods on an idle machine).
+    /// </summary>
+    internal static class CompressionAtScaleBenchmark
+    {
+        private const int TrainRows = 1_000_000, TestRows = 200_000;
+        private const string CellsFile = "compression-at-scale.tsv";
+        private static readonly CtrModel[] Models = { CtrModel.DeepFM, CtrModel.DCNv2 };
+        // The targets' ratios first, so a partial grid answers them.
+        private static readonly double[] Ratios = { 0.01, 0.001, 0.1, 0.5, 0.0001 };
+
+        private sealed record Cell(CtrModel Model, CtrEmbeddingCompression Method, double Ratio, double Auc, long EmbeddingBytes, long FileBytes, double TrainSeconds, string Failure)
+        {
+            public string Key => Keys(Model, Method, Ratio);
+
+            public static string Keys(CtrModel model, CtrEmbeddingCompression method, double ratio) => $"{model}\t{method}\t{ratio.ToString("R", CultureInfo.InvariantCulture)}";
+
+            public string Line => string.Join('\t', Key, Auc.ToString("F6", CultureInfo.InvariantCulture), EmbeddingBytes, FileBytes,
+                TrainSeconds.ToString("F1", CultureInfo.InvariantCulture), Failure ?? "");
+
+            public static Cell Parse(string line)
+            {
+                string[] f = line.Split('\t');
+                return new Cell(Enum.Parse<CtrModel>(f[0]), Enum.Parse<CtrEmbeddingCompression>(f[1]), double.Parse(f[2], CultureInfo.InvariantCulture),
+                    double.Parse(f[3], CultureInfo.InvariantCulture), long.Parse(f[4]), long.Parse(f[5]), double.Parse(f[6], CultureInfo.InvariantCulture), f[7].Length == 0 ? null : f[7]);
+            }
+        }
+
+        /// <summary>Measures the cells not yet in the file (all of them with <paramref name="reportOnly"/> false), then writes the section.</summary>
+        public static string Run(string folder, bool reportOnly, Action<string> log)
+        {
+            string path = Path.Combine(folder, CellsFile);
+            var cells = File.Exists(path) ? File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).Select(Cell.Parse).ToDictionary(c => c.Key) : new Dictionary<string, Cell>();
+            var grid = Grid().ToList();
+            if (!reportOnly && grid.Any(g => !cells.ContainsKey(Cell.Keys(g.Model, g.Method, g.Ratio))))
+            {
+                if (!File.Exists(path))
+                    File.WriteAllText(path, "model\tmethod\tratio\tauc\tembedding_bytes\tfile_bytes\ttrain_seconds\tfailure\n");
+                var mlContext = new MLContext(seed: 1);
+                var clicks = new CriteoLikeData(new CriteoLikeDataOptions { RowCount = TrainRows + TestRows, Seed = 2026 });
+                IDataView all = mlContext.Data.Cache(clicks);
+                all.GetColumn<bool>("Label").Count();
+                IDataView train = mlContext.Data.TakeRows(all, TrainRows), test = mlContext.Data.SkipRows(all, TrainRows);
+                foreach (var (model, method, ratio) in grid.Where(g => !cells.ContainsKey(Cell.Keys(g.Model, g.Method, g.Ratio))))
+                {
+                    Cell cell;
+                    try
+                    {
+                        var m = CompressionBenchmark.Measure(mlContext, Options(clicks, model, method, ratio), train, test);
+                        cell = new Cell(model, method, ratio, m.Auc, m.EmbeddingBytes, m.FileBytes, m.TrainSeconds, null);
+                    }
+                    catch (ArgumentOutOfRangeException error)
+                    {
+                        cell = new Cell(model, method, ratio, double.NaN, 0, 0, 0, error.Message.Split(" Raise")[0].Replace('\t', ' ').Replace("|", "/"));
+                    }
+                    log($"Compression at scale: {model} {method} {ratio:G}: " + (cell.Failure ?? $"AUC {cell.Auc:F4} ({cell.TrainSeconds:F0} s)"));
+                    cells[cell.Key] = cell;
+                    File.AppendAllText(path, cell.Line + "\n");
+                }
+            }
+            return Report(cells, grid, folder);
+        }
+
+        private static IEnumerable<(CtrModel Model, CtrEmbeddingCompression Method, double Ratio)> Grid()
+        {
+            foreach (CtrModel model in Models)
+            {
+                yield return (model, CtrEmbeddingCompression.None, 1);
+                foreach (double ratio in Ratios)
+                {
+                    foreach (CtrEmbeddingCompression method in CompressionBenchmark.Sized)
+                        yield return (model, method, ratio);
+                }
+                yield return (model, CtrEmbeddingCompression.Int8, 1);
+                yield return (model, CtrEmbeddingCompression.Int4, 1);
+            }
+        }
+
+        private static CtrTrainer.Options Options(CriteoLikeData clicks, CtrModel model, CtrEmbeddingCompression method, double ratio) => new CtrTrainer.Options
+        {
+            CategoricalColumnNames = clicks.CategoricalColumnNames.ToArray(),
+            NumericColumnNames = clicks.NumericColumnNames.ToArray(),
+            Model = model,
+            NumberOfEpochs = 1,
+            ValidationFraction = 0,
+            EmbeddingCompression = method,
+            EmbeddingMemoryRatio = ratio,
+            Seed = 1,
+        };
+
+        private static string Report(Dictionary<string, Cell> cells, List<(CtrModel Model, CtrEmbeddingCompression Method, double Ratio)> grid, string folder)
+        {
+            var text = new StringBuilder();
+            text.AppendLine("## Embedding compression at scale");
+            text.AppendLine();
+            text.AppendLine($"Generated Criteo-like data, {TrainRows:N0} training rows and {TestRows:N0} held out (13 numeric and 26 categorical fields of 2 to 1,000,000 values, " +
+                "power-law frequencies); embedding 16, MLP 400-400-400, batch 4096, one epoch, no validation split, seed 1. \"Memory kept\" is `EmbeddingMemoryRatio` " +
+                "(the share of the full tables' parameters a sized method may keep; Int8 and Int4 store full tables quantized); \"embeddings\" the stored bytes " +
+                "(`EmbeddingBytes`) against the full tables'. Cells are measured by `--only compression-at-scale`, which appends each to " +
+                $"[{CellsFile}]({CellsFile}) and goes on from there in a later run. Speed is in the 200,000-row section above (this grid may share the machine).");
+            text.AppendLine();
+            foreach (CtrModel model in Models)
+            {
+                if (!cells.TryGetValue(Cell.Keys(model, CtrEmbeddingCompression.None, 1), out Cell full))
+                {
+                    text.AppendLine($"### {model}: not measured yet");
+                    text.AppendLine();
+                    continue;
+                }
+                text.AppendLine($"### {model}: test AUC against memory kept (full tables {full.Auc:F4}, {full.EmbeddingBytes / 1048576.0:N1} MiB of embeddings)");
+                text.AppendLine();
+                text.AppendLine("| method | " + string.Join(" | ", Ratios.OrderByDescending(r => r).Select(r => $"{r:G}")) + " |");
+                text.AppendLine("|---|" + string.Concat(Ratios.Select(_ => "---|")));
+                foreach (CtrEmbeddingCompression method in CompressionBenchmark.Sized)
+                {
+                    text.Append($"| {method} |");
+                    foreach (double ratio in Ratios.OrderByDescending(r => r))
+                        text.Append(' ').Append(cells.TryGetValue(Cell.Keys(model, method, ratio), out Cell c) ? Describe(c, full) : "not run").Append(" |");
+                    text.AppendLine();
+                }
+                text.AppendLine();
+                foreach (CtrEmbeddingCompression method in new[] { CtrEmbeddingCompression.Int8, CtrEmbeddingCompression.Int4 })
+                {
+                    if (cells.TryGetValue(Cell.Keys(model, method, 1), out Cell q))
+                        text.AppendLine($"- {method}: {Describe(q, full)}, model file {q.FileBytes / 1048576.0:N1} MiB against {full.FileBytes / 1048576.0:N1} MiB.");
+                }
+                foreach (double target in new[] { 0.01, 0.001 })
+                {
+                    var best = CompressionBenchmark.Sized.Select(m => cells.GetValueOrDefault(Cell.Keys(model, m, target))).Where(c => c is { Failure: null }).OrderByDescending(c => c.Auc).FirstOrDefault();
+                    double allowed = target == 0.01 ? 0.001 : 0.005;
+                    text.AppendLine(best is null ? $"- At {1 / target:N0}x: not measured yet."
+                        : $"- At {1 / target:N0}x the best is {best.Method} at {best.Auc:F4} ({best.Auc - full.Auc:+0.0000;-0.0000}); target within {allowed} of the full model: {(full.Auc - best.Auc <= allowed ? "met" : "not met")}.");
+                }
+                text.AppendLine();
+                var curves = CompressionBenchmark.Sized.ToDictionary(m => m, m => Ratios.Select(r => cells.GetValueOrDefault(Cell.Keys(model, m, r))).Where(c => c is { Failure: null })
+                    .Select(c => (c.Ratio, c.Auc)).Prepend((1.0, full.Auc)).ToList());
+                string plot = $"compression-at-scale-{model}.svg";
+                File.WriteAllText(Path.Combine(folder, plot), CompressionBenchmark.Plot(curves, full.Auc, $"{model} test AUC against embedding memory kept ({TrainRows:N0} generated rows)"));
+                text.AppendLine($"As a curve: [{plot}]({plot}).");
+                text.AppendLine();
+            }
+            int missing = grid.Count(g => !cells.ContainsKey(Cell.Keys(g.Model, g.Method, g.Ratio)));
+            if (missing > 0)
+                text.AppendLine($"{missing} of {grid.Count} cells are not measured yet.").AppendLine();
+            return text.ToString();
+        }
+
+        // AUC and its gap to the full model, and the embedding bytes kept; or why the method could not meet the budget.
+        private static string Describe(Cell c, Cell full) => c.Failure is not null ? "cannot meet the budget"
+            : $"{c.Auc:F4} ({c.Auc - full.Auc:+0.0000;-0.0000}; {(double)c.EmbeddingBytes / full.EmbeddingBytes:P2})";
+    }
+}

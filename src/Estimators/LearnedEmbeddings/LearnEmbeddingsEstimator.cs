@@ -17,7 +17,7 @@ namespace MLExt.Transforms
     /// <list type="table">
     /// <item><term>Does this estimator need to look at the data to train its parameters?</term><description>Yes</description></item>
     /// <item><term>Input columns</term><description>A label (Boolean: binary; a key: multiclass; Single: regression); categorical columns of text, key, Boolean or integer values (a vector column is a multi-valued field, its embeddings summed); optional Single or Double numeric columns the network also reads</description></item>
-    /// <item><term>Output columns</term><description>One known-size vector of Single: EmbeddingDimension numbers per categorical column, with slot names "Column.k"</description></item>
+    /// <item><term>Output columns</term><description>One known-size vector of Single: per categorical column its value's first-order weight (slot "Column.w", unless IncludeFirstOrderWeights is off) and EmbeddingDimension embedding numbers (slots "Column.k")</description></item>
     /// <item><term>Required NuGet in addition to Microsoft.ML</term><description>MLExt.Estimators and a TorchSharp backend (TorchSharp-cpu, or TorchSharp-cuda-linux / -windows)</description></item>
     /// </list>
     /// Values unseen in training, rarer than the minimum count, or missing get their column's out-of-vocabulary embedding. The
@@ -45,7 +45,7 @@ namespace MLExt.Transforms
                 task = MulticlassClassificationTask.For(input.Schema[_options.LabelColumnName]);
             var trained = NeuralFit.Train(_host, input, _options, task, $"Embeddings learned in {_options.Model}",
                 featurizer => NetworkSpec.Of(_options.Model, task.Outputs, featurizer, _options));
-            return new LearnedEmbeddingsTransformer(_host, trained.Featurizer, trained.Network, trained.Device, _options.OutputColumnName);
+            return new LearnedEmbeddingsTransformer(_host, trained.Featurizer, trained.Network, trained.Device, _options.OutputColumnName, _options.IncludeFirstOrderWeights);
         }
 
         /// <inheritdoc/>

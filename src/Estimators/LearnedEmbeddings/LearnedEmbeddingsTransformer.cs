@@ -17,8 +17,8 @@ namespace MLExt.Transforms
 {
     /// <summary>
     /// Categorical columns' embeddings learned by <see cref="LearnEmbeddingsEstimator"/>: adds one vector column holding each
-    /// categorical column's embedding (a multi-valued column's embeddings summed), concatenated in the columns' order. Holds
-    /// TorchSharp tensors: dispose it when done.
+    /// categorical column's block, its value's first-order weight (unless left out) and then its embedding (a multi-valued
+    /// column's summed), concatenated in the columns' order. Holds TorchSharp tensors: dispose it when done.
     /// </summary>
     public sealed class LearnedEmbeddingsTransformer : RowToRowTransformerBase, IDisposable
     {
@@ -28,16 +28,19 @@ namespace MLExt.Transforms
         private readonly NeuralNetwork _network;
         private readonly Device _device;
         private readonly string _outputColumnName;
+        private readonly bool _firstOrder;
         // The id fields of the categorical columns (not bucketed numeric ones), whose embeddings are output.
         private readonly long[] _fields;
 
-        internal LearnedEmbeddingsTransformer(IHostEnvironment env, NeuralFeaturizer featurizer, NeuralNetwork network, Device device, string outputColumnName)
+        internal LearnedEmbeddingsTransformer(IHostEnvironment env, NeuralFeaturizer featurizer, NeuralNetwork network, Device device, string outputColumnName,
+            bool firstOrder)
             : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(LearnedEmbeddingsTransformer)))
         {
             _featurizer = featurizer;
             _network = network;
             _device = device;
             _outputColumnName = outputColumnName;
+            _firstOrder = firstOrder;
             _fields = CategoricalFields(featurizer);
             _network.eval();
         }
@@ -46,8 +49,10 @@ namespace MLExt.Transforms
             : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(LearnedEmbeddingsTransformer)))
         {
             // *** Binary format ***
-            // string: output column; featurizer (see NeuralFeaturizer.Save); the network (see NetworkFile)
+            // string: output column; bool: first-order weights output (from 0x00010002; before, never); featurizer (see
+            // NeuralFeaturizer.Save); the network (see NetworkFile)
             _outputColumnName = ctx.LoadNonEmptyString();
+            _firstOrder = ctx.Header.ModelVerWritten >= 0x00010002 && ctx.Reader.ReadBoolean();
             _featurizer = NeuralFeaturizer.Load(ctx);
             _network = NetworkFile.Load(ctx, NetworkSpec.Load(ctx));
             _fields = CategoricalFields(_featurizer);
@@ -65,8 +70,14 @@ namespace MLExt.Transforms
             return new LearnedEmbeddingsTransformer(env, ctx);
         }
 
-        /// <summary>Numbers per categorical column in the output.</summary>
+        /// <summary>The embedding's numbers per categorical column in the output.</summary>
         public int EmbeddingDimension => _network.Spec.EmbeddingDimension;
+
+        /// <summary>Whether each column's block starts with its value's first-order weight.</summary>
+        public bool IncludesFirstOrderWeights => _firstOrder;
+
+        // Numbers per categorical column in the output.
+        private int BlockWidth => EmbeddingDimension + (_firstOrder ? 1 : 0);
 
         /// <summary>Bytes the embedding tables take as stored.</summary>
         public long EmbeddingBytes => _network.Embedding.StoredBytes;
@@ -93,14 +104,15 @@ namespace MLExt.Transforms
             ctx.CheckAtModel();
             ctx.SetVersionInfo(GetVersionInfo());
             ctx.SaveNonEmptyString(_outputColumnName);
+            ctx.Writer.Write(_firstOrder);
             _featurizer.Save(ctx);
             NetworkFile.Save(ctx, _network);
         }
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "MXLEMBED",
-            verWrittenCur: 0x00010001,
-            verReadableCur: 0x00010001,
+            verWrittenCur: 0x00010002, // the first-order weights flag
+            verReadableCur: 0x00010002,
             verWeCanReadBack: 0x00010001,
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(LearnedEmbeddingsTransformer).Assembly.FullName);
@@ -119,13 +131,13 @@ namespace MLExt.Transforms
                     schema.GetColumnOrNull(name)?.Index ?? throw parent.Host.ExceptSchemaMismatch(nameof(schema), "input", name)).ToArray();
             }
 
-            private int Width => _transformer._fields.Length * _transformer.EmbeddingDimension;
+            private int Width => _transformer._fields.Length * _transformer.BlockWidth;
 
             protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore()
             {
                 string[] names = _transformer._featurizer.FieldNames;
-                int dimension = _transformer.EmbeddingDimension;
-                var slotNames = new VBuffer<ReadOnlyMemory<char>>(Width, _transformer._fields.SelectMany(f => Enumerable.Range(0, dimension).Select(k => $"{names[f]}.{k}".AsMemory())).ToArray());
+                var block = Enumerable.Range(0, _transformer.EmbeddingDimension).Select(k => k.ToString()).Prepend(_transformer._firstOrder ? "w" : null).Where(n => n != null).ToArray();
+                var slotNames = new VBuffer<ReadOnlyMemory<char>>(Width, _transformer._fields.SelectMany(f => block.Select(k => $"{names[f]}.{k}".AsMemory())).ToArray());
                 var annotations = new DataViewSchema.Annotations.Builder();
                 annotations.AddSlotNames(Width, (ref VBuffer<ReadOnlyMemory<char>> value) => slotNames.CopyTo(ref value));
                 return new[] { new DataViewSchema.DetachedColumn(_transformer._outputColumnName, new VectorDataViewType(NumberDataViewType.Single, Width), annotations.ToAnnotations()) };
@@ -153,8 +165,11 @@ namespace MLExt.Transforms
                     using (no_grad())
                     {
                         var (idTensor, numericTensor) = batch.Inputs(row, new[] { 0 }, _transformer._device);
-                        Tensor fields = _transformer._network.Embedding.Embed(idTensor, numericTensor).Fields;
-                        fields.index_select(1, indices).flatten().cpu().data<float>().CopyTo(editor.Values);
+                        FieldEmbedding embedding = _transformer._network.Embedding;
+                        Tensor fields = embedding.Embed(idTensor, numericTensor).Fields.index_select(1, indices);
+                        if (_transformer._firstOrder)
+                            fields = cat(new[] { embedding.IdFirstOrder(idTensor).index_select(1, indices).unsqueeze(-1), fields }, -1);
+                        fields.flatten().cpu().data<float>().CopyTo(editor.Values);
                     }
                     value = editor.Commit();
                 });

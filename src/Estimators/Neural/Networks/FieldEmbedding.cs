@@ -121,6 +121,13 @@ namespace MLExt.Neural.Networks
             return (fields, linear);
         }
 
+        /// <summary>Each id field's first-order weight [batch, id fields] (a multi-valued field's summed over the values it holds), ungated.</summary>
+        public Tensor IdFirstOrder(Tensor ids)
+        {
+            Tensor weights = LookUpFirstOrder(ids);
+            return (_multiValued ? Pool(weights, Used(ids, weights.dtype)) : weights).squeeze(-1);
+        }
+
         /// <summary>The squared norm of the embeddings and first-order weights the rows' ids use, summed over the rows (the pad id excluded).</summary>
         public Tensor UsedSquaredNorm(Tensor ids)
         {

@@ -64,8 +64,6 @@ namespace MLExt.Neural
                 throw ectx.ExceptParam(nameof(RewindEpoch), $"RewindEpoch ({RewindEpoch}) must be a search epoch: from 0 to SearchEpochs − 1 ({SearchEpochs - 1}).");
             if (CategoricalColumnNames.Length == 0)
                 throw ectx.ExceptParam(nameof(CategoricalColumnNames), "Feature gates choose values of categorical fields: name at least one categorical column.");
-            if (CompressesEmbeddings)
-                throw ectx.ExceptParam(nameof(EmbeddingCompression), "Feature gates and EmbeddingCompression cannot be combined yet: the gate search rewinds full tables.");
         }
 
         /// <summary>The search's settings.</summary>

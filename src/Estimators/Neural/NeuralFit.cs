@@ -51,9 +51,15 @@ namespace MLExt.Neural
                     kept = GateSearch.Kept(searched.Kept, spec.IdCount);
                     long[] rowOfId = fit.Restrict(searched.Kept);
                     spec = network(fit.Featurizer);
-                    fit.Channel.Info($"Retraining on the {kept} of {values} values kept ({100.0 * kept / values:F1}%), from the weights of search epoch {gates.RewindEpoch}.");
                     hooks = NewHooks();
-                    start = net => GateSearch.Rewind(net, searched.Rewound, rowOfId);
+                    // Compressed tables have no rows to rewind full ones into: the retraining then starts afresh.
+                    if (spec.Tables is null)
+                    {
+                        fit.Channel.Info($"Retraining on the {kept} of {values} values kept ({100.0 * kept / values:F1}%), from the weights of search epoch {gates.RewindEpoch}.");
+                        start = net => GateSearch.Rewind(net, searched.Rewound, rowOfId);
+                    }
+                    else
+                        fit.Channel.Info($"Retraining on the {kept} of {values} values kept ({100.0 * kept / values:F1}%) with compressed embedding tables, from fresh weights.");
                 }
                 // Quantized fields train with full tables, pruned ones with thresholded tables; both are compressed after training.
                 NetworkSpec trainingSpec = PostTrainingCompression.TrainingSpec(spec);

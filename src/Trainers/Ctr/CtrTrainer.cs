@@ -51,7 +51,8 @@ namespace MLExt.Trainers
             /// Fit, with <see cref="GatedTrainerOptions.GateStrength"/>, <see cref="GatedTrainerOptions.FinalTemperature"/>,
             /// <see cref="GatedTrainerOptions.SearchEpochs"/> and <see cref="GatedTrainerOptions.RewindEpoch"/>; values it drops
             /// join their field's out-of-vocabulary id and the model keeps embeddings for the kept values alone (see the fitted
-            /// model's KeptValueFraction).
+            /// model's KeptValueFraction). With EmbeddingCompression too, the search runs on full tables, the kept values' tables
+            /// are then compressed to EmbeddingMemoryRatio of their full size, and the retraining starts from fresh weights.
             /// </summary>
             public CtrFeatureGates FeatureGates { get; set; } = CtrFeatureGates.None;
 

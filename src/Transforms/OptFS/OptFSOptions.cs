@@ -26,6 +26,8 @@ namespace MLExt.Transforms
             base.Check(ectx);
             if (Backbone == CtrModel.LogisticRegression)
                 throw ectx.ExceptParam(nameof(Backbone), "OptFS gates scale each value's embedding, and LogisticRegression has no embeddings: choose a backbone with embeddings (FM, DeepFM, DCNv2, ...).");
+            if (CompressesEmbeddings)
+                throw ectx.ExceptParam(nameof(EmbeddingCompression), "The OptFS transform only selects values and keeps no network: compress the embeddings of the model downstream (the CTR trainer's EmbeddingCompression, which also combines with its FeatureGates).");
         }
     }
 }

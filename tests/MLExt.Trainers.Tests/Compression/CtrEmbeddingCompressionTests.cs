@@ -111,9 +111,24 @@ namespace MLExt.Trainers.Tests.Compression
             var unknown = Options(CtrEmbeddingCompression.Hashing, 0.1);
             unknown.EmbeddingCompressionByField = new Dictionary<string, CtrEmbeddingCompression> { ["Nope"] = CtrEmbeddingCompression.Robe };
             ConformanceKit.AssertThrowsMentioning(() => ctr.Ctr(unknown).Fit(train), "Nope");
-            var gated = Options(CtrEmbeddingCompression.Hashing, 0.1);
-            gated.FeatureGates = CtrFeatureGates.OptFS;
-            ConformanceKit.AssertThrowsMentioning(() => ctr.Ctr(gated).Fit(train), "cannot be combined");
+        }
+
+        [TestMethod]
+        public void OptFSGatesChooseTheValuesAndCompressionShrinksTheirTables()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var (train, test) = Split(mlContext);
+            var options = Options(CtrEmbeddingCompression.Hashing, 0.3);
+            options.FeatureGates = CtrFeatureGates.OptFS;
+            options.SearchEpochs = 3;
+            options.GateStrength = 0.5f;
+            using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(train);
+            Assert.IsTrue(model.KeptValueFraction < 1, $"the gates dropped values: kept {model.KeptValueFraction:P1}");
+            Assert.IsTrue(model.EmbeddingTables.Any(t => t.Method == CtrEmbeddingCompression.Hashing), "the kept values' largest tables are hashed");
+            Assert.IsTrue(model.EmbeddingBytes <= 0.3 * 1.05 * model.UncompressedEmbeddingBytes, $"{model.EmbeddingBytes} of {model.UncompressedEmbeddingBytes} bytes");
+            double auc = mlContext.BinaryClassification.Evaluate(model.Transform(test)).AreaUnderRocCurve;
+            Assert.IsTrue(auc > 0.6, $"test AUC {auc:F4}");
+            ConformanceKit.AssertSaveLoadRoundTrip(mlContext, model, train.Schema, test, model.Transform(test));
         }
     }
 }

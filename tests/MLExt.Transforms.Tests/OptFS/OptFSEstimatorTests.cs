@@ -115,6 +115,7 @@ namespace MLExt.Transforms.Tests.OptFS
             ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOptFS(With(o => o.RewindEpoch = 8)).Fit(data), "RewindEpoch");
             ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOptFS(With(o => o.Backbone = CtrModel.LogisticRegression)).Fit(data), "no embeddings");
             ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOptFS(With(o => o.CategoricalColumnNames = null)).Fit(data), "categorical column");
+            ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOptFS(With(o => { o.EmbeddingCompression = CtrEmbeddingCompression.Hashing; o.EmbeddingMemoryRatio = 0.1; })).Fit(data), "model downstream");
 
             var oneClass = mlContext.Data.LoadFromEnumerable(MakeRows(500, 3).Select(r => { r.Label = true; return r; }).ToList());
             ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOptFS(SmallOptions()).Fit(oneClass), "Label");

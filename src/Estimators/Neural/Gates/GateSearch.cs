@@ -50,7 +50,8 @@ namespace MLExt.Neural.Gates
             GateSearchSettings settings, TrainingDefaults sizes, IReadOnlyList<TrainingHook> hooks, Device device, int seed, IHost host, IChannel channel)
         {
             torch.manual_seed(seed);
-            using NeuralNetwork network = NeuralNetwork.Create(spec);
+            // The gates choose among full tables' values; compression, if asked for, applies to the kept values' tables after.
+            using NeuralNetwork network = NeuralNetwork.Create(spec with { Tables = null });
             network.to(device);
             network.StartAt(task.StartingBias(train.Labels, train.Weights));
             using var gates = new ValueGates(spec.IdCount + 1, spec.NumericCount, device);

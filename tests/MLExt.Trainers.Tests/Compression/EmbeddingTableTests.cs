@@ -211,6 +211,8 @@ namespace MLExt.Trainers.Tests.Compression
             long used = (3 + 50) * 8 + 2 * plan[2].Rows * 8;
             Assert.IsTrue(used <= 0.01 * sizes.Sum() * 8, $"{used} parameters against a budget of {0.01 * sizes.Sum() * 8}");
             Assert.IsNull(EmbeddingBudget.Plan(sizes, names, 8, 0.5, Enumerable.Repeat(CtrEmbeddingCompression.None, 4).ToArray()), "no method: the fused full tables");
+            FieldTableSpec[] quantized = EmbeddingBudget.Plan(sizes, names, 8, 0.5, Enumerable.Repeat(CtrEmbeddingCompression.Int8, 4).ToArray());
+            Assert.IsTrue(quantized.All(p => p.Method == CtrEmbeddingCompression.Int8), "quantized methods are not sized: the ratio does not apply to them");
         }
     }
 }

@@ -37,9 +37,9 @@ namespace MLExt.Neural.Compression
             // Each sized field's floor: its method's smallest form, or its full table when that is no larger.
             double[] floor = sized.Select(f => Math.Min(smallest[f].Parameters, full[f])).ToArray();
             double[] ceiling = sized.Select(f => full[f]).ToArray();
-            if (floor.Sum() > budget)
+            if (sized.Length > 0 && floor.Sum() > budget)
             {
-                int worst = sized.Where(f => smallest[f].Parameters < full[f]).OrderByDescending(f => smallest[f].Parameters).First();
+                int worst = sized.OrderByDescending(f => Math.Min(smallest[f].Parameters, full[f])).First();
                 throw Contracts.ExceptParam("EmbeddingMemoryRatio",
                     $"{methods[worst]} cannot meet the budget of field '{names[worst]}' ({sizes[worst]:N0} values): the compressed fields' budget is {budget:N0} parameters, "
                     + $"their smallest tables need {floor.Sum():N0} together, and this field's {smallest[worst].Why}. Raise EmbeddingMemoryRatio or choose another method for it.");

@@ -20,14 +20,14 @@ namespace MLExt.Neural.Compression
         /// <summary>The final network with the trained weights, its post-training fields compressed; <paramref name="trained"/> is disposed.</summary>
         public static NeuralNetwork Apply(NeuralNetwork trained, NetworkSpec final, Device device)
         {
-            NeuralNetwork quantized = NeuralNetwork.Create(final);
+            NeuralNetwork compressed = NeuralNetwork.Create(final);
             try
             {
                 using var noGrad = no_grad();
                 using var scope = NewDisposeScope();
-                quantized.to(device);
+                compressed.to(device);
                 var source = trained.state_dict();
-                foreach (var (name, target) in quantized.state_dict())
+                foreach (var (name, target) in compressed.state_dict())
                 {
                     if (source.TryGetValue(name, out Tensor value) && value.shape.SequenceEqual(target.shape))
                         target.copy_(value);
@@ -37,14 +37,14 @@ namespace MLExt.Neural.Compression
                     if (final.Tables[f].Trains)
                         continue;
                     Tensor ids = arange(final.FieldSizes[f], dtype: ScalarType.Int64, device: device).unsqueeze(0);
-                    quantized.Embedding.TableOf(f).SetRows(trained.Embedding.TableOf(f).forward(ids).squeeze(0));
+                    compressed.Embedding.TableOf(f).SetRows(trained.Embedding.TableOf(f).forward(ids).squeeze(0));
                 }
-                quantized.eval();
-                return quantized;
+                compressed.eval();
+                return compressed;
             }
             catch
             {
-                quantized.Dispose();
+                compressed.Dispose();
                 throw;
             }
             finally

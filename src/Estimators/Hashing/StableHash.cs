@@ -1,4 +1,6 @@
 using System;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 
 namespace MLExt.Hashing
 {
@@ -25,7 +27,10 @@ namespace MLExt.Hashing
         /// <summary>FNV-1a over the UTF-16 code units, then mixed (FNV alone leaves the high bits weak for short strings).</summary>
         public static ulong Of(string value) => Of(value.AsSpan());
 
-        /// <summary>The same hash as <see cref="Of(string)"/>, of text that is not a string (such as ML.NET's ReadOnlyMemory&lt;char&gt; values).</summary>
+        /// <summary>
+        /// The same hash as <see cref="Of(string)"/>, of text that is not a string (such as ML.NET's ReadOnlyMemory&lt;char&gt; values).
+        /// One character at a time: <see cref="OfText"/> is the faster text hash; this one stays for the hashes saved before it.
+        /// </summary>
         public static ulong Of(ReadOnlySpan<char> value)
         {
             ulong hash = 14695981039346656037UL;
@@ -33,6 +38,9 @@ namespace MLExt.Hashing
                 hash = (hash ^ c) * 1099511628211UL;
             return Mix(hash);
         }
+
+        /// <summary>XXH3 (64 bits, seed 0) over the text's UTF-16 bytes: vectorized, many bytes a step.</summary>
+        public static ulong OfText(ReadOnlySpan<char> value) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(value));
 
         /// <summary>A hash of several integers in order, e.g. (seed, field, row): each is mixed into the running hash.</summary>
         public static ulong Combine(ulong first, ulong second, ulong third = 0) => Mix(Mix(Mix(first) ^ second) ^ third);

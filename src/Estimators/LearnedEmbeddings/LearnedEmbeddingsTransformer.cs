@@ -23,6 +23,8 @@ namespace MLExt.Transforms
     public sealed class LearnedEmbeddingsTransformer : RowToRowTransformerBase, IDisposable
     {
         internal const string LoaderSignature = "MLExtLearnedEmbeddings";
+        // From this format on the fields record their text hash (XXH3; before, FNV-1a).
+        private const uint TextHashFormat = 0x00010003;
 
         private readonly NeuralFeaturizer _featurizer;
         private readonly NeuralNetwork _network;
@@ -53,7 +55,7 @@ namespace MLExt.Transforms
             // NeuralFeaturizer.Save); the network (see NetworkFile)
             _outputColumnName = ctx.LoadNonEmptyString();
             _firstOrder = ctx.Header.ModelVerWritten >= 0x00010002 && ctx.Reader.ReadBoolean();
-            _featurizer = NeuralFeaturizer.Load(ctx);
+            _featurizer = NeuralFeaturizer.Load(ctx, hasTextHash: ctx.Header.ModelVerWritten >= TextHashFormat);
             _network = NetworkFile.Load(ctx, NetworkSpec.Load(ctx));
             _fields = CategoricalFields(_featurizer);
             // The device is not saved: the loading context decides.
@@ -111,8 +113,8 @@ namespace MLExt.Transforms
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "MXLEMBED",
-            verWrittenCur: 0x00010002, // the first-order weights flag
-            verReadableCur: 0x00010002,
+            verWrittenCur: TextHashFormat, // 0x00010002: the first-order weights flag
+            verReadableCur: TextHashFormat,
             verWeCanReadBack: 0x00010001,
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(LearnedEmbeddingsTransformer).Assembly.FullName);

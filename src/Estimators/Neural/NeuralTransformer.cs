@@ -46,8 +46,9 @@ namespace MLExt.Neural
             _network.eval();
         }
 
-        /// <summary>Loads a model saved by <see cref="SaveModel"/>, or by the first CTR format when <paramref name="firstFormat"/>.</summary>
-        private protected NeuralTransformer(IHost host, ModelLoadContext ctx, bool firstFormat)
+        /// <summary>Loads a model saved by <see cref="SaveModel"/>, or by the first CTR format when <paramref name="firstFormat"/>;
+        /// <paramref name="hasTextHash"/>: whether the format records the fields' text hash (see <see cref="NeuralFeaturizer.Load"/>).</summary>
+        private protected NeuralTransformer(IHost host, ModelLoadContext ctx, bool firstFormat, bool hasTextHash)
             : base(host)
         {
             // *** Binary format ***
@@ -55,7 +56,7 @@ namespace MLExt.Neural
             // "GatedValues" (models trained with feature gates): int values before the gate search, int values kept. The first format
             // (CTR models, 0x00010001) had no task (binary) and an older spec.
             FieldExitOrder = Array.Empty<FieldExit>();
-            _featurizer = NeuralFeaturizer.Load(ctx);
+            _featurizer = NeuralFeaturizer.Load(ctx, hasTextHash);
             _task = firstFormat ? NeuralTask.Binary : NeuralTask.Load(ctx);
             NetworkSpec spec = firstFormat ? NetworkSpec.LoadFirstFormat(ctx, _featurizer.FieldSizes) : NetworkSpec.Load(ctx);
             _network = NetworkFile.Load(ctx, spec);

@@ -23,6 +23,8 @@ namespace MLExt.Trainers
 
         // The first format (before the engine opened) had no task and an older network spec.
         private const uint FirstFormat = 0x00010001;
+        // From this format on the fields record their text hash (XXH3; before, FNV-1a).
+        private const uint TextHashFormat = 0x00010004;
 
         internal CtrTransformer(IHostEnvironment env, NeuralFit.Result trained)
             : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(CtrTransformer)), trained)
@@ -30,7 +32,8 @@ namespace MLExt.Trainers
         }
 
         private CtrTransformer(IHostEnvironment env, ModelLoadContext ctx)
-            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(CtrTransformer)), ctx, ctx.Header.ModelVerWritten == FirstFormat)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(CtrTransformer)), ctx, ctx.Header.ModelVerWritten == FirstFormat,
+                hasTextHash: ctx.Header.ModelVerWritten >= TextHashFormat)
         {
         }
 
@@ -49,8 +52,8 @@ namespace MLExt.Trainers
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "MXCTRMDL",
-            verWrittenCur: 0x00010003, // fields may have compressed or quantized tables of their own (stream "EmbeddingTables")
-            verReadableCur: 0x00010003,
+            verWrittenCur: TextHashFormat, // 0x00010003: fields may have compressed or quantized tables of their own (stream "EmbeddingTables")
+            verReadableCur: TextHashFormat,
             verWeCanReadBack: FirstFormat,
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(CtrTransformer).Assembly.FullName);

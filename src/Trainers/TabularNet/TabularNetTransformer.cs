@@ -20,6 +20,8 @@ namespace MLExt.Trainers
     public sealed class TabularNetTransformer : NeuralTransformer
     {
         internal const string LoaderSignature = "MLExtTabularNet";
+        // From this format on the fields record their text hash (XXH3; before, FNV-1a).
+        private const uint TextHashFormat = 0x00010002;
 
         internal TabularNetTransformer(IHostEnvironment env, NeuralFit.Result trained)
             : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(TabularNetTransformer)), trained)
@@ -27,7 +29,8 @@ namespace MLExt.Trainers
         }
 
         private TabularNetTransformer(IHostEnvironment env, ModelLoadContext ctx)
-            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(TabularNetTransformer)), ctx, firstFormat: false)
+            : base(Contracts.CheckRef(env, nameof(env)).Register(nameof(TabularNetTransformer)), ctx, firstFormat: false,
+                hasTextHash: ctx.Header.ModelVerWritten >= TextHashFormat)
         {
         }
 
@@ -43,8 +46,8 @@ namespace MLExt.Trainers
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "MXTABNET",
-            verWrittenCur: 0x00010001,
-            verReadableCur: 0x00010001,
+            verWrittenCur: TextHashFormat,
+            verReadableCur: TextHashFormat,
             verWeCanReadBack: 0x00010001,
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(TabularNetTransformer).Assembly.FullName);

@@ -19,6 +19,8 @@ namespace MLExt.Transforms
     public sealed class OptFSTransformer : RowToRowTransformerBase
     {
         internal const string LoaderSignature = "MLExtOptFS";
+        // From this format on the fields record their text hash (XXH3; before, FNV-1a).
+        private const uint TextHashFormat = 0x00010002;
 
         private readonly NeuralFeaturizer _featurizer;
         // Per id of the featurizer (the pad id's entry unused), then per standardized numeric field: kept by the search.
@@ -37,7 +39,7 @@ namespace MLExt.Transforms
             // *** Binary format ***
             // featurizer (see NeuralFeaturizer.Save); int: gates (ids including the pad id, then standardized numeric fields);
             // byte per gate: 1 kept, 0 dropped
-            _featurizer = NeuralFeaturizer.Load(ctx);
+            _featurizer = NeuralFeaturizer.Load(ctx, hasTextHash: ctx.Header.ModelVerWritten >= TextHashFormat);
             int gates = ctx.Reader.ReadInt32();
             Host.CheckDecode(gates == _featurizer.PadId + 1 + _featurizer.NumericCount);
             _kept = ctx.Reader.ReadBytes(gates).Select(b => b != 0).ToArray();
@@ -92,8 +94,8 @@ namespace MLExt.Transforms
 
         private static VersionInfo GetVersionInfo() => new VersionInfo(
             modelSignature: "MXOPTFST",
-            verWrittenCur: 0x00010001,
-            verReadableCur: 0x00010001,
+            verWrittenCur: TextHashFormat,
+            verReadableCur: TextHashFormat,
             verWeCanReadBack: 0x00010001,
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(OptFSTransformer).Assembly.FullName);
@@ -109,8 +111,8 @@ namespace MLExt.Transforms
             int categorical = Array.FindIndex(fields, f => f.Column == column.Name && f.Kind == CategoricalField.KeyKind.Value);
             if (categorical >= 0)
             {
-                Func<T, ulong> keyOf = ColumnReader.KeyOf<T>(column);
                 CategoricalField field = fields[categorical];
+                Func<T, ulong> keyOf = ColumnReader.KeyOf<T>(column, field.TextHash);
                 int offset = _featurizer.Offsets[categorical];
                 return (value, _) =>
                 {

@@ -56,6 +56,9 @@ namespace MLExt.Neural.Featurization
 
         public int Width { get; }
 
+        /// <summary>How the field's text values become keys (new fields: XXH3).</summary>
+        public TextKeyHash TextHash { get; private set; } = TextKeyHash.XxHash3;
+
         /// <summary>Upper edges of the quantile bins.</summary>
         public float[] Edges { get; set; } = Array.Empty<float>();
 
@@ -89,7 +92,7 @@ namespace MLExt.Neural.Featurization
         {
             if (_hashBuckets > 0)
                 throw new InvalidOperationException($"Field '{Column}' hashes its values into buckets; its vocabulary cannot be restricted.");
-            var field = new CategoricalField(Column, Kind, Slot, Width) { Edges = Edges };
+            var field = new CategoricalField(Column, Kind, Slot, Width) { Edges = Edges, TextHash = TextHash };
             var keys = _vocabulary.ByNumber();
             var newIdOfOld = new int[Size];
             for (int n = 0; n < keys.Length; n++)
@@ -118,7 +121,7 @@ namespace MLExt.Neural.Featurization
         {
             DataViewSchema.Column column = row.Schema[Column];
             if (Kind == KeyKind.Value)
-                return ColumnReader.Keys(row, column);
+                return ColumnReader.Keys(row, column, TextHash);
             Func<double> number = ColumnReader.Number(row, column, Slot, rowValues);
             return keys =>
             {
@@ -144,9 +147,12 @@ namespace MLExt.Neural.Featurization
             ctx.Writer.Write(vocabulary.Length);
             foreach (var (key, _) in vocabulary)
                 ctx.Writer.Write(key);
+            ctx.Writer.Write((int)TextHash);
         }
 
-        public static CategoricalField Load(ModelLoadContext ctx)
+        /// <summary>Reads a field saved by <see cref="Save"/>; without <paramref name="hasTextHash"/>, one saved before the text hash was
+        /// (then its text keys are FNV-1a).</summary>
+        public static CategoricalField Load(ModelLoadContext ctx, bool hasTextHash)
         {
             var field = new CategoricalField(ctx.LoadNonEmptyString(), (KeyKind)ctx.Reader.ReadInt32(), ctx.Reader.ReadInt32(), ctx.Reader.ReadInt32());
             field.Edges = new float[ctx.Reader.ReadInt32()];
@@ -156,6 +162,7 @@ namespace MLExt.Neural.Featurization
             int count = ctx.Reader.ReadInt32();
             for (int i = 0; i < count; i++)
                 field._vocabulary.Add(ctx.Reader.ReadUInt64());
+            field.TextHash = hasTextHash ? (TextKeyHash)ctx.Reader.ReadInt32() : TextKeyHash.Fnv1a;
             return field;
         }
 

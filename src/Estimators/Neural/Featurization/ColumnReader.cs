@@ -10,6 +10,13 @@ namespace MLExt.Neural.Featurization
     /// Reads a field's values from a row as numbers or as stable 64-bit keys: scalar columns, one slot of a numeric vector, or
     /// every value of a multi-valued (vector) categorical column.
     /// </summary>
+    /// <summary>How text values become keys: FNV-1a (models saved before XXH3) or XXH3 (see <see cref="StableHash"/>).</summary>
+    internal enum TextKeyHash
+    {
+        Fnv1a,
+        XxHash3,
+    }
+
     internal static class ColumnReader
     {
         /// <summary>The key of a missing value (empty text, key 0, NaN).</summary>
@@ -28,7 +35,7 @@ namespace MLExt.Neural.Featurization
         }
 
         /// <summary>Fills the buffer with the row's keys (one for a scalar column, each stored value of a vector) and returns how many.</summary>
-        public static Func<ulong[], int> Keys(DataViewRow row, DataViewSchema.Column column) => KeyFunction(column) switch
+        public static Func<ulong[], int> Keys(DataViewRow row, DataViewSchema.Column column, TextKeyHash textHash) => KeyFunction(column, textHash) switch
         {
             Func<ReadOnlyMemory<char>, ulong> key => Bind(row, column, key),
             Func<uint, ulong> key => Bind(row, column, key),
@@ -46,14 +53,18 @@ namespace MLExt.Neural.Featurization
         };
 
         /// <summary>The key of one value of a categorical column whose values are of type <typeparamref name="T"/>.</summary>
-        public static Func<T, ulong> KeyOf<T>(DataViewSchema.Column column) => (Func<T, ulong>)KeyFunction(column);
+        public static Func<T, ulong> KeyOf<T>(DataViewSchema.Column column, TextKeyHash textHash) => (Func<T, ulong>)KeyFunction(column, textHash);
 
         // A Func<value, key> for the column's item type.
-        private static Delegate KeyFunction(DataViewSchema.Column column)
+        private static Delegate KeyFunction(DataViewSchema.Column column, TextKeyHash textHash)
         {
             DataViewType item = column.Type.GetItemType();
             if (item is TextDataViewType)
-                return (Func<ReadOnlyMemory<char>, ulong>)(v => v.Length == 0 ? Missing : Keyed(StableHash.Of(v.Span)));
+            {
+                return textHash == TextKeyHash.XxHash3
+                    ? (Func<ReadOnlyMemory<char>, ulong>)(v => v.Length == 0 ? Missing : Keyed(StableHash.OfText(v.Span)))
+                    : (Func<ReadOnlyMemory<char>, ulong>)(v => v.Length == 0 ? Missing : Keyed(StableHash.Of(v.Span)));
+            }
             if (item is KeyDataViewType)
                 return (Func<uint, ulong>)(v => v == 0 ? Missing : Keyed(StableHash.Of((long)v)));
             if (item is BooleanDataViewType)

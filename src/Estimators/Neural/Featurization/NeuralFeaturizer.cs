@@ -158,7 +158,8 @@ namespace MLExt.Neural.Featurization
 
         public void Save(ModelSaveContext ctx)
         {
-            // int: id fields; per field: see CategoricalField.Save; int: numeric fields; per field: string column, int slot (−1 for a
+            // int: id fields; per field: see CategoricalField.Save (its last int, the text hash, written since the formats named in
+            // Load's callers); int: numeric fields; per field: string column, int slot (−1 for a
             // scalar column), float mean, float inverse deviation
             ctx.Writer.Write(Fields.Length);
             foreach (CategoricalField field in Fields)
@@ -173,11 +174,13 @@ namespace MLExt.Neural.Featurization
             }
         }
 
-        public static NeuralFeaturizer Load(ModelLoadContext ctx)
+        /// <summary>Reads a featurizer saved by <see cref="Save"/>; without <paramref name="hasTextHash"/>, one saved before the fields
+        /// recorded their text hash.</summary>
+        public static NeuralFeaturizer Load(ModelLoadContext ctx, bool hasTextHash)
         {
             var fields = new CategoricalField[ctx.Reader.ReadInt32()];
             for (int f = 0; f < fields.Length; f++)
-                fields[f] = CategoricalField.Load(ctx);
+                fields[f] = CategoricalField.Load(ctx, hasTextHash);
             var numeric = new NumericField[ctx.Reader.ReadInt32()];
             for (int n = 0; n < numeric.Length; n++)
                 numeric[n] = new NumericField(ctx.LoadNonEmptyString(), ctx.Reader.ReadInt32()) { Mean = ctx.Reader.ReadSingle(), InverseDeviation = ctx.Reader.ReadSingle() };

@@ -49,6 +49,36 @@ namespace MLExt.Trainers.Tests.Ctr.SavedModels
             }
         }
 
+        [TestMethod]
+        public void AModelSavedBeforeTextKeysWereHashedWithXxh3LoadsAndScoresTheSame()
+        {
+            // An FM on two text fields saved by format 0x00010003, whose text keys are FNV-1a hashes, with the probabilities it gave
+            // then (the last row's site never seen).
+            var mlContext = new MLContext(seed: 1);
+            string folder = Path.Combine(AppContext.BaseDirectory, "Ctr", "SavedModels", "v3");
+            string[][] saved = File.ReadLines(Path.Combine(folder, "ctr-fnv-format.tsv")).Skip(1).Select(line => line.Split('\t')).ToArray();
+            var rows = saved.Select(parts => new TextClick { Site = parts[0], App = parts[1] }).ToList();
+            ITransformer loaded = mlContext.Model.Load(Path.Combine(folder, "ctr-fnv-format.zip"), out _);
+            try
+            {
+                float[] probabilities = loaded.Transform(mlContext.Data.LoadFromEnumerable(rows)).GetColumn<float>("Probability").ToArray();
+                for (int i = 0; i < rows.Count; i++)
+                    Assert.AreEqual(float.Parse(saved[i][2], CultureInfo.InvariantCulture), probabilities[i], 1e-6, $"row {i}");
+                Assert.AreNotEqual(probabilities[0], probabilities[^1], "known values are looked up by their old hashes, not all out of vocabulary");
+            }
+            finally
+            {
+                (loaded as IDisposable)?.Dispose();
+            }
+        }
+
+        public sealed class TextClick
+        {
+            public string Site { get; set; }
+            public string App { get; set; }
+            public bool Label { get; set; }
+        }
+
         public sealed class ScoreRow
         {
             public float Score { get; set; }

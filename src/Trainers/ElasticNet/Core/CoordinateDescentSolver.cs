@@ -159,12 +159,17 @@ namespace MLExt.Trainers.ElasticNet.Core
             for (int g = 0; g < groups; g++)
                 gradientNorms[g] = GroupGradientNorm(g);
             bool converged = true;
-            double previousLambda = lambdas.Count > 0 ? Math.Max(lambdas[0], LambdaMax()) : 0;
+            double lambdaMax = LambdaMax();
+            bool allPenalized = _problem.GroupPenaltyFactors.All(f => f > 0);
+            double previousLambda = lambdas.Count > 0 ? Math.Max(lambdas[0], lambdaMax) : 0;
             for (int k = 0; k < lambdas.Count; k++)
             {
                 checkAlive?.Invoke();
                 double lambda = lambdas[k];
-                if (!SolveAt(lambda, previousLambda, gradientNorms))
+                // From lambda max up, with every coefficient penalized, the null model (where the solver starts) is the solution:
+                // solving could only add rounding noise, such as a tiny coefficient at lambda max itself.
+                bool atNullModel = lambda >= lambdaMax && allPenalized && _beta.All(b => b == 0);
+                if (!atNullModel && !SolveAt(lambda, previousLambda, gradientNorms))
                 {
                     converged = false;
                     break;

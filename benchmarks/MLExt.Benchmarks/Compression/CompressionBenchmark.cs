@@ -93,7 +93,7 @@ namespace MLExt.Benchmarks.Compression
                 try
                 {
                     var m = Measure(mlContext, Options(method, ratio), train, test);
-                    line = $"| {method} | {ratio:G} | {m.Auc:F4} | {m.Auc - full.Auc:+0.0000;-0.0000} | {m.EmbeddingBytes / 1024.0:N0} KiB ({(double)m.EmbeddingBytes / full.EmbeddingBytes:P2}) | " +
+                    line = $"| {method} | {ratio:G} | {m.Auc:F4} | {m.Auc - full.Auc:+0.0000;-0.0000;0.0000} | {m.EmbeddingBytes / 1024.0:N0} KiB ({(double)m.EmbeddingBytes / full.EmbeddingBytes:P2}) | " +
                         $"{m.FileBytes / 1024.0:N0} KiB | {m.TrainSeconds / full.TrainSeconds:F2} ({m.TrainSeconds:F0} s) | {m.ScoreSeconds / full.ScoreSeconds:F2} |";
                     log($"Compression: {method} {ratio:G} AUC {m.Auc:F4} ({m.TrainSeconds:F0} s)");
                     if (curves.TryGetValue(method, out var curve))
@@ -186,7 +186,7 @@ namespace MLExt.Benchmarks.Compression
             foreach (var part in model.OfType<IDisposable>())
                 part.Dispose();
             log($"Learned embeddings, {title}: one-hot {oneHotAuc:F4}, learned {learnedAuc:F4}");
-            return $"| {title} | {oneHotAuc:F4} | {learnedAuc:F4} | {learnedAuc - oneHotAuc:+0.0000;-0.0000} |";
+            return $"| {title} | {oneHotAuc:F4} | {learnedAuc:F4} | {learnedAuc - oneHotAuc:+0.0000;-0.0000;0.0000} |";
         }
     }
 }

@@ -50,10 +50,10 @@ namespace MLExt.Neural.Compression
             Tensor first = searchsorted(positions, starts), end = searchsorted(positions, starts + _dimension);
             Tensor slots = first.unsqueeze(1) + arange(_dimension, dtype: ScalarType.Int64, device: localIds.device);
             Tensor present = slots.lt(end.unsqueeze(1));
-            Tensor clamped = slots.clamp_max(Math.Max(0, positions.shape[0] - 1));
-            Tensor columns = (positions.index_select(0, clamped.flatten()).view(clamped.shape) - starts.unsqueeze(1)).to_type(ScalarType.Int64);
+            Tensor entries = slots.clamp_max(Math.Max(0, positions.shape[0] - 1)).flatten();
+            Tensor columns = (positions.index_select(0, entries).view(slots.shape) - starts.unsqueeze(1)).to_type(ScalarType.Int64);
             columns = where(present, columns, zeros_like(columns));
-            Tensor found = values.index_select(0, clamped.flatten()).view(clamped.shape) * present.to_type(values.dtype);
+            Tensor found = values.index_select(0, entries).view(slots.shape) * present.to_type(values.dtype);
             Tensor rows = zeros(slots.shape, dtype: values.dtype, device: values.device).scatter_add_(1, columns, found);
             return rows.view(localIds.shape.Append(_dimension).ToArray());
         }

@@ -4,7 +4,11 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Internal.Utilities;
+using Microsoft.ML.Model;
+using Microsoft.ML.Model.OnnxConverter;
+using Microsoft.ML.Numeric;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
 using MLExt.Trainers;
 
 [assembly: LoadableClass(typeof(ElasticNetBinaryModelParameters), null, typeof(SignatureLoadModel),
@@ -50,9 +54,12 @@ namespace MLExt.Trainers
 
     /// <summary>
     /// A linear model fitted by <see cref="ElasticNetTrainer"/>: weights on the original feature scale, the bias, the
-    /// lambda path it was chosen from and, when lambda was cross-validated, the cross-validation curve.
+    /// lambda path it was chosen from and, when lambda was cross-validated, the cross-validation curve. Like ML.NET's linear
+    /// models it gives its feature weights, per-row feature contributions (<c>Transforms.CalculateFeatureContribution</c>)
+    /// and exports to ONNX (<c>Model.ConvertToOnnx</c>).
     /// </summary>
-    public abstract class ElasticNetModelParameters : ICanSaveModel, IValueMapper
+    public abstract class ElasticNetModelParameters : ICanSaveModel, IValueMapper, IHaveFeatureWeights, IFeatureContributionMapper,
+        ICalculateFeatureContribution, ISingleCanSaveOnnx
     {
         private protected readonly IHost Host;
         private readonly float[] _weights;
@@ -132,6 +139,10 @@ namespace MLExt.Trainers
         /// <summary>Number of non-zero weights.</summary>
         public int NonZeroCount => _weights.Count(w => w != 0);
 
+        private protected abstract PredictionKind Kind { get; }
+
+        PredictionKind IPredictor.PredictionKind => Kind;
+
         DataViewType IValueMapper.InputType => new VectorDataViewType(NumberDataViewType.Single, _weights.Length);
 
         DataViewType IValueMapper.OutputType => NumberDataViewType.Single;
@@ -178,10 +189,52 @@ namespace MLExt.Trainers
             return (ValueMapper<TIn, TOut>)(Delegate)mapper;
         }
 
+        void IHaveFeatureWeights.GetFeatureWeights(ref VBuffer<float> weights) => new VBuffer<float>(_weights.Length, _weights).CopyTo(ref weights);
+
+        FeatureContributionCalculator ICalculateFeatureContribution.FeatureContributionCalculator => new FeatureContributionCalculator(this);
+
+        ValueMapper<TSrc, VBuffer<float>> IFeatureContributionMapper.GetFeatureContributionMapper<TSrc, TDstContributions>(int top, int bottom, bool normalize)
+        {
+            Host.Check(typeof(TSrc) == typeof(VBuffer<float>) && typeof(TDstContributions) == typeof(VBuffer<float>),
+                "Elastic-net feature contributions map a float vector to a float vector.");
+            var weights = new VBuffer<float>(_weights.Length, _weights);
+            ValueMapper<VBuffer<float>, VBuffer<float>> mapper = (in VBuffer<float> features, ref VBuffer<float> contributions) =>
+            {
+                CheckLength(features);
+                // A slot's contribution to the score is its weight times its value, as for ML.NET's linear models.
+                features.CopyTo(ref contributions);
+                VectorUtils.MulElementWise(in weights, ref contributions);
+                VectorUtils.SparsifyNormalize(ref contributions, top, bottom, normalize);
+            };
+            return (ValueMapper<TSrc, VBuffer<float>>)(Delegate)mapper;
+        }
+
+        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+        // The scorer names its outputs: PredictedLabel, Score and Probability for binary models (it adds the label itself),
+        // Score alone for regression.
+        bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+        {
+            Host.CheckValue(ctx, nameof(ctx));
+            Host.Check(outputNames?.Length >= 1);
+            string score = outputNames.Length >= 2 ? outputNames[1] : outputNames[0];
+            var node = ctx.CreateNode("LinearRegressor", new[] { featureColumn }, new[] { score }, ctx.GetNodeName("LinearRegressor"));
+            node.AddAttribute("post_transform", "NONE");
+            node.AddAttribute("targets", 1);
+            node.AddAttribute("coefficients", _weights);
+            node.AddAttribute("intercepts", new[] { Bias });
+            if (outputNames.Length >= 3)
+                ctx.CreateNode("Sigmoid", new[] { score }, new[] { outputNames[2] }, ctx.GetNodeName("Sigmoid"), "");
+            return true;
+        }
+
+        private void CheckLength(in VBuffer<float> features)
+            => Host.Check(features.Length == _weights.Length, $"The feature vector has {features.Length} slots but the model was trained on {_weights.Length}.");
+
         /// <summary>The linear score β₀ + xᵀβ.</summary>
         private protected float Score(in VBuffer<float> features)
         {
-            Host.Check(features.Length == _weights.Length, $"The feature vector has {features.Length} slots but the model was trained on {_weights.Length}.");
+            CheckLength(features);
             double sum = Bias;
             var values = features.GetValues();
             if (features.IsDense)
@@ -227,7 +280,7 @@ namespace MLExt.Trainers
 
         private protected override VersionInfo GetVersionInfo() => VersionInfo();
 
-        PredictionKind IPredictor.PredictionKind => PredictionKind.BinaryClassification;
+        private protected override PredictionKind Kind => PredictionKind.BinaryClassification;
 
         DataViewType IValueMapperDist.DistType => NumberDataViewType.Single;
 
@@ -272,6 +325,6 @@ namespace MLExt.Trainers
 
         private protected override VersionInfo GetVersionInfo() => VersionInfo();
 
-        PredictionKind IPredictor.PredictionKind => PredictionKind.Regression;
+        private protected override PredictionKind Kind => PredictionKind.Regression;
     }
 }

@@ -46,6 +46,13 @@ namespace MLExt.Testing
             return session.InputMetadata.Keys.ToArray();
         }
 
+        /// <summary>The ONNX graph's output names (ML.NET names them <c>column.output</c>).</summary>
+        public static string[] OutputNames(byte[] onnxModel)
+        {
+            using var session = new InferenceSession(onnxModel);
+            return session.OutputMetadata.Keys.ToArray();
+        }
+
         /// <summary>The largest absolute difference between two same-shaped tables of values.</summary>
         public static double MaxAbsoluteDifference(float[][] expected, float[][] actual)
         {

@@ -102,30 +102,23 @@ namespace MLExt.Transforms
                 ctx.Writer.Write(Array.IndexOf(_ranking, score));
         }
 
-        // Scalar columns that lost are dropped with ML.NET's column selector; a vector column keeps its winning slots through
-        // ML.NET's slot dropper, or is dropped when none won. Both are rebuilt from the ranking on load.
+        // Scalar columns that lost are dropped with ML.NET's column selector; a vector column keeps its winning slots (every slot
+        // of a vector column is ranked), or is dropped when none won. Both are rebuilt from the ranking on load.
         private static ITransformer MakeDropper(IHostEnvironment env, OutRankFeatureScore[] ranking, OutRankFeatureScore[] winners)
         {
             var dropped = new List<string>();
-            var slotDrops = new List<SlotsDroppingTransformer.ColumnOptions>();
+            var slotKeeps = new List<(string, string, int[])>();
             foreach (var column in ranking.GroupBy(s => s.ColumnName))
             {
-                var keptSlots = winners.Where(w => w.ColumnName == column.Key).ToArray();
+                int[] keptSlots = winners.Where(w => w.ColumnName == column.Key).Select(w => w.Slot ?? -1).ToArray();
                 if (keptSlots.Length == 0)
-                {
                     dropped.Add(column.Key);
-                    continue;
-                }
-                if (column.First().Slot == null)
-                    continue;
-                var keep = keptSlots.Select(w => w.Slot.Value).ToHashSet();
-                var ranges = column.Select(s => s.Slot.Value).Where(slot => !keep.Contains(slot)).OrderBy(slot => slot).Select(slot => (slot, (int?)slot)).ToArray();
-                if (ranges.Length > 0)
-                    slotDrops.Add(new SlotsDroppingTransformer.ColumnOptions(column.Key, column.Key, ranges));
+                else if (column.First().Slot != null && keptSlots.Length < column.Count())
+                    slotKeeps.Add((column.Key, column.Key, keptSlots));
             }
             var steps = new List<ITransformer>();
-            if (slotDrops.Count > 0)
-                steps.Add(new SlotsDroppingTransformer(env, slotDrops.ToArray()));
+            if (slotKeeps.Count > 0)
+                steps.Add(new SlotKeepingTransformer(env, slotKeeps.ToArray()));
             if (dropped.Count > 0)
                 steps.Add(new ColumnSelectingTransformer(env, null, dropped.ToArray(), keepHidden: false, ignoreMissing: true));
             // With nothing to drop the chain is empty: the identity.

@@ -89,13 +89,11 @@ namespace MLExt.Transforms
                 throw Host.ExceptSchemaMismatch(nameof(schema), "input", _input, $"a vector of {_strengths.Length} Single values", schema[_input].Type.ToString());
         }
 
-        // ML.NET's slot dropper removes the other slots (keeping slot names); with none to drop, the column is copied or left as is.
+        // The slot keeper keeps the selected slots (with their slot names); with all slots selected, the column is copied or left as is.
         private static ITransformer MakeSelector(IHostEnvironment env, string input, string output, int slots, int[] selected)
         {
-            var keep = selected.ToHashSet();
-            var dropped = Enumerable.Range(0, slots).Where(s => !keep.Contains(s)).Select(s => (s, (int?)s)).ToArray();
-            if (dropped.Length > 0)
-                return new SlotsDroppingTransformer(env, new SlotsDroppingTransformer.ColumnOptions(output, input, dropped));
+            if (selected.Length < slots)
+                return new SlotKeepingTransformer(env, (output, input, selected));
             if (input != output)
                 return new ColumnCopyingTransformer(env, (output, input));
             return new TransformerChain<ITransformer>();

@@ -5,7 +5,7 @@ using Microsoft.ML.Runtime;
 namespace MLExt.Transforms
 {
     /// <summary>
-    /// A fitted selection carried out by ML.NET's own transformers (column selector, slot dropper, column copier) rebuilt from
+    /// A fitted selection carried out by ML.NET's column selector and copier and MLExt's slot keeper, rebuilt from
     /// what was learned: every entry point first checks that the input still has what was selected, then delegates.
     /// </summary>
     public abstract class SelectionTransformerBase : ITransformer, ICanSaveModel

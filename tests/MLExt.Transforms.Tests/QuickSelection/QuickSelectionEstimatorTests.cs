@@ -26,7 +26,7 @@ namespace MLExt.Transforms.Tests.QuickSelecting
         }
 
         // Slots 0-3 are noisy copies of one hidden factor and 4-5 of another; 6-8 are independent noise; 9 is constant.
-        private static List<Row> MakeRows(int count, int seed)
+        internal static List<Row> MakeRows(int count, int seed)
         {
             var random = new Random(seed);
             double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

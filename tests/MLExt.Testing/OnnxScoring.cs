@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
@@ -83,28 +84,28 @@ namespace MLExt.Testing
         private static NamedOnnxValue InputTensor(string name, NodeMetadata metadata, IDataView data)
         {
             DataViewSchema.Column column = data.Schema[name];
+            if (metadata.ElementType == typeof(string))
+            {
+                // ONNX strings are ML.NET's text.
+                return Tensor(name, column, Values<ReadOnlyMemory<char>>(data, column).Select(text => text.ToString()).ToArray());
+            }
+            MethodInfo values = typeof(OnnxScoring).GetMethod(nameof(Values), BindingFlags.NonPublic | BindingFlags.Static).MakeGenericMethod(metadata.ElementType);
+            MethodInfo tensor = typeof(OnnxScoring).GetMethod(nameof(Tensor), BindingFlags.NonPublic | BindingFlags.Static).MakeGenericMethod(metadata.ElementType);
+            object array = typeof(Enumerable).GetMethod(nameof(Enumerable.ToArray)).MakeGenericMethod(metadata.ElementType).Invoke(null, new[] { values.Invoke(null, new object[] { data, column }) });
+            return (NamedOnnxValue)tensor.Invoke(null, new[] { name, column, array });
+        }
+
+        // A column's values, row after row (a vector column's slots in order).
+        private static IEnumerable<T> Values<T>(IDataView data, DataViewSchema.Column column)
+            => column.Type is VectorDataViewType
+                ? data.GetColumn<VBuffer<T>>(column).SelectMany(v => v.DenseValues().ToArray())
+                : data.GetColumn<T>(column);
+
+        // [rows, the column's width], as ML.NET's converter declares its inputs.
+        private static NamedOnnxValue Tensor<T>(string name, DataViewSchema.Column column, T[] values)
+        {
             int width = column.Type is VectorDataViewType vector ? vector.Size : 1;
-            Type element = metadata.ElementType;
-            if (element == typeof(float))
-            {
-                float[] values = column.Type is VectorDataViewType
-                    ? data.GetColumn<VBuffer<float>>(column).SelectMany(v => v.DenseValues()).ToArray()
-                    : data.GetColumn<float>(column).ToArray();
-                return NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(values, new[] { values.Length / width, width }));
-            }
-            if (element == typeof(string))
-            {
-                string[] values = column.Type is VectorDataViewType
-                    ? data.GetColumn<VBuffer<ReadOnlyMemory<char>>>(column).SelectMany(v => v.DenseValues().Select(t => t.ToString())).ToArray()
-                    : data.GetColumn<ReadOnlyMemory<char>>(column).Select(t => t.ToString()).ToArray();
-                return NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(values, new[] { values.Length / width, width }));
-            }
-            if (element == typeof(bool))
-            {
-                bool[] values = data.GetColumn<bool>(column).ToArray();
-                return NamedOnnxValue.CreateFromTensor(name, new DenseTensor<bool>(values, new[] { values.Length, 1 }));
-            }
-            throw new NotSupportedException($"Input '{name}' has ONNX element type {element.Name}, which this helper does not feed.");
+            return NamedOnnxValue.CreateFromTensor(name, new DenseTensor<T>(values, new[] { values.Length / width, width }));
         }
 
         private static float[][] Rows(DisposableNamedOnnxValue value) => value.Value switch

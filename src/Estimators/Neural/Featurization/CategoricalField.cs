@@ -18,12 +18,11 @@ namespace MLExt.Neural.Featurization
         /// <summary>The key of a missing value.</summary>
         public const ulong Missing = ColumnReader.Missing;
 
-        // Keys of log buckets are set apart from keys of small raw values.
-        private const long LogBucketBase = 1L << 40;
-
         // Vocabulary keys, numbered from 0 in id order (id = number + 1).
         private KeyTable _vocabulary = new KeyTable();
         private int _hashBuckets;
+        // The value each vocabulary key was made from, by number; null when not recorded (models saved before values were).
+        private object[] _vocabularyValues;
 
         /// <param name="column">The column.</param>
         /// <param name="kind">How values become keys.</param>
@@ -68,8 +67,9 @@ namespace MLExt.Neural.Featurization
         /// <summary>
         /// Keeps the keys seen at least <paramref name="minimumCount"/> times (most frequent first, id 1 up), or hashes every key
         /// into the buckets when more than <paramref name="hashBuckets"/> are frequent; returns the id of each seen key by number.
+        /// The kept keys' values come from <paramref name="values"/>.
         /// </summary>
-        public int[] SetVocabulary(KeyTable seen, int minimumCount, int hashBuckets)
+        public int[] SetVocabulary(KeyTable seen, int minimumCount, int hashBuckets, ValueRecorder values)
         {
             var keys = seen.ByNumber();
             int[] frequent = Enumerable.Range(0, keys.Length).Where(n => keys[n].Count >= minimumCount)
@@ -81,8 +81,15 @@ namespace MLExt.Neural.Featurization
             var ids = new int[keys.Length];
             foreach (int n in frequent)
                 ids[n] = 1 + _vocabulary.Add(keys[n].Key);
+            _vocabularyValues = frequent.Select(n => values.ValueOf(keys[n].Key)).ToArray();
             return ids;
         }
+
+        /// <summary>
+        /// The value each vocabulary entry was made from, by id − 1 (text as a string; whole numbers, keys, Booleans as 1 and 0, and
+        /// bucket numbers as longs; other numbers as doubles); null for a field that hashes into buckets or was saved without them.
+        /// </summary>
+        public object[] VocabularyValues => _hashBuckets > 0 ? null : _vocabularyValues;
 
         /// <summary>
         /// The field with only the vocabulary values <paramref name="kept"/> accepts (by id, in id order), and each old id's new id:
@@ -100,6 +107,7 @@ namespace MLExt.Neural.Featurization
                 if (kept(n + 1))
                     newIdOfOld[n + 1] = 1 + field._vocabulary.Add(keys[n].Key);
             }
+            field._vocabularyValues = _vocabularyValues?.Where((_, n) => kept(n + 1)).ToArray();
             return (field, newIdOfOld);
         }
 
@@ -116,22 +124,40 @@ namespace MLExt.Neural.Featurization
             return 1 + _vocabulary.IndexOf(key);
         }
 
-        /// <summary>A function that fills a buffer of <see cref="Width"/> with the current row's keys and returns how many.</summary>
-        public Func<ulong[], int> BindKeys(DataViewRow row, RowValues rowValues)
+        /// <summary>A function that fills a buffer of <see cref="Width"/> with the current row's keys and returns how many, telling
+        /// <paramref name="recorder"/> (when given) the value of each key.</summary>
+        public Func<ulong[], int> BindKeys(DataViewRow row, RowValues rowValues, ValueRecorder recorder = null)
         {
             DataViewSchema.Column column = row.Schema[Column];
             if (Kind == KeyKind.Value)
-                return ColumnReader.Keys(row, column, TextHash);
+                return ColumnReader.Keys(row, column, TextHash, recorder);
             Func<double> number = ColumnReader.Number(row, column, Slot, rowValues);
             return keys =>
             {
-                keys[0] = NumberKey(number());
+                long? bucket = Bucket(number());
+                keys[0] = bucket is long b ? ColumnReader.Keyed(StableHash.Of(b)) : Missing;
+                recorder?.Observe(keys[0], bucket ?? 0);
                 return 1;
             };
         }
 
         /// <summary>The key of a number in a bucketed numeric field (its log bucket or quantile bin).</summary>
-        public ulong NumberKey(double v) => Kind == KeyKind.LogBucket ? LogBucketKey(v) : QuantileKey(v);
+        public ulong NumberKey(double v) => Bucket(v) is long b ? ColumnReader.Keyed(StableHash.Of(b)) : Missing;
+
+        /// <summary>A bucketed numeric field's bucket number: its Criteo log bucket (with <see cref="LogBucketBase"/> added above 2)
+        /// or the number of quantile edges below it; null when missing (NaN).</summary>
+        public long? Bucket(double v)
+        {
+            if (double.IsNaN(v))
+                return null;
+            if (Kind == KeyKind.LogBucket)
+                return v > 2 ? LogBucketBase + (long)Math.Floor(Math.Log(v) * Math.Log(v)) : (long)Math.Floor(v);
+            int index = Array.BinarySearch(Edges, (float)v);
+            return index >= 0 ? index : ~index;
+        }
+
+        /// <summary>Added to a log bucket's number above 2, keeping it apart from the buckets of small raw values.</summary>
+        public const long LogBucketBase = 1L << 40;
 
         public void Save(ModelSaveContext ctx)
         {
@@ -150,6 +176,42 @@ namespace MLExt.Neural.Featurization
             ctx.Writer.Write((int)TextHash);
         }
 
+        /// <summary>Writes the vocabulary's values (see <see cref="VocabularyValues"/>): int count (−1 when not recorded); per value a
+        /// byte tag (1 string, 2 long, 3 double, 0 none) and the value.</summary>
+        public void SaveValues(System.IO.BinaryWriter writer)
+        {
+            writer.Write(_vocabularyValues?.Length ?? -1);
+            foreach (object value in _vocabularyValues ?? Array.Empty<object>())
+            {
+                switch (value)
+                {
+                    case string text: writer.Write((byte)1); writer.Write(text); break;
+                    case long whole: writer.Write((byte)2); writer.Write(whole); break;
+                    case double number: writer.Write((byte)3); writer.Write(number); break;
+                    default: writer.Write((byte)0); break;
+                }
+            }
+        }
+
+        /// <summary>Reads what <see cref="SaveValues"/> wrote.</summary>
+        public void LoadValues(System.IO.BinaryReader reader)
+        {
+            int count = reader.ReadInt32();
+            if (count < 0)
+                return;
+            _vocabularyValues = new object[count];
+            for (int i = 0; i < count; i++)
+            {
+                _vocabularyValues[i] = reader.ReadByte() switch
+                {
+                    1 => reader.ReadString(),
+                    2 => reader.ReadInt64(),
+                    3 => reader.ReadDouble(),
+                    _ => null,
+                };
+            }
+        }
+
         /// <summary>Reads a field saved by <see cref="Save"/>; without <paramref name="hasTextHash"/>, one saved before the text hash was
         /// (then its text keys are FNV-1a).</summary>
         public static CategoricalField Load(ModelLoadContext ctx, bool hasTextHash)
@@ -164,22 +226,6 @@ namespace MLExt.Neural.Featurization
                 field._vocabulary.Add(ctx.Reader.ReadUInt64());
             field.TextHash = hasTextHash ? (TextKeyHash)ctx.Reader.ReadInt32() : TextKeyHash.Fnv1a;
             return field;
-        }
-
-        private static ulong LogBucketKey(double v)
-        {
-            if (double.IsNaN(v))
-                return Missing;
-            long bucket = v > 2 ? LogBucketBase + (long)Math.Floor(Math.Log(v) * Math.Log(v)) : (long)Math.Floor(v);
-            return ColumnReader.Keyed(StableHash.Of(bucket));
-        }
-
-        private ulong QuantileKey(double v)
-        {
-            if (double.IsNaN(v))
-                return Missing;
-            int index = Array.BinarySearch(Edges, (float)v);
-            return ColumnReader.Keyed(StableHash.Of((long)(index >= 0 ? index : ~index)));
         }
     }
 }

@@ -35,24 +35,37 @@ namespace MLExt.Neural.Featurization
         }
 
         /// <summary>Fills the buffer with the row's keys (one for a scalar column, each stored value of a vector) and returns how many.</summary>
-        public static Func<ulong[], int> Keys(DataViewRow row, DataViewSchema.Column column, TextKeyHash textHash) => KeyFunction(column, textHash) switch
+        public static Func<ulong[], int> Keys(DataViewRow row, DataViewSchema.Column column, TextKeyHash textHash, ValueRecorder recorder = null) => KeyFunction(column, textHash) switch
         {
-            Func<ReadOnlyMemory<char>, ulong> key => Bind(row, column, key),
-            Func<uint, ulong> key => Bind(row, column, key),
-            Func<bool, ulong> key => Bind(row, column, key),
-            Func<float, ulong> key => Bind(row, column, key),
-            Func<double, ulong> key => Bind(row, column, key),
-            Func<int, ulong> key => Bind(row, column, key),
-            Func<long, ulong> key => Bind(row, column, key),
-            Func<ulong, ulong> key => Bind(row, column, key),
-            Func<short, ulong> key => Bind(row, column, key),
-            Func<ushort, ulong> key => Bind(row, column, key),
-            Func<byte, ulong> key => Bind(row, column, key),
-            Func<sbyte, ulong> key => Bind(row, column, key),
+            Func<ReadOnlyMemory<char>, ulong> key => Bind(row, column, Recording(key, recorder)),
+            Func<uint, ulong> key => Bind(row, column, Recording(key, recorder)),
+            Func<bool, ulong> key => Bind(row, column, Recording(key, recorder)),
+            Func<float, ulong> key => Bind(row, column, Recording(key, recorder)),
+            Func<double, ulong> key => Bind(row, column, Recording(key, recorder)),
+            Func<int, ulong> key => Bind(row, column, Recording(key, recorder)),
+            Func<long, ulong> key => Bind(row, column, Recording(key, recorder)),
+            Func<ulong, ulong> key => Bind(row, column, Recording(key, recorder)),
+            Func<short, ulong> key => Bind(row, column, Recording(key, recorder)),
+            Func<ushort, ulong> key => Bind(row, column, Recording(key, recorder)),
+            Func<byte, ulong> key => Bind(row, column, Recording(key, recorder)),
+            Func<sbyte, ulong> key => Bind(row, column, Recording(key, recorder)),
             _ => throw new NotSupportedException($"Column '{column.Name}' of type {column.Type} cannot be a categorical field."),
         };
 
         /// <summary>The key of one value of a categorical column whose values are of type <typeparamref name="T"/>.</summary>
+        // The key function, telling the recorder (when there is one) each value it keys.
+        private static Func<T, ulong> Recording<T>(Func<T, ulong> key, ValueRecorder recorder)
+        {
+            if (recorder is null)
+                return key;
+            return value =>
+            {
+                ulong k = key(value);
+                recorder.Observe(k, value);
+                return k;
+            };
+        }
+
         public static Func<T, ulong> KeyOf<T>(DataViewSchema.Column column, TextKeyHash textHash) => (Func<T, ulong>)KeyFunction(column, textHash);
 
         // A Func<value, key> for the column's item type.

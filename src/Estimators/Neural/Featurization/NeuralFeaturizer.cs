@@ -23,7 +23,7 @@ namespace MLExt.Neural.Featurization
 
         // Standardized values are clipped to this many standard deviations: a heavy tail (counts, amounts) would otherwise put a
         // few rows' linear terms at logits in the hundreds, and their probabilities at exactly 0 or 1.
-        private const double StandardizedLimit = 10;
+        internal const double StandardizedLimit = 10;
 
         private NeuralFeaturizer(CategoricalField[] fields, NumericField[] numeric) : base(fields, numeric)
         {
@@ -172,7 +172,16 @@ namespace MLExt.Neural.Featurization
                 ctx.Writer.Write(field.Mean);
                 ctx.Writer.Write(field.InverseDeviation);
             }
+            // The vocabularies' values ride in a stream of their own, so the main format (and its version) stays as it was; a model
+            // saved without it loads with no values, and exports to ONNX with an error saying so.
+            ctx.SaveBinaryStream(VocabularyValuesStream, writer =>
+            {
+                foreach (CategoricalField field in Fields)
+                    field.SaveValues(writer);
+            });
         }
+
+        private const string VocabularyValuesStream = "VocabularyValues";
 
         /// <summary>Reads a featurizer saved by <see cref="Save"/>; without <paramref name="hasTextHash"/>, one saved before the fields
         /// recorded their text hash.</summary>
@@ -184,6 +193,11 @@ namespace MLExt.Neural.Featurization
             var numeric = new NumericField[ctx.Reader.ReadInt32()];
             for (int n = 0; n < numeric.Length; n++)
                 numeric[n] = new NumericField(ctx.LoadNonEmptyString(), ctx.Reader.ReadInt32()) { Mean = ctx.Reader.ReadSingle(), InverseDeviation = ctx.Reader.ReadSingle() };
+            ctx.TryLoadBinaryStream(VocabularyValuesStream, reader =>
+            {
+                foreach (CategoricalField field in fields)
+                    field.LoadValues(reader);
+            });
             return new NeuralFeaturizer(fields, numeric);
         }
 
@@ -204,6 +218,7 @@ namespace MLExt.Neural.Featurization
         {
             private readonly IHost _host;
             private readonly KeyTable[] _seen;
+            private readonly ValueRecorder[] _recorders;
             private readonly double[] _sums;
             private readonly double[] _squares;
             private readonly long[] _present;
@@ -214,10 +229,15 @@ namespace MLExt.Neural.Featurization
             {
                 _host = host;
                 _seen = fields.Select(_ => new KeyTable()).ToArray();
+                _recorders = fields.Select(_ => new ValueRecorder()).ToArray();
                 _sums = new double[numeric.Length];
                 _squares = new double[numeric.Length];
                 _present = new long[numeric.Length];
             }
+
+            /// <inheritdoc/>
+            /// <remarks>The reading thread records values; the encoding thread counts keys: each owns its tables.</remarks>
+            protected override ValueRecorder[] Recorders => _recorders;
 
             /// <inheritdoc/>
             /// <remarks>Counts the keys and the present numbers, and writes provisional codes and raw numbers.</remarks>
@@ -241,7 +261,7 @@ namespace MLExt.Neural.Featurization
             /// <summary>Sets the vocabularies and statistics, and rewrites the cached rows into ids and standardized numbers.</summary>
             public NeuralFeaturizer Finish(FeaturizedRows rows, int minimumCount, int hashBuckets)
             {
-                int[][] idOfKey = Fields.Select((field, f) => field.SetVocabulary(_seen[f], minimumCount, hashBuckets)).ToArray();
+                int[][] idOfKey = Fields.Select((field, f) => field.SetVocabulary(_seen[f], minimumCount, hashBuckets, _recorders[f])).ToArray();
                 for (int n = 0; n < Numeric.Length; n++)
                 {
                     double mean = _present[n] == 0 ? 0 : _sums[n] / _present[n];

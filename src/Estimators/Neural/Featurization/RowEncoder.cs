@@ -47,7 +47,7 @@ namespace MLExt.Neural.Featurization
         public Action<ulong[], float[], int> BindReader(DataViewRow row)
         {
             var rowValues = new RowValues();
-            var keys = Fields.Select(f => f.BindKeys(row, rowValues)).ToArray();
+            var keys = Fields.Select((f, i) => f.BindKeys(row, rowValues, Recorders?[i])).ToArray();
             var buffers = Fields.Select(f => new ulong[f.Width]).ToArray();
             var values = Numeric.Select(n => ColumnReader.Number(row, row.Schema[n.Column], n.Slot, rowValues)).ToArray();
             CategoricalField[] fields = Fields;
@@ -71,6 +71,9 @@ namespace MLExt.Neural.Featurization
         /// Encodes read rows, in the order they were read: their keys into <paramref name="ids"/> and their raw numbers, in place,
         /// into the numbers the model takes.
         /// </summary>
+        /// <summary>Per field, what records the values its keys are made from while reading; null when nothing records.</summary>
+        protected virtual ValueRecorder[] Recorders => null;
+
         public abstract void Encode(ReadOnlySpan<ulong> keys, Span<int> ids, Span<float> numbers);
     }
 

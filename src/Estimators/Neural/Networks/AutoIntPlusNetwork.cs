@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -57,5 +58,26 @@ namespace MLExt.Neural.Networks
             => attentionOutput.forward(hidden.narrow(1, 0, _attentionWidth)) + output.forward(hidden.narrow(1, _attentionWidth, hidden.shape[1] - _attentionWidth));
 
         protected override Tensor OutputBias => output.bias;
+
+        protected override (string Hidden, string Additive) ExportInteract(Onnx.OnnxGraph graph, string fields, string linear)
+        {
+            long count = Spec.Fields, d = Spec.EmbeddingDimension, headWidth = d / _heads;
+            string h = fields;
+            for (int layer = 0; layer < queries.Count; layer++)
+            {
+                string Split(string t) => graph.Transpose(graph.Reshape(t, -1, count, _heads, headWidth), 0, 2, 1, 3);
+                string q = Split(graph.Linear(queries[layer], h)), k = Split(graph.Linear(keys[layer], h)), v = Split(graph.Linear(values[layer], h));
+                // softmax(q kᵀ / √head width) v, as scaled_dot_product_attention computes it; Softmax over the last axis.
+                string scores = graph.Mul(graph.MatMul(q, graph.Transpose(k, 0, 1, 3, 2)), graph.Constant((float)(1 / Math.Sqrt(headWidth))));
+                string attention = graph.Op("Softmax", scores, node => node.AddAttribute("axis", 3L));
+                string merged = graph.Reshape(graph.Transpose(graph.MatMul(attention, v), 0, 2, 1, 3), -1, count, d);
+                h = graph.Relu(graph.Add(merged, graph.Linear(residuals[layer], h)));
+            }
+            return (graph.Concat(1, ExportFlatten(graph, h), mlp.ExportOnnx(graph, ExportFlatten(graph, fields))), null);
+        }
+
+        protected override string ExportOutput(Onnx.OnnxGraph graph, string hidden)
+            => graph.Add(graph.Linear(attentionOutput, graph.Slice(hidden, 0, _attentionWidth, 1)),
+                graph.Linear(output, graph.Slice(hidden, _attentionWidth, long.MaxValue, 1)));
     }
 }

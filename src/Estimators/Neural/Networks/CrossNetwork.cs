@@ -33,6 +33,16 @@ namespace MLExt.Neural.Networks
 
         protected override Tensor Output(Tensor hidden) => output.forward(hidden);
 
+        protected override (string Hidden, string Additive) ExportInteract(Onnx.OnnxGraph graph, string fields, string linear)
+        {
+            string x0 = ExportFlatten(graph, fields), x = x0;
+            foreach (Modules.Linear layer in cross)
+                x = graph.Add(graph.Mul(x0, graph.Linear(layer, x)), x);
+            return (graph.Concat(1, x, mlp.ExportOnnx(graph, x0)), null);
+        }
+
+        protected override string ExportOutput(Onnx.OnnxGraph graph, string hidden) => graph.Linear(output, hidden);
+
         protected override Tensor OutputBias => output.bias;
     }
 }

@@ -29,6 +29,12 @@ namespace MLExt.Neural.Networks
 
         protected override Tensor Output(Tensor hidden) => hidden is null ? bias : output.forward(hidden) + bias;
 
+        protected override (string Hidden, string Additive) ExportInteract(Onnx.OnnxGraph graph, string fields, string linear)
+            => (mlp?.ExportOnnx(graph, ExportFlatten(graph, fields)), graph.Add(linear, ExportPairwiseInteractions(graph, fields)));
+
+        protected override string ExportOutput(Onnx.OnnxGraph graph, string hidden)
+            => hidden is null ? graph.Constant(bias) : graph.Add(graph.Linear(output, hidden), graph.Constant(bias));
+
         protected override Tensor OutputBias => bias;
     }
 }

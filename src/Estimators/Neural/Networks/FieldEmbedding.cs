@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 using Modules = TorchSharp.Modules;
@@ -119,6 +120,47 @@ namespace MLExt.Neural.Networks
             Tensor fields = cat(new[] { idEmbeddings, numericPart }, 1);
             Tensor linear = idFirstOrder.sum(new long[] { 1, 2 }) + numeric.matmul(numericLinear);
             return (fields, linear);
+        }
+
+        /// <summary>
+        /// <see cref="Embed"/> as ONNX operators (fused tables only, no gates): the field embeddings [batch, fields, dimension] and
+        /// the first-order sum [batch]. The pad row is exported as zeros, so a multi-valued field's places simply add up.
+        /// </summary>
+        public (string Fields, string Linear) ExportOnnx(Onnx.OnnxGraph graph, string ids, string numeric)
+        {
+            if (embeddings is null)
+                throw new NotSupportedException("Only fused embedding tables export to ONNX.");
+            var fields = new List<string>();
+            var linear = new List<string>();
+            if (_idFields > 0)
+            {
+                using var scope = NewDisposeScope();
+                Tensor WithoutPadRow(Tensor table) => cat(new[] { table.narrow(0, 0, _padId), zeros(1, table.shape[1], device: table.device) }, 0);
+                string idEmbeddings = graph.Gather(graph.Constant(WithoutPadRow(embeddings.weight)), ids);
+                string idFirstOrder = graph.Gather(graph.Constant(WithoutPadRow(firstOrder.weight)), ids);
+                fields.Add(_multiValued ? ExportPool(graph, idEmbeddings) : idEmbeddings);
+                linear.Add(graph.ReduceSum(idFirstOrder, new long[] { 1, 2 }, false));
+            }
+            if (numeric is not null)
+            {
+                fields.Add(graph.Mul(graph.Unsqueeze(numeric, 2), graph.Constant(numericEmbeddings)));
+                linear.Add(graph.MatMul(numeric, graph.Constant(numericFirstOrder)));
+            }
+            return (graph.Concat(1, fields.ToArray()), linear.Count == 1 ? linear[0] : graph.Add(linear[0], linear[1]));
+        }
+
+        // Pool's export: each multi-valued field's places summed (the pad places are zero rows).
+        private string ExportPool(Onnx.OnnxGraph graph, string places)
+        {
+            var parts = new List<string>();
+            long start = 0;
+            foreach (int width in _widths)
+            {
+                string part = graph.Slice(places, start, start + width, 1);
+                parts.Add(width > 1 ? graph.ReduceSum(part, new long[] { 1 }, true) : part);
+                start += width;
+            }
+            return graph.Concat(1, parts.ToArray());
         }
 
         /// <summary>Each id field's first-order weight [batch, id fields] (a multi-valued field's summed over the values it holds), ungated.</summary>

@@ -30,6 +30,17 @@ namespace MLExt.Neural.Networks
 
         protected override Tensor Output(Tensor hidden) => bias;
 
+        protected override (string Hidden, string Additive) ExportInteract(Onnx.OnnxGraph graph, string fields, string linear)
+        {
+            string products = graph.MatMul(fields, graph.Transpose(fields, 0, 2, 1));
+            string weighted;
+            using (NewDisposeScope())
+                weighted = graph.Mul(products, graph.Constant(pairWeights * upperTriangle));
+            return (null, graph.Add(linear, graph.ReduceSum(weighted, new long[] { 1, 2 }, false)));
+        }
+
+        protected override string ExportOutput(Onnx.OnnxGraph graph, string hidden) => graph.Constant(bias);
+
         protected override Tensor OutputBias => bias;
     }
 }

@@ -54,5 +54,22 @@ namespace MLExt.Neural.Networks
         }
 
         protected override Tensor OutputBias => weights1.bias;
+
+        protected override (string Hidden, string Additive) ExportInteract(Onnx.OnnxGraph graph, string fields, string linear)
+        {
+            string x = ExportFlatten(graph, fields), two = graph.Constant(2f);
+            string o1 = stream1.ExportOnnx(graph, graph.Mul(x, graph.Mul(two, graph.Sigmoid(graph.Linear(gate1, x)))));
+            string o2 = stream2.ExportOnnx(graph, graph.Mul(x, graph.Mul(two, graph.Sigmoid(graph.Linear(gate2, x)))));
+            return (graph.Concat(1, o1, o2), null);
+        }
+
+        protected override string ExportOutput(Onnx.OnnxGraph graph, string hidden)
+        {
+            long width1 = stream1.Width, width2 = stream2.Width;
+            string o1 = graph.Slice(hidden, 0, width1, 1), o2 = graph.Slice(hidden, width1, width1 + width2, 1);
+            string projected = graph.Reshape(graph.MatMul(o1, graph.Constant(bilinear)), -1, _outputs, width2);
+            string fused = graph.ReduceSum(graph.Mul(projected, graph.Unsqueeze(o2, 1)), new long[] { 2 }, false);
+            return graph.Add(graph.Add(graph.Linear(weights1, o1), graph.Linear(weights2, o2)), fused);
+        }
     }
 }

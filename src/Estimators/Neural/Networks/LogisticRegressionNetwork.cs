@@ -20,6 +20,10 @@ namespace MLExt.Neural.Networks
 
         protected override Tensor Output(Tensor hidden) => bias;
 
+        protected override (string Hidden, string Additive) ExportInteract(Onnx.OnnxGraph graph, string fields, string linear) => (null, linear);
+
+        protected override string ExportOutput(Onnx.OnnxGraph graph, string hidden) => graph.Constant(bias);
+
         protected override Tensor OutputBias => bias;
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
@@ -37,5 +38,23 @@ namespace MLExt.Neural.Networks
         public Modules.Linear FirstLayer => layers.children().OfType<Modules.Linear>().FirstOrDefault();
 
         public override Tensor forward(Tensor input) => layers.forward(input);
+
+        /// <summary>The layers as ONNX operators (evaluation mode: batch norm folded, dropout gone).</summary>
+        public string ExportOnnx(Onnx.OnnxGraph graph, string input)
+        {
+            string x = input;
+            foreach (var layer in layers.children())
+            {
+                x = layer switch
+                {
+                    Modules.Linear linear => graph.Linear(linear, x),
+                    Modules.BatchNorm1d norm => graph.BatchNorm(norm, x),
+                    Modules.ReLU => graph.Relu(x),
+                    Modules.Dropout => x,
+                    _ => throw new NotSupportedException($"An MLP layer of type {layer.GetType().Name} has no ONNX export."),
+                };
+            }
+            return x;
+        }
     }
 }

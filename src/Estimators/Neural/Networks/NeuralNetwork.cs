@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MLExt.Neural.Onnx;
 using MLExt.Trainers;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -61,6 +62,35 @@ namespace MLExt.Neural.Networks
         }
 
         protected abstract NetworkBody Interact(Tensor fields, Tensor linear);
+
+        /// <summary>
+        /// The network as ONNX operators, mirroring <see cref="forward"/>: outputs [batch, Outputs] from ids [batch, id places] (int64)
+        /// and numeric values [batch, numeric fields] (null without numeric fields).
+        /// </summary>
+        public string ExportOnnx(OnnxGraph graph, string ids, string numeric)
+        {
+            var (fields, linear) = Embedding.ExportOnnx(graph, ids, numeric);
+            var (hidden, additive) = ExportInteract(graph, fields, linear);
+            string output = ExportOutput(graph, hidden);
+            return additive is null ? output : graph.Add(output, graph.Unsqueeze(additive, 1));
+        }
+
+        /// <summary><see cref="Interact"/> as ONNX operators: the hidden features and the additive terms (either may be null).</summary>
+        protected abstract (string Hidden, string Additive) ExportInteract(OnnxGraph graph, string fields, string linear);
+
+        /// <summary><see cref="Output"/> as ONNX operators.</summary>
+        protected abstract string ExportOutput(OnnxGraph graph, string hidden);
+
+        /// <summary>[batch, fields × dimension] from the field embeddings [batch, fields, dimension], as <see cref="Flatten"/>.</summary>
+        protected string ExportFlatten(OnnxGraph graph, string fields) => graph.Reshape(fields, -1, (long)Spec.Fields * Spec.EmbeddingDimension);
+
+        /// <summary><see cref="PairwiseInteractions"/> as ONNX operators.</summary>
+        protected static string ExportPairwiseInteractions(OnnxGraph graph, string fields)
+        {
+            string squaredSum = graph.Square(graph.ReduceSum(fields, new long[] { 1 }, false));
+            string sumOfSquares = graph.ReduceSum(graph.Square(fields), new long[] { 1 }, false);
+            return graph.Mul(graph.ReduceSum(graph.Sub(squaredSum, sumOfSquares), new long[] { 1 }, false), graph.Constant(0.5f));
+        }
 
         /// <summary>The head: [batch, Outputs] from the hidden features, the output bias included (for a body without hidden
         /// features, the bias alone, [Outputs], broadcast over the batch).</summary>

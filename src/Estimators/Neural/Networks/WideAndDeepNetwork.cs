@@ -27,6 +27,11 @@ namespace MLExt.Neural.Networks
 
         protected override Tensor Output(Tensor hidden) => output.forward(hidden) + bias;
 
+        protected override (string Hidden, string Additive) ExportInteract(Onnx.OnnxGraph graph, string fields, string linear)
+            => (mlp.ExportOnnx(graph, ExportFlatten(graph, fields)), linear);
+
+        protected override string ExportOutput(Onnx.OnnxGraph graph, string hidden) => graph.Add(graph.Linear(output, hidden), graph.Constant(bias));
+
         protected override Tensor OutputBias => bias;
     }
 }

@@ -5,7 +5,9 @@ using System.Threading.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExt.Neural.Featurization;
+using Microsoft.ML.Model.OnnxConverter;
 using MLExt.Neural.Networks;
+using MLExt.Neural.Onnx;
 using MLExt.Neural.Tasks;
 using MLExt.Neural.Training;
 using TorchSharp;
@@ -18,7 +20,7 @@ namespace MLExt.Neural.Scoring
     /// main cursor serves the input's own columns. Both cursors walk the input in its (deterministic, unshuffled) order, so row i
     /// of one is row i of the other.
     /// </summary>
-    internal sealed class BatchScoredDataView : IDataView
+    internal sealed class BatchScoredDataView : ITransformCanSaveOnnx
     {
         private readonly IDataView _input;
         private readonly NeuralFeaturizer _featurizer;
@@ -43,6 +45,17 @@ namespace MLExt.Neural.Scoring
         }
 
         public DataViewSchema Schema { get; }
+
+        /// <inheritdoc/>
+        public IDataView Source => _input;
+
+        // The view is rebuilt by its transformer, which is what a model saves.
+        void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException("Save the transformer that made this view.");
+
+        // Always true, so an export that cannot be made fails with its reason (see NeuralOnnxExport) rather than ML.NET's generic one.
+        public bool CanSaveOnnx(OnnxContext ctx) => true;
+
+        public void SaveAsOnnx(OnnxContext ctx) => NeuralOnnxExport.Export(ctx, _featurizer, _network, _task, _input.Schema);
 
         public bool CanShuffle => false;
 

@@ -71,6 +71,16 @@ namespace MLExt.Neural.Tasks
         private static DataViewSchema.DetachedColumn Column(string name, DataViewType type, string valueKind)
             => new DataViewSchema.DetachedColumn(name, type, ScoreAnnotations(AnnotationUtils.Const.ScoreColumnKind.BinaryClassification, valueKind).ToAnnotations());
 
+        public override bool ExportsToOnnx => true;
+
+        public override void ExportOnnx(Onnx.OnnxGraph graph, string outputs)
+        {
+            var columns = OutputColumns();
+            graph.SetColumn(columns[0].Name, columns[0].Type, outputs);
+            graph.SetColumn(columns[1].Name, columns[1].Type, graph.Sigmoid(outputs));
+            graph.SetColumn(columns[2].Name, columns[2].Type, graph.Op("Greater", new[] { outputs, graph.Constant(0f) }));
+        }
+
         public override Delegate OutputGetter(int column, RowOutputs outputs) => column switch
         {
             0 => (ValueGetter<float>)((ref float value) => value = outputs()[0]),

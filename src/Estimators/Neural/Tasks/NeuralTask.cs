@@ -75,6 +75,12 @@ namespace MLExt.Neural.Tasks
         /// <summary>A getter of output column <paramref name="column"/> (an index into <see cref="OutputColumns"/>) from the row's outputs.</summary>
         public abstract Delegate OutputGetter(int column, RowOutputs outputs);
 
+        /// <summary>Whether <see cref="ExportOnnx"/> can write the task's columns.</summary>
+        public virtual bool ExportsToOnnx => false;
+
+        /// <summary>Adds the task's output columns to an ONNX graph from the network's outputs [batch, Outputs].</summary>
+        public virtual void ExportOnnx(Onnx.OnnxGraph graph, string outputs) => throw new System.NotSupportedException($"{GetType().Name} has no ONNX export.");
+
         public static NeuralTask Binary { get; } = new BinaryClassificationTask();
 
         public static NeuralTask Regression { get; } = new RegressionTask();

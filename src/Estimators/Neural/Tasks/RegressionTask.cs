@@ -79,6 +79,14 @@ namespace MLExt.Neural.Tasks
                 ScoreAnnotations(AnnotationUtils.Const.ScoreColumnKind.Regression, AnnotationUtils.Const.ScoreValueKind.Score).ToAnnotations()),
         };
 
+        public override bool ExportsToOnnx => true;
+
+        public override void ExportOnnx(Onnx.OnnxGraph graph, string outputs)
+        {
+            var score = OutputColumns()[0];
+            graph.SetColumn(score.Name, score.Type, graph.Add(graph.Mul(outputs, graph.Constant(Scale)), graph.Constant(Mean)));
+        }
+
         public override Delegate OutputGetter(int column, RowOutputs outputs) => (ValueGetter<float>)((ref float value) => value = outputs()[0] * Scale + Mean);
 
         protected override void SaveCore(ModelSaveContext ctx)

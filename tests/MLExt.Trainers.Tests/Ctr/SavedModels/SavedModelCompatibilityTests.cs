@@ -5,6 +5,7 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using MLExt.Testing;
 
 namespace MLExt.Trainers.Tests.Ctr.SavedModels
 {
@@ -65,6 +66,24 @@ namespace MLExt.Trainers.Tests.Ctr.SavedModels
                 for (int i = 0; i < rows.Count; i++)
                     Assert.AreEqual(float.Parse(saved[i][2], CultureInfo.InvariantCulture), probabilities[i], 1e-6, $"row {i}");
                 Assert.AreNotEqual(probabilities[0], probabilities[^1], "known values are looked up by their old hashes, not all out of vocabulary");
+            }
+            finally
+            {
+                (loaded as IDisposable)?.Dispose();
+            }
+        }
+
+        [TestMethod]
+        public void AModelSavedBeforeVocabularyValuesWereRecordedRefusesOnnxExport()
+        {
+            // Its vocabularies hold hashes only: the raw values an ONNX LabelEncoder needs are not in the model.
+            var mlContext = new MLContext(seed: 1);
+            string folder = Path.Combine(AppContext.BaseDirectory, "Ctr", "SavedModels", "v3");
+            ITransformer loaded = mlContext.Model.Load(Path.Combine(folder, "ctr-fnv-format.zip"), out _);
+            try
+            {
+                IDataView rows = mlContext.Data.LoadFromEnumerable(new[] { new TextClick { Site = "site5", App = "app1" } });
+                ConformanceKit.AssertThrowsMentioning(() => OnnxScoring.Export(mlContext, loaded, rows), "retrain");
             }
             finally
             {

@@ -6,11 +6,12 @@ using MLExt.Benchmarks.Compression;
 using MLExt.Benchmarks.Ctr;
 using MLExt.Benchmarks.ElasticNet;
 using MLExt.Benchmarks.Neural;
+using MLExt.Benchmarks.Onnx;
 using MLExt.Benchmarks.OptFS;
 using MLExt.Benchmarks.OutRank;
 using MLExt.Benchmarks.QuickSelection;
 
-// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|ctr|ctr-quality|ctr-speed|neural|defaults|optfs|compression|compression-at-scale|text-hash]
+// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|ctr|ctr-quality|ctr-speed|neural|defaults|optfs|compression|compression-at-scale|text-hash|onnx]
 // Runs the benchmarks and writes benchmarks/RESULTS.md (or RESULTS-quick.md for a small smoke run). With --only, the
 // other sections of an existing RESULTS.md are kept (ctr-speed: the CTR throughput and scoring alone, a few minutes;
 // ctr-quality: the CTR AUC tables alone, about 40 minutes; ctr: both; compression-at-scale: hours, resumable, never part of a
@@ -38,6 +39,7 @@ report.Append(selected is null or "optfs" ? OptFSBenchmark.Run(quick, Log) : Sec
 report.Append(selected is null or "compression" ? CompressionBenchmark.Run(quick, folder, Log) : Section(previous, "## Embedding compression"));
 report.Append(CompressionAtScaleBenchmark.Run(folder, reportOnly: selected != "compression-at-scale", Log));
 report.Append(selected is null or "text-hash" ? TextHashBenchmark.Run(Log) : Section(previous, "## Text key hashing"));
+report.Append(selected is null or "onnx" ? OnnxExportBenchmark.Run(quick, Log) : Section(previous, "## ONNX export"));
 File.WriteAllText(output, report.ToString());
 Console.WriteLine(report);
 Console.WriteLine($"Wrote {output}");

@@ -21,6 +21,7 @@ namespace MLExt.Trainers
     /// <item><term>Is caching required?</term><description>No: the trainer featurizes once into a columnar cache of its own</description></item>
     /// <item><term>Input columns</term><description>A Boolean label; categorical columns of text, key, Boolean or integer values (vectors: multi-valued fields, their embeddings summed); Single or Double numeric columns (known-size vectors: a field per slot); an optional Single weight</description></item>
     /// <item><term>Output columns</term><description>Score (logit), Probability, PredictedLabel</description></item>
+    /// <item><term>Exportable to ONNX</term><description>Yes, every model kind, when its fields keep vocabularies and full embedding tables (docs/onnx-export.md)</description></item>
     /// <item><term>Required NuGet in addition to Microsoft.ML</term><description>MLExt.Trainers and a TorchSharp backend (TorchSharp-cpu, or TorchSharp-cuda-linux / -windows)</description></item>
     /// </list>
     /// Vocabularies and numeric transforms are learned in <c>Fit</c> and saved with the model; values unseen in training, rarer

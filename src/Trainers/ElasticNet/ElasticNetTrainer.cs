@@ -25,6 +25,7 @@ namespace MLExt.Trainers
     /// <item><term>Is normalization required?</term><description>No (standardization is built in)</description></item>
     /// <item><term>Is caching required?</term><description>No: the data is read once into a column store</description></item>
     /// <item><term>Required NuGet in addition to Microsoft.ML</term><description>MLExt.Trainers</description></item>
+    /// <item><term>Exportable to ONNX</term><description>Yes</description></item>
     /// </list>
     /// </remarks>
     public static class ElasticNetTrainer

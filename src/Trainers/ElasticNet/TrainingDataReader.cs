@@ -19,6 +19,9 @@ namespace MLExt.Trainers.ElasticNet
         // Above this many bytes for a dense table, values are collected per slot as (row, value) lists instead.
         private const long DenseTableByteLimit = 2L << 30;
 
+        // Rows staged at a time for the dense table (a block of 256 rows x 100 slots is 100 KB, within a core's cache).
+        private const int BlockRows = 256;
+
         public static Result Read(IHost host, RoleMappedData data, Func<DataViewRow, DataViewSchema.Column, ValueGetter<double>> labelGetter)
         {
             DataViewSchema.Column featureColumn = data.Schema.Feature.Value;
@@ -45,6 +48,53 @@ namespace MLExt.Trainers.ElasticNet
             var labels = new List<double>();
             var weights = new List<double>();
 
+            // Rows bound for the dense table are staged in a row-major block and copied out a column at a time: writing each row
+            // straight into every column's array touched a cache line per slot and took most of the reading time.
+            float[] block = denseTable != null ? new float[BlockRows * slots] : null;
+            int blockRows = 0, blockStart = 0;
+            void FlushBlock()
+            {
+                for (int j = 0; j < slots; j++)
+                {
+                    double[] column = denseTable[j];
+                    for (int r = 0; r < blockRows; r++)
+                    {
+                        float value = block[r * slots + j];
+                        if (value == 0)
+                            continue;
+                        CheckFinite(value, j, blockStart + r);
+                        column[blockStart + r] = value;
+                        nonZeroCount[j]++;
+                    }
+                }
+                blockStart += blockRows;
+                blockRows = 0;
+            }
+
+            void AddToLists(in VBuffer<float> features, int row)
+            {
+                var values = features.GetValues();
+                var indices = features.IsDense ? default : features.GetIndices();
+                for (int k = 0; k < values.Length; k++)
+                {
+                    float value = values[k];
+                    if (value == 0)
+                        continue;
+                    int slot = features.IsDense ? k : indices[k];
+                    CheckFinite(value, slot, row);
+                    nonZeroCount[slot]++;
+                    rowsOfSlot[slot].Add(row);
+                    valuesOfSlot[slot].Add(value);
+                }
+            }
+
+            void CheckFinite(float value, int slot, int row)
+            {
+                if (!float.IsFinite(value))
+                    throw host.Except($"Feature column '{featureColumn.Name}' has the non-finite value {value} in slot {slot} of row {row}. " +
+                        "Replace missing values first (for example with mlContext.Transforms.ReplaceMissingValues).");
+            }
+
             var needed = new List<DataViewSchema.Column> { featureColumn, labelColumn };
             if (weightColumn.HasValue)
                 needed.Add(weightColumn.Value);
@@ -69,32 +119,22 @@ namespace MLExt.Trainers.ElasticNet
                         if (!(weight >= 0) || float.IsInfinity(weight))
                             throw host.Except($"Weight column '{weightColumn.Value.Name}' has the value {weight} in row {row}; weights must be finite and non-negative.");
                     }
-                    var values = features.GetValues();
-                    var indices = features.IsDense ? default : features.GetIndices();
-                    for (int k = 0; k < values.Length; k++)
+                    if (denseTable != null)
                     {
-                        float value = values[k];
-                        if (value == 0)
-                            continue;
-                        int slot = features.IsDense ? k : indices[k];
-                        if (!float.IsFinite(value))
-                            throw host.Except($"Feature column '{featureColumn.Name}' has the non-finite value {value} in slot {slot} of row {row}. " +
-                                "Replace missing values first (for example with mlContext.Transforms.ReplaceMissingValues).");
-                        nonZeroCount[slot]++;
-                        if (denseTable != null)
-                        {
-                            denseTable[slot][row] = value;
-                        }
-                        else
-                        {
-                            rowsOfSlot[slot].Add(row);
-                            valuesOfSlot[slot].Add(value);
-                        }
+                        features.CopyTo(block.AsSpan(blockRows * slots, slots));
+                        if (++blockRows == BlockRows)
+                            FlushBlock();
+                    }
+                    else
+                    {
+                        AddToLists(features, row);
                     }
                     labels.Add(label);
                     weights.Add(weight);
                     row++;
                 }
+                if (denseTable != null)
+                    FlushBlock();
             }
 
             int rowCount = labels.Count;

@@ -28,6 +28,29 @@ namespace MLExt.Trainers.Tests.ElasticNet
         }
 
         [TestMethod]
+        [DataRow(false)]
+        [DataRow(true)]
+        public void AGivenLambdaSolvedDirectlyMeetsTheKktConditionsAndMatchesTheWarmStartPath(bool binomial)
+        {
+            GlmFamily family = binomial ? GlmFamily.Binomial : GlmFamily.Gaussian;
+            var data = new SyntheticGlmData(400, 25, 6, family, seed: 12);
+            var problem = new GlmProblem(data.DenseColumns(), data.Rows, data.Labels, data.Weights, family, 0.7, true, null, null, TightTolerance, 1000000);
+            var pathSolver = new CoordinateDescentSolver(problem);
+            double[] lambdas = pathSolver.DefaultLambdas(40, 1e-3);
+            PathFit warm = pathSolver.FitPath(lambdas, stopEarly: false);
+            double lambda = lambdas[^1];
+
+            ElasticNetSolution direct = ElasticNetFitter.Fit(problem, new PathSettings(lambda, 100, null, 0, LambdaSelectionRule.MinimumError, 1));
+
+            Assert.AreEqual(1, direct.Path.Length, "one lambda, solved from the null model");
+            double[] beta = direct.Path.Coefficients[0].ToDense(25);
+            AssertKkt(data, problem, lambda, direct.Path.Intercepts[0], beta, null);
+            double[] warmBeta = warm.Coefficients[^1].ToDense(25);
+            for (int j = 0; j < 25; j++)
+                Assert.AreEqual(warmBeta[j], beta[j], 1e-6, $"slot {j}");
+        }
+
+        [TestMethod]
         public void GroupKktConditionsHold()
         {
             var data = new SyntheticGlmData(500, 24, 6, GlmFamily.Binomial, seed: 5);

@@ -38,13 +38,17 @@ namespace MLExt.Trainers.ElasticNet.Core
             var solver = new CoordinateDescentSolver(problem);
             if (settings.Lambda is double lambda)
             {
-                // Warm starts from lambda max make the fit at one small lambda fast and stable (as glmnet advises);
-                // about ten points a decade are enough for that, up to NumberOfLambdas.
+                // One lambda is solved directly from the null model, as glmnet does when given one: measured 2.5x faster than
+                // warm starts down from lambda max at 100,000 x 100 (see benchmarks/RESULTS.md). Should the direct solve run
+                // out of passes, warm starts (about ten points a decade, up to NumberOfLambdas) reach it the stable way.
+                PathFit direct = solver.FitPath(new[] { lambda }, stopEarly: false, checkAlive);
+                if (direct.Converged)
+                    return new ElasticNetSolution { Path = direct, SelectedIndex = 0 };
+                progress?.Invoke($"The direct solve at lambda {lambda:G4} used its pass budget; fitting along warm starts from lambda max.");
+                solver = new CoordinateDescentSolver(problem);
                 double max = solver.LambdaMax();
-                int points = lambda >= max || lambda <= 0 ? 1 : Math.Clamp((int)Math.Ceiling(10 * Math.Log10(max / lambda)) + 1, 2, Math.Max(2, settings.NumberOfLambdas));
-                double[] lambdas = points == 1
-                    ? new[] { lambda }
-                    : Enumerable.Range(0, points).Select(k => max * Math.Pow(lambda / max, k / (double)(points - 1))).ToArray();
+                int points = Math.Clamp((int)Math.Ceiling(10 * Math.Log10(max / lambda)) + 1, 2, Math.Max(2, settings.NumberOfLambdas));
+                double[] lambdas = Enumerable.Range(0, points).Select(k => max * Math.Pow(lambda / max, k / (double)(points - 1))).ToArray();
                 lambdas[^1] = lambda;
                 PathFit fixedPath = solver.FitPath(lambdas, stopEarly: false, checkAlive);
                 return new ElasticNetSolution { Path = fixedPath, SelectedIndex = fixedPath.Length - 1 };

@@ -16,6 +16,12 @@ using MLExt.Benchmarks.QuickSelection;
 // other sections of an existing RESULTS.md are kept (ctr-speed: the CTR throughput and scoring alone, a few minutes;
 // ctr-quality: the CTR AUC tables alone, about 40 minutes; ctr: both; compression-at-scale: hours, resumable, never part of a
 // full run, which reports the cells measured so far).
+// A child process of the CTR speed benchmark's cold measurement (FitStartBenchmark) does one measurement and exits.
+if (args.Length == 2 && args[0] == FitStartBenchmark.ChildArgument)
+{
+    FitStartBenchmark.RunChild(args[1]);
+    return;
+}
 bool quick = args.Contains("--quick");
 int only = Array.IndexOf(args, "--only");
 string selected = only >= 0 && only + 1 < args.Length ? args[only + 1] : null;

@@ -69,11 +69,13 @@ namespace MLExt.Benchmarks.Ctr
             all.GetColumn<bool>("Label").Count();
             IDataView train = mlContext.Data.TakeRows(all, trainRows), test = mlContext.Data.SkipRows(all, trainRows);
             report.Append(Throughput(mlContext, train, trainRows, clicks, quick, log));
+            if (!quick)
+                report.Append(FitStartBenchmark.Run(log));
             report.Append(Scoring(mlContext, train, test, testRows, clicks, log));
             return report.ToString();
         }
 
-        private static CtrTrainer.Options Options(CtrModel model, string[] categorical, string[] numeric, int epochs) => new CtrTrainer.Options
+        internal static CtrTrainer.Options Options(CtrModel model, string[] categorical, string[] numeric, int epochs) => new CtrTrainer.Options
         {
             CategoricalColumnNames = categorical,
             NumericColumnNames = numeric,
@@ -200,7 +202,7 @@ namespace MLExt.Benchmarks.Ctr
         }
 
         // Seconds for a whole Fit, and of those the featurizing, which the trainer reports.
-        private static (double Seconds, double Featurizing) TimedFit(MLContext mlContext, CtrTrainer.Options options, IDataView data, Action<string> log)
+        internal static (double Seconds, double Featurizing) TimedFit(MLContext mlContext, CtrTrainer.Options options, IDataView data, Action<string> log)
         {
             double featurizing = double.NaN;
             void Listen(object sender, LoggingEventArgs e)
@@ -221,7 +223,7 @@ namespace MLExt.Benchmarks.Ctr
 
         // Seconds for the identical network (same spec, same seed) to train for the given epochs on the cached rows, already batched
         // into tensors in order: network creation, forward, log loss, backward, Adam step.
-        private static double BareLoop(NetworkSpec spec, FeaturizedRows cache, CtrTrainer.Options options, int epochs)
+        internal static double BareLoop(NetworkSpec spec, FeaturizedRows cache, CtrTrainer.Options options, int epochs)
         {
             // The trainer's own batch gatherer, outside any dispose scope: the tensors stay for every epoch.
             var gather = new TensorBatch(options.BatchSize, cache.IdWidth, cache.NumericFields);

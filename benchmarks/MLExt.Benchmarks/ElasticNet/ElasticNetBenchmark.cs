@@ -24,6 +24,10 @@ namespace MLExt.Benchmarks.ElasticNet
             var report = new StringBuilder();
             report.AppendLine("## Elastic net (logistic, lasso)");
             report.AppendLine();
+            // First, so its first Fit is the process's first elastic-net call (the cold figure).
+            report.Append(FixedLambdaBenchmark.Run(log));
+            report.AppendLine("### The full path");
+            report.AppendLine();
             log($"Generating {rows} x {features} dense logistic data.");
             var (x, y) = Generate(rows, features, seed: 2026);
             report.AppendLine($"Data: {rows:N0} rows x {features} dense features generated in the run (20 informative, correlated, logistic labels), seed 2026. " +
@@ -49,7 +53,7 @@ namespace MLExt.Benchmarks.ElasticNet
             double[] scale = StandardDeviations(x);
             double ourObjective = Objective(x, y, tight.Intercepts[^1], tight.Coefficients[^1].ToDense(features), lambda, scale);
 
-            report.AppendLine("### Against R glmnet");
+            report.AppendLine("#### Against R glmnet");
             report.AppendLine();
             GlmnetResult glmnet = RunGlmnet(x, y, sequence, log);
             if (glmnet == null)
@@ -74,7 +78,7 @@ namespace MLExt.Benchmarks.ElasticNet
             }
             report.AppendLine();
 
-            report.AppendLine("### Against ML.NET L-BFGS logistic regression with L1 (unstandardized, same objective)");
+            report.AppendLine("#### Against ML.NET L-BFGS logistic regression with L1 (unstandardized, same objective)");
             report.AppendLine();
             report.Append(CompareWithLbfgs(x, y, lambda, log));
             return report.ToString();
@@ -198,6 +202,27 @@ namespace MLExt.Benchmarks.ElasticNet
 
         private static GlmnetResult RunGlmnet(float[][] x, double[] y, double[] sequence, Action<string> log)
         {
+            string[] lines = RunR("glmnet_reference.R", x, y, folder =>
+            {
+                string lambdas = Path.Combine(folder, "lambdas.txt");
+                File.WriteAllLines(lambdas, sequence.Select(l => l.ToString("R", CultureInfo.InvariantCulture)));
+                return $"\"{lambdas}\"";
+            }, log);
+            if (lines == null)
+                return null;
+            double Value(int line) => double.Parse(lines[line].Split(' ').Last(), CultureInfo.InvariantCulture);
+            var result = new GlmnetResult(Value(0), (int)Value(1), Value(2), lines.Skip(3).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToArray());
+            log($"glmnet path: {result.PathSeconds:F3}s, {result.PathLength} lambdas.");
+            return result;
+        }
+
+        /// <summary>
+        /// Runs an R script of this folder on the data: writes x.bin (column-major doubles) and y.bin to a temporary folder, calls
+        /// <c>Rscript script folder rows features [more]</c> and returns the lines of folder/glmnet_results.txt; null (logged)
+        /// when R or glmnet is missing or the script fails.
+        /// </summary>
+        internal static string[] RunR(string script, float[][] x, double[] y, Func<string, string> moreArguments, Action<string> log)
+        {
             string folder = Path.Combine(Path.GetTempPath(), "mlext-glmnet-" + Environment.ProcessId);
             Directory.CreateDirectory(folder);
             try
@@ -209,9 +234,8 @@ namespace MLExt.Benchmarks.ElasticNet
                 using (var writer = new BinaryWriter(File.Create(Path.Combine(folder, "y.bin"))))
                     foreach (double value in y)
                         writer.Write(value);
-                File.WriteAllLines(Path.Combine(folder, "lambdas.txt"), sequence.Select(l => l.ToString("R", CultureInfo.InvariantCulture)));
-                string script = Path.Combine(AppContext.BaseDirectory, "ElasticNet", "glmnet_reference.R");
-                var start = new ProcessStartInfo("Rscript", $"\"{script}\" \"{folder}\" {y.Length} {x.Length} \"{Path.Combine(folder, "lambdas.txt")}\"")
+                string path = Path.Combine(AppContext.BaseDirectory, "ElasticNet", script);
+                var start = new ProcessStartInfo("Rscript", $"\"{path}\" \"{folder}\" {y.Length} {x.Length} {moreArguments(folder)}")
                 {
                     RedirectStandardError = true,
                     RedirectStandardOutput = true,
@@ -234,11 +258,7 @@ namespace MLExt.Benchmarks.ElasticNet
                     log("glmnet run failed: " + errors);
                     return null;
                 }
-                string[] lines = File.ReadAllLines(results);
-                double Value(int line) => double.Parse(lines[line].Split(' ').Last(), CultureInfo.InvariantCulture);
-                var result = new GlmnetResult(Value(0), (int)Value(1), Value(2), lines.Skip(3).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToArray());
-                log($"glmnet path: {result.PathSeconds:F3}s, {result.PathLength} lambdas.");
-                return result;
+                return File.ReadAllLines(results);
             }
             finally
             {
@@ -246,14 +266,14 @@ namespace MLExt.Benchmarks.ElasticNet
             }
         }
 
-        private static GlmProblem Problem(float[][] x, double[] y, bool standardize, double tolerance)
+        internal static GlmProblem Problem(float[][] x, double[] y, bool standardize, double tolerance)
         {
             var columns = x.Select(c => (FeatureColumn)new DenseFeatureColumn(c.Select(v => (double)v).ToArray())).ToArray();
             return new GlmProblem(columns, y.Length, y, null, GlmFamily.Binomial, 1.0, standardize, null, null, tolerance, 10000000);
         }
 
         // glmnet's binomial objective with unit weights: mean negative log-likelihood + lambda * sum |scale_j * b_j| (lasso).
-        private static double Objective(float[][] x, double[] y, double intercept, double[] beta, double lambda, double[] scale)
+        internal static double Objective(float[][] x, double[] y, double intercept, double[] beta, double lambda, double[] scale)
         {
             int rows = y.Length;
             var eta = Enumerable.Repeat(intercept, rows).ToArray();
@@ -270,13 +290,13 @@ namespace MLExt.Benchmarks.ElasticNet
             return loss / rows + lambda * beta.Select((b, j) => Math.Abs(b * scale[j])).Sum();
         }
 
-        private static double[] StandardDeviations(float[][] x) => x.Select(c =>
+        internal static double[] StandardDeviations(float[][] x) => x.Select(c =>
         {
             double mean = c.Average(v => (double)v);
             return Math.Sqrt(c.Average(v => (v - mean) * (v - mean)));
         }).ToArray();
 
-        private static (float[][] X, double[] Y) Generate(int rows, int features, int seed)
+        internal static (float[][] X, double[] Y) Generate(int rows, int features, int seed)
         {
             var random = new Random(seed);
             var x = new float[features][];
@@ -294,7 +314,7 @@ namespace MLExt.Benchmarks.ElasticNet
             {
                 double eta = -0.5;
                 for (int j = 0; j < 20; j++)
-                    eta += (j % 2 == 0 ? 0.6 : -0.4) * x[j * 10][i];
+                    eta += (j % 2 == 0 ? 0.6 : -0.4) * x[j * (features / 20)][i];
                 y[i] = random.NextDouble() < 1 / (1 + Math.Exp(-eta)) ? 1 : 0;
             }
             return (x, y);

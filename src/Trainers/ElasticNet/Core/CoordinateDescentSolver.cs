@@ -78,7 +78,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             _center = new double[p];
             _scale = new double[p];
             _usable = new bool[p];
-            Parallel.For(0, p, j =>
+            ForEachColumn(p, j =>
             {
                 var (mean, meanSquare) = _columns[j].WeightedMoments(_w);
                 double variance = Math.Max(0, meanSquare - mean * mean);
@@ -120,6 +120,23 @@ namespace MLExt.Trainers.ElasticNet.Core
         }
 
         public double NullDeviance => _nullDeviance;
+
+        // Rows x columns below which a loop over columns stays on this thread: handing a small problem's columns to the thread
+        // pool cost more than their work (a 4,601 x 57 fit spent a third of its time waking threads).
+        private const long ParallelWorkThreshold = 1_000_000;
+
+        private void ForEachColumn(int count, Action<int> body)
+        {
+            if ((long)count * _n < ParallelWorkThreshold)
+            {
+                for (int j = 0; j < count; j++)
+                    body(j);
+            }
+            else
+            {
+                Parallel.For(0, count, body);
+            }
+        }
 
         /// <summary>The smallest lambda at which all penalized coefficients are zero.</summary>
         public double LambdaMax()
@@ -250,7 +267,7 @@ namespace MLExt.Trainers.ElasticNet.Core
                 // KKT check on the groups the strong rule left out; violators join and we solve again.
                 var outside = Enumerable.Range(0, groups).Where(g => !strong[g] && IsGroupUsable(g)).ToArray();
                 var violated = new bool[outside.Length];
-                Parallel.For(0, outside.Length, t =>
+                ForEachColumn(outside.Length, t =>
                 {
                     int g = outside[t];
                     gradientNorms[g] = GroupGradientNorm(g);

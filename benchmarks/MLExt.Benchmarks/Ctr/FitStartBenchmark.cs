@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLExt.Data;
+using MLExt.Neural.Featurization;
+using MLExt.Neural.Tasks;
+using MLExt.Trainers;
+using TorchSharp;
+
+namespace MLExt.Benchmarks.Ctr
+{
+    /// <summary>
+    /// One epoch of DeepFM as a new user runs it: 163,840 cached rows of 26 text and 13 numeric fields, MLP 400-400-400, batch
+    /// 4096, no validation. The whole Fit against the bare TorchSharp loop over the same steps (see
+    /// <see cref="CtrBenchmark"/>), warm (six runs each in this process, alternating) and cold (each side the first call in a fresh
+    /// process, three processes each), with where the cold Fit's time goes.
+    /// </summary>
+    internal static class FitStartBenchmark
+    {
+        public const string ChildArgument = "--fit-start-child";
+        private const int Rows = 163_840;
+
+        public static string Run(Action<string> log)
+        {
+            var text = new StringBuilder();
+            text.AppendLine("### One epoch, warm and cold (163,840 rows of 26 text + 13 numeric fields, DeepFM 400-400-400, batch 4096)");
+            text.AppendLine();
+            text.AppendLine("The Fit a new user runs, one epoch without validation, against the bare loop over the same 40 steps. Warm: both in this " +
+                "process after a warm-up Fit, six runs each, alternating. Cold: each side in a fresh process of its own (the data generated and " +
+                "cached before the clock starts; the bare loop's rows featurized before it), three processes each; the bare loop's cold time " +
+                "includes libtorch's start-up as the Fit's does.");
+            text.AppendLine();
+
+            var (mlContext, data, options) = Setup();
+            mlContext.BinaryClassification.Trainers.Ctr(options).Fit(mlContext.Data.TakeRows(data, 10_000)).Dispose();
+            var host = ((IHostEnvironment)mlContext).Register("benchmark");
+            var (featurizer, cache) = NeuralFeaturizer.Learn(host, data, options, NeuralTask.Binary, options.Seed.Value, long.MaxValue);
+            var warmFit = new List<double>();
+            var warmFeaturizing = new List<double>();
+            var warmBare = new List<double>();
+            for (int run = 0; run < 6; run++)
+            {
+                var (seconds, featurizing) = CtrBenchmark.TimedFit(mlContext, options, data, _ => { });
+                warmFit.Add(seconds);
+                warmFeaturizing.Add(featurizing);
+                warmBare.Add(CtrBenchmark.BareLoop(CtrTrainer.NetworkSpec(options, featurizer), cache, options, 1));
+                log($"Warm run {run + 1}: Fit {seconds:F2} s (featurizing {featurizing:F2} s), bare {warmBare[^1]:F2} s");
+            }
+            cache.Dispose();
+
+            var coldFit = new List<double[]>();
+            var coldBare = new List<double>();
+            for (int run = 0; run < 3; run++)
+            {
+                coldFit.Add(Child("fit"));
+                coldBare.Add(Child("bare")[0]);
+                log($"Cold run {run + 1}: Fit {coldFit[^1][0]:F2} s (featurizing {coldFit[^1][1]:F2} s), bare {coldBare[^1]:F2} s");
+            }
+            double[] torchStart = Enumerable.Range(0, 3).Select(_ => Child("torch")[0]).ToArray();
+
+            var warmRatios = warmFit.Zip(warmBare, (fit, bare) => bare / fit).ToArray();
+            var coldRatios = coldFit.Zip(coldBare, (fit, bare) => bare / fit[0]).ToArray();
+            text.AppendLine("| | Fit seconds (min-max) | of which featurizing | bare loop seconds (min-max) | ratio bare / Fit, every run | worst | target | met |");
+            text.AppendLine("|---|---|---|---|---|---|---|---|");
+            text.AppendLine($"| warm | {warmFit.Min():F2}-{warmFit.Max():F2} | {warmFeaturizing.Min():F2}-{warmFeaturizing.Max():F2} | {warmBare.Min():F2}-{warmBare.Max():F2} | " +
+                $"{string.Join(", ", warmRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} | {warmRatios.Min():F2} | >= 0.9 | {(warmRatios.Min() >= 0.9 ? "met" : "not met")} |");
+            text.AppendLine($"| cold | {coldFit.Min(f => f[0]):F2}-{coldFit.Max(f => f[0]):F2} | {coldFit.Min(f => f[1]):F2}-{coldFit.Max(f => f[1]):F2} | {coldBare.Min():F2}-{coldBare.Max():F2} | " +
+                $"{string.Join(", ", coldRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} | {coldRatios.Min():F2} | >= 0.8 | {(coldRatios.Min() >= 0.8 ? "met" : "not met")} |");
+            text.AppendLine();
+            double coldTraining = coldFit.Average(f => f[0] - f[1]), warmTraining = warmFit.Zip(warmFeaturizing, (fit, featurizing) => fit - featurizing).Average();
+            text.AppendLine($"Where the cold Fit's time goes (averages): featurizing {coldFit.Average(f => f[1]):F2} s cold against {warmFeaturizing.Average():F2} s warm " +
+                $"(just-in-time compilation of the reading, hashing and counting code); the rest (network, training, model) {coldTraining:F2} s cold " +
+                $"against {warmTraining:F2} s warm, of which libtorch's first operation in a fresh process is {torchStart.Average():F2} s " +
+                $"({string.Join(", ", torchStart.Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))}), paid by the bare loop too.");
+            text.AppendLine();
+            return text.ToString();
+        }
+
+        /// <summary>In a child process: one cold measurement, printed as seconds on one line (see <see cref="Child"/>).</summary>
+        public static void RunChild(string side)
+        {
+            if (side == "torch")
+            {
+                var watch = Stopwatch.StartNew();
+                torch.ones(1).sum().item<float>();
+                Console.WriteLine(watch.Elapsed.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
+                return;
+            }
+            var (mlContext, data, options) = Setup();
+            if (side == "fit")
+            {
+                var (seconds, featurizing) = CtrBenchmark.TimedFit(mlContext, options, data, _ => { });
+                Console.WriteLine(string.Join(" ", new[] { seconds, featurizing }.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
+                return;
+            }
+            var host = ((IHostEnvironment)mlContext).Register("benchmark");
+            var (featurizer, cache) = NeuralFeaturizer.Learn(host, data, options, NeuralTask.Binary, options.Seed.Value, long.MaxValue);
+            double bare = CtrBenchmark.BareLoop(CtrTrainer.NetworkSpec(options, featurizer), cache, options, 1);
+            Console.WriteLine(bare.ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        private static (MLContext MLContext, IDataView Data, CtrTrainer.Options Options) Setup()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var clicks = new CriteoLikeData(new CriteoLikeDataOptions { RowCount = Rows, Seed = 2026 });
+            IDataView data = mlContext.Data.Cache(clicks);
+            data.GetColumn<bool>("Label").Count();
+            var options = CtrBenchmark.Options(CtrModel.DeepFM, clicks.CategoricalColumnNames.ToArray(), clicks.NumericColumnNames.ToArray(), 1);
+            options.ValidationFraction = 0;
+            return (mlContext, data, options);
+        }
+
+        // Runs this benchmark program as a child for one cold measurement and reads the seconds it prints.
+        private static double[] Child(string side)
+        {
+            var start = new ProcessStartInfo("dotnet", $"\"{Assembly.GetEntryAssembly().Location}\" {ChildArgument} {side}") { RedirectStandardOutput = true };
+            using Process process = Process.Start(start);
+            string output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            string line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
+            return line.Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        }
+    }
+}

@@ -16,6 +16,20 @@ namespace MLExt.Estimators.Tests
         }
 
         [TestMethod]
+        public void OnlyANamedCudaDeviceOrAContextGpuIdAsksForCuda()
+        {
+            var plain = new MLContext(seed: 1);
+            var gpu = new MLContext(seed: 1) { GpuDeviceId = 0 };
+            Assert.IsFalse(TorchDeviceResolver.AsksForCuda(plain));
+            Assert.IsFalse(TorchDeviceResolver.AsksForCuda(gpu, " CPU "));
+            Assert.IsTrue(TorchDeviceResolver.AsksForCuda(gpu));
+            Assert.IsTrue(TorchDeviceResolver.AsksForCuda(plain, "cuda:1"));
+            // Without a CUDA request the resolver's answer is the CPU whatever the machine has: what lets it run in the background.
+            Assert.IsNull(TorchDeviceResolver.Choose(null, null, true, cudaDeviceCount: 4).CudaIndex);
+            Assert.IsNull(TorchDeviceResolver.Choose("cpu", 0, false, cudaDeviceCount: 4).CudaIndex);
+        }
+
+        [TestMethod]
         public void ContextGpuIdSelectsThatDevice()
         {
             Assert.AreEqual(1, TorchDeviceResolver.Choose(null, 1, false, cudaDeviceCount: 2).CudaIndex);

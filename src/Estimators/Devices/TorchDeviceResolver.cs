@@ -36,6 +36,16 @@ namespace MLExt.Devices
             return choice.CudaIndex is int index ? new torch.Device(DeviceType.CUDA, index) : torch.CPU;
         }
 
+        /// <summary>
+        /// Whether the options ask for CUDA (the override names it, or without an override the context sets a GPU device id); when
+        /// they do not, <see cref="Resolve"/> gives the CPU on any machine, so it can run in the background while other work goes on
+        /// (its first use of TorchSharp loads libtorch, a few tenths of a second).
+        /// </summary>
+        public static bool AsksForCuda(IHostEnvironment env, string deviceOverride = null)
+            => string.IsNullOrWhiteSpace(deviceOverride)
+                ? (env as IHostEnvironmentInternal)?.GpuDeviceId != null
+                : deviceOverride.Trim().ToLowerInvariant() != "cpu";
+
         /// <summary>The decision itself, free of TorchSharp so it can be tested on any machine.</summary>
         /// <param name="deviceOverride">The estimator's Device option, or null to follow the context.</param>
         /// <param name="contextGpuDeviceId">MLContext.GpuDeviceId.</param>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -104,7 +105,11 @@ namespace MLExt.Neural
             if (options.EarlyLearningRegularization > 0 && !task.HasClasses)
                 throw host.ExceptParam(nameof(options.EarlyLearningRegularization), "Early-learning regularization averages class probabilities: it needs a classification task, not regression.");
             int seed = options.Seed ?? host.Rand.Next();
-            var device = TorchDeviceResolver.Resolve(host, options.Device);
+            // A CUDA request is checked before the data is read (it fails fast); the CPU is resolved in the background, so loading
+            // libtorch on its first use in the process overlaps featurizing instead of preceding it.
+            Task<TorchSharp.torch.Device> resolving = TorchDeviceResolver.AsksForCuda(host, options.Device)
+                ? Task.FromResult(TorchDeviceResolver.Resolve(host, options.Device))
+                : Task.Run(() => TorchDeviceResolver.Resolve(host, options.Device));
             IChannel channel = host.Start("Training");
             FeaturizedRows all = null, validation = null;
             try
@@ -143,6 +148,7 @@ namespace MLExt.Neural
                     throw host.ExceptParam(nameof(options.SparseFieldCount), $"SparseFieldCount ({options.SparseFieldCount}) is more than the {fields} input fields.");
                 NetworkSpec spec = network(featurizer);
                 TrainingDefaults sizes = TrainingDefaults.For(train.Rows, options);
+                var device = resolving.GetAwaiter().GetResult();
                 channel.Info($"{modelName}: {train.Rows} training rows, {validation?.Rows ?? 0} validation rows, {featurizer.FieldCount} id fields " +
                     $"({featurizer.PadId} ids), {featurizer.NumericCount} numeric fields, on {device}; batch {sizes.BatchSize}, up to {sizes.NumberOfEpochs} epochs, " +
                     $"patience {sizes.EarlyStoppingPatience}" + (options.BatchSize > 0 && options.NumberOfEpochs > 0 && options.EarlyStoppingPatience > 0 ? "." : " (unset ones chosen from the training rows)."));

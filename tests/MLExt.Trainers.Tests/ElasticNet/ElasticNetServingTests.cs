@@ -45,14 +45,17 @@ namespace MLExt.Trainers.Tests.ElasticNet
             }).ToList());
         }
 
+        // The named columns concatenated into Features, then the trainer.
+        private static EstimatorChain<TTransformer> Pipeline<TTransformer>(MLContext mlContext, IEstimator<TTransformer> trainer)
+            where TTransformer : class, ITransformer
+            => mlContext.Transforms.Concatenate("Features", FeatureNames).Append(trainer);
+
         [TestMethod]
         public void BinaryPipelineScoresTheSameInOnnxRuntime()
         {
             var mlContext = new MLContext(seed: 1);
             IDataView data = MakeData(mlContext, 400, 1);
-            var model = mlContext.Transforms.Concatenate("Features", FeatureNames)
-                .Append(mlContext.BinaryClassification.Trainers.ElasticNet(lambda: 0.01, alpha: 0.5))
-                .Fit(data);
+            var model = Pipeline(mlContext, mlContext.BinaryClassification.Trainers.ElasticNet(lambda: 0.01, alpha: 0.5)).Fit(data);
             IDataView scored = model.Transform(data);
 
             var onnx = OnnxScoring.Score(OnnxScoring.Export(mlContext, model, data), data, "Score", "Probability", "PredictedLabel");
@@ -66,9 +69,7 @@ namespace MLExt.Trainers.Tests.ElasticNet
         {
             var mlContext = new MLContext(seed: 1);
             IDataView data = MakeData(mlContext, 400, 2);
-            var model = mlContext.Transforms.Concatenate("Features", FeatureNames)
-                .Append(mlContext.Regression.Trainers.ElasticNet(labelColumnName: "Value", lambda: 0.05, alpha: 1))
-                .Fit(data);
+            var model = Pipeline(mlContext, mlContext.Regression.Trainers.ElasticNet(labelColumnName: "Value", lambda: 0.05, alpha: 1)).Fit(data);
 
             var onnx = OnnxScoring.Score(OnnxScoring.Export(mlContext, model, data), data, "Score");
 
@@ -80,9 +81,7 @@ namespace MLExt.Trainers.Tests.ElasticNet
         {
             var mlContext = new MLContext(seed: 1);
             IDataView data = MakeData(mlContext, 300, 3);
-            var model = mlContext.Transforms.Concatenate("Features", FeatureNames)
-                .Append(mlContext.BinaryClassification.Trainers.ElasticNet(lambda: 0.01, alpha: 0.5))
-                .Fit(data);
+            var model = Pipeline(mlContext, mlContext.BinaryClassification.Trainers.ElasticNet(lambda: 0.01, alpha: 0.5)).Fit(data);
             var predictor = model.LastTransformer;
 
             IDataView explained = mlContext.Transforms.CalculateFeatureContribution(predictor, numberOfPositiveContributions: 8,
@@ -106,9 +105,7 @@ namespace MLExt.Trainers.Tests.ElasticNet
         {
             var mlContext = new MLContext(seed: 1);
             IDataView data = MakeData(mlContext, 1000, 4);
-            var model = mlContext.Transforms.Concatenate("Features", FeatureNames)
-                .Append(mlContext.BinaryClassification.Trainers.ElasticNet(lambda: 0.02, alpha: 1))
-                .Fit(data);
+            var model = Pipeline(mlContext, mlContext.BinaryClassification.Trainers.ElasticNet(lambda: 0.02, alpha: 1)).Fit(data);
 
             var importance = mlContext.BinaryClassification.PermutationFeatureImportanceNonCalibrated(model, model.Transform(data), permutationCount: 2);
 

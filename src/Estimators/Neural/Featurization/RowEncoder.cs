@@ -67,13 +67,13 @@ namespace MLExt.Neural.Featurization
             };
         }
 
+        /// <summary>Per field, what records the values its keys are made from while reading; null when nothing records.</summary>
+        protected virtual ValueRecorder[] Recorders => null;
+
         /// <summary>
         /// Encodes read rows, in the order they were read: their keys into <paramref name="ids"/> and their raw numbers, in place,
         /// into the numbers the model takes.
         /// </summary>
-        /// <summary>Per field, what records the values its keys are made from while reading; null when nothing records.</summary>
-        protected virtual ValueRecorder[] Recorders => null;
-
         public abstract void Encode(ReadOnlySpan<ulong> keys, Span<int> ids, Span<float> numbers);
     }
 

@@ -35,7 +35,7 @@ void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {messa
 string output = Path.Combine(folder, quick ? "RESULTS-quick.md" : "RESULTS.md");
 string previous = File.Exists(output) ? File.ReadAllText(output) : "";
 report.Append(selected is null or "elasticnet" ? ElasticNetBenchmark.Run(quick ? 5000 : 100000, 200, Log) : Section(previous, "## Elastic net"));
-report.Append(selected is null or "outrank" ? OutRankBenchmark.Run(quick ? 50000 : 1000000, quick ? 200000 : 10000000, Log) : Section(previous, "## OutRank"));
+report.Append(selected is null or "outrank" ? OutRankBenchmark.Run(quick ? 50000 : 1000000, quick ? 20000 : 200000, quick ? 200000 : 10000000, Log) : Section(previous, "## OutRank"));
 report.Append(selected is null or "quickselection" ? QuickSelectionBenchmark.Run(quick, Log) : Section(previous, "## QuickSelection"));
 report.Append(selected is null or "ctr" or "ctr-quality" ? CtrBenchmark.Run(quick, Log) : Section(previous, "## CTR trainer"));
 report.Append(selected is null or "ctr" or "ctr-speed" ? CtrBenchmark.RunSpeed(quick, Log) : Section(previous, "## CTR speed"));

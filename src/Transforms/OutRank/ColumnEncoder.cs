@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExt.Transforms.OutRanking.Core;
@@ -53,15 +52,15 @@ namespace MLExt.Transforms.OutRanking
             Type raw = itemType.RawType;
             int cap = maxExactCardinality;
             if (itemType is TextDataViewType)
-                return new Nominal<ReadOnlyMemory<char>, string>(v => v.Length == 0 ? null : v.ToString(), StableHash.Of, cap);
+                return new Nominal<ReadOnlyMemory<char>>(v => v.Length == 0 ? Missing : Present(StableHash.OfText(v.Span)), cap);
             if (itemType is KeyDataViewType)
                 return new KeyEncoder();
             if (itemType is BooleanDataViewType)
-                return new Nominal<bool, bool?>(v => v, v => v.Value ? 1UL : 2UL, cap);
+                return new Nominal<bool>(v => v ? 1UL : 2UL, cap);
             if (raw == typeof(float))
-                return binNumeric ? new Binned<float>(v => v, bins) : new Nominal<float, float?>(v => float.IsNaN(v) ? null : v, v => StableHash.Of(v.Value), cap);
+                return binNumeric ? new Binned<float>(v => v, bins) : new Nominal<float>(v => float.IsNaN(v) ? Missing : NumberKey(v), cap);
             if (raw == typeof(double))
-                return binNumeric ? new Binned<double>(v => v, bins) : new Nominal<double, double?>(v => double.IsNaN(v) ? null : v, v => StableHash.Of(v.Value), cap);
+                return binNumeric ? new Binned<double>(v => v, bins) : new Nominal<double>(v => double.IsNaN(v) ? Missing : NumberKey(v), cap);
             if (raw == typeof(int)) return Integer<int>(v => v, cap);
             if (raw == typeof(long)) return Integer<long>(v => v, cap);
             if (raw == typeof(short)) return Integer<short>(v => v, cap);
@@ -73,28 +72,39 @@ namespace MLExt.Transforms.OutRanking
             throw new NotSupportedException($"OutRank cannot encode values of type {itemType}.");
         }
 
-        private static ColumnEncoder Integer<TValue>(Func<TValue, long?> key, int cap) => new Nominal<TValue, long?>(key, v => StableHash.Of(v.Value), cap);
+        // The key of a missing value; every present value's key is a non-zero hash.
+        private const ulong Missing = 0;
+
+        private static ColumnEncoder Integer<TValue>(Func<TValue, long> toLong, int cap) => new Nominal<TValue>(v => Present(StableHash.Of(toLong(v))), cap);
+
+        // −0 and +0 are one value, as they are to float equality.
+        private static ulong NumberKey(double v) => Present(StableHash.Of(v == 0 ? 0.0 : v));
+
+        // A present value whose hash is 0 (the hash of the number 0) takes key 1.
+        private static ulong Present(ulong hash) => hash == Missing ? 1 : hash;
 
         private static bool IsNumeric(Type raw)
             => raw == typeof(float) || raw == typeof(double) || raw == typeof(int) || raw == typeof(long) || raw == typeof(short)
             || raw == typeof(sbyte) || raw == typeof(byte) || raw == typeof(ushort) || raw == typeof(uint) || raw == typeof(ulong);
 
-        // Each distinct value (null for missing) gets the next code, up to the cap; values first seen after that share
-        // OverflowBuckets hashed codes above it, and a sketch counts how many distinct ones there were.
-        private sealed class Nominal<TValue, TKey> : ColumnEncoder
+        // Each distinct value gets the next code, up to the cap; values first seen after that share OverflowBuckets hashed
+        // codes above it, and a sketch counts how many distinct ones there were. Values are told apart by their 64-bit keys,
+        // not compared, as in the CTR featurizer: two text values with one hash share a code (odds of about 1 in 37 million
+        // for a million distinct values), the price of hashing the text in place of making a string of each value. Numbers
+        // hash one to one; only 0, moved to key 1, can share a key, with one other 64-bit value.
+        private sealed class Nominal<TValue> : ColumnEncoder
         {
             private const int OverflowBuckets = 1 << 16;
 
-            private readonly Func<TValue, TKey> _key;
-            private readonly Func<TKey, ulong> _hash;
+            private readonly Func<TValue, ulong> _key;
             private readonly int _cap;
-            private readonly Dictionary<TKey, int> _codes = new Dictionary<TKey, int>();
+            // Key number n has code n + 1.
+            private readonly KeyTable _codes = new KeyTable();
             private HyperLogLog _overflow;
 
-            public Nominal(Func<TValue, TKey> key, Func<TKey, ulong> hash, int cap)
+            public Nominal(Func<TValue, ulong> key, int cap)
             {
                 _key = key;
-                _hash = hash;
                 _cap = cap;
             }
 
@@ -108,20 +118,17 @@ namespace MLExt.Transforms.OutRanking
                 return () =>
                 {
                     getter(ref value);
-                    TKey key = _key(value);
-                    if (key == null)
+                    ulong key = _key(value);
+                    if (key == Missing)
                         return 0;
-                    if (_codes.TryGetValue(key, out int code))
-                        return code;
+                    // A known value is looked up, not added: Add would write its count, dirtying a cache line per value.
+                    int number = _codes.IndexOf(key);
+                    if (number >= 0)
+                        return 1 + number;
                     if (_codes.Count < _cap)
-                    {
-                        code = _codes.Count + 1;
-                        _codes.Add(key, code);
-                        return code;
-                    }
-                    ulong hash = _hash(key);
-                    (_overflow ??= new HyperLogLog()).Add(hash);
-                    return _cap + 1 + (int)(hash % OverflowBuckets);
+                        return 1 + _codes.Add(key);
+                    (_overflow ??= new HyperLogLog()).Add(key);
+                    return _cap + 1 + (int)(key % OverflowBuckets);
                 };
             }
         }

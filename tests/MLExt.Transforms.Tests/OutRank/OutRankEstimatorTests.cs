@@ -24,6 +24,7 @@ namespace MLExt.Transforms.Tests.OutRanking
             public int SessionId { get; set; }      // noise, 12,000 values
             public float Passthrough { get; set; }  // not ranked
             public string ColourCopy { get; set; }  // Colour under other names (ranked only by the redundancy test)
+            public string SessionName { get; set; } // SessionId as text (ranked only by the cardinality-cap test)
         }
 
         public sealed class VariableVectorRow
@@ -261,20 +262,77 @@ namespace MLExt.Transforms.Tests.OutRanking
         {
             var mlContext = new MLContext(seed: 1);
             var rows = MakeRows(6000, 9);
+            foreach (Row row in rows)
+                row.SessionName = "session-" + row.SessionId;
             IDataView data = mlContext.Data.LoadFromEnumerable(rows);
-            OutRankReport report = OutRank.Analyze(mlContext, data, new OutRankOptions { FeatureColumnNames = Ranked, FeaturesToKeep = 3, MaxExactCardinality = 300 });
+            OutRankReport report = OutRank.Analyze(mlContext, data, new OutRankOptions
+            {
+                FeatureColumnNames = Ranked.Append("SessionName").ToArray(),
+                FeaturesToKeep = 3,
+                MaxExactCardinality = 300,
+            });
 
-            var session = report.Quality.Single(q => q.Name == "SessionId");
             int distinctSessions = rows.Select(r => r.SessionId).Distinct().Count();
             Assert.IsTrue(distinctSessions > 10 * 300);
-            Assert.AreEqual(distinctSessions, session.Cardinality, 0.03 * distinctSessions, "HyperLogLog's error is about 1%");
-            CollectionAssert.Contains(session.Flags.ToArray(), "cardinality-estimated");
+            foreach (string name in new[] { "SessionId", "SessionName" })
+            {
+                var session = report.Quality.Single(q => q.Name == name);
+                Assert.AreEqual(distinctSessions, session.Cardinality, 0.03 * distinctSessions, name + ": HyperLogLog's error is about 1%");
+                CollectionAssert.Contains(session.Flags.ToArray(), "cardinality-estimated", name);
+            }
             CollectionAssert.DoesNotContain(report.Quality.Single(q => q.Name == "Colour").Flags.ToArray(), "cardinality-estimated");
             Assert.AreEqual(4, report.Ranking.Single(s => s.Name == "Colour").Cardinality);
 
             // Hashed overflow codes keep the information: the informative 2,000-value Site still ranks above all noise.
             double site = report.Ranking.Single(s => s.Name == "Site").Score;
-            Assert.IsTrue(report.Ranking.Where(s => Noise.Contains(s.Name)).All(s => s.Score < site), string.Join("\n", report.Ranking));
+            Assert.IsTrue(report.Ranking.Where(s => Noise.Contains(s.Name) || s.Name == "SessionName").All(s => s.Score < site), string.Join("\n", report.Ranking));
+        }
+
+        public sealed class TextRow
+        {
+            public bool Label { get; set; }
+            public string Small { get; set; }
+            public string Medium { get; set; }
+            public string Large { get; set; }
+        }
+
+        [TestMethod]
+        public void TextAndKeyColumnsOfTheSameValuesRankTheSame()
+        {
+            var mlContext = new MLContext(seed: 1);
+            var random = new Random(21);
+            // About a tenth of each column missing (empty text, which maps to key 0).
+            int Draw(int cardinality) => random.Next(10) == 0 ? 0 : 1 + random.Next(cardinality);
+            string Spell(int value) => value == 0 ? "" : "value-" + value;
+            var rows = Enumerable.Range(0, 20000).Select(_ =>
+            {
+                int small = Draw(3), medium = Draw(60), large = Draw(5000);
+                double logit = (small == 1 ? 0.8 : -0.3) + (medium % 3 == 0 ? 0.4 : 0) + (large % 2 == 0 ? 0.3 : -0.3);
+                return new TextRow { Label = random.NextDouble() < 1 / (1 + Math.Exp(-logit)), Small = Spell(small), Medium = Spell(medium), Large = Spell(large) };
+            }).ToList();
+            string[] text = { "Small", "Medium", "Large" };
+            string[] keys = text.Select(name => name + "Key").ToArray();
+            IDataView textData = mlContext.Data.LoadFromEnumerable(rows);
+            IDataView data = mlContext.Transforms.Conversion.MapValueToKey(keys.Zip(text, (key, name) => new InputOutputColumnPair(key, name)).ToArray())
+                .Fit(textData).Transform(textData);
+            foreach (OutRankHeuristic heuristic in new[] { OutRankHeuristic.ChanceAdjusted, OutRankHeuristic.PermutationCorrected })
+            {
+                // One seed for both, so the permutation baseline shuffles the rows alike.
+                IReadOnlyList<OutRankFeatureScore> Rank(string[] features) => mlContext.Transforms.FeatureSelection
+                    .SelectFeaturesByOutRank(new OutRankOptions { FeatureColumnNames = features, FeaturesToKeep = 1, Heuristic = heuristic, Seed = 5 }).Fit(data).Ranking;
+                var byText = Rank(text);
+                var byKey = Rank(keys);
+                CollectionAssert.AreEqual(byText.Select(s => s.Name + "Key").ToArray(), byKey.Select(s => s.Name).ToArray(), heuristic.ToString());
+                foreach (var (fromText, fromKey) in byText.Zip(byKey))
+                {
+                    // Codes are numbered differently (first appearance, key values), so sums run in another order: rounding only.
+                    Assert.AreEqual(fromKey.Score, fromText.Score, 1e-12, fromText.Name);
+                    Assert.AreEqual(fromKey.MutualInformation, fromText.MutualInformation, 1e-12, fromText.Name);
+                    Assert.AreEqual(fromKey.Cardinality, fromText.Cardinality, fromText.Name);
+                    Assert.AreEqual(fromKey.MissingFraction, fromText.MissingFraction, fromText.Name);
+                }
+                Assert.AreEqual(0.1, byText.Single(s => s.Name == "Large").MissingFraction, 0.01, "empty text is missing");
+            }
         }
 
         public sealed class XorRow

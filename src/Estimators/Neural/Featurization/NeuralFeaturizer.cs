@@ -5,6 +5,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLExt.Data;
+using MLExt.Hashing;
 using MLExt.Neural.Tasks;
 using MLExt.Trainers;
 

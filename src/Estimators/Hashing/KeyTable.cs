@@ -1,13 +1,13 @@
 using System;
 using System.Linq;
 
-namespace MLExt.Neural.Featurization
+namespace MLExt.Hashing
 {
     /// <summary>
     /// A set of non-zero 64-bit keys, each numbered by when it was first added (0, 1, 2, ...) and counted each time it is added.
-    /// Open addressing with linear probing over one array whose entries hold key, number and count together: featurization
-    /// looks up every value of every row, and with <c>Dictionary&lt;ulong, int&gt;</c> (two or three cache misses a lookup on a
-    /// large field) those lookups were most of the time <c>Fit</c> spent outside training.
+    /// Open addressing with linear probing over one array whose entries hold key, number and count together: the CTR
+    /// featurizer and OutRank look up every value of every row, and with <c>Dictionary&lt;ulong, int&gt;</c> (two or three cache
+    /// misses a lookup on a large field) those lookups were most of the time the featurizer's <c>Fit</c> spent outside training.
     /// </summary>
     internal sealed class KeyTable
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using MLExt.Hashing;
 
 namespace MLExt.Neural.Featurization
 {

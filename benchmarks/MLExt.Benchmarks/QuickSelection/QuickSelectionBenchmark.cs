@@ -150,14 +150,14 @@ namespace MLExt.Benchmarks.QuickSelection
             return mlContext.MulticlassClassification.CrossValidate(data, pipeline, numberOfFolds: 5, seed: 1).Average(fold => fold.Metrics.MicroAccuracy);
         }
 
-        private static IDataView ToDataView(MLContext mlContext, float[][] rows, float[] labels)
+        internal static IDataView ToDataView(MLContext mlContext, float[][] rows, float[] labels)
         {
             var schema = SchemaDefinition.Create(typeof(Row));
             schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, rows[0].Length);
             return mlContext.Data.LoadFromEnumerable(rows.Select((r, i) => new Row { Label = labels[i], Features = r }).ToList(), schema);
         }
 
-        private static (float[][] Rows, float[] Labels) LoadDigits()
+        internal static (float[][] Rows, float[] Labels) LoadDigits()
         {
             string[] lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Data", "digits.csv"));
             float[][] values = lines.Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();

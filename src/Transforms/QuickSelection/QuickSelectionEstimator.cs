@@ -66,10 +66,12 @@ namespace MLExt.Transforms
             for (int f = 0; f < features; f++)
                 if (constant[f])
                     strengths[f] = 0;
-            // Strongest first, ties to the lower slot; kept slots are then listed in their original order.
-            int[] chosen = Enumerable.Range(0, features).OrderByDescending(f => strengths[f]).ThenBy(f => f).Take(_options.FeaturesToKeep).OrderBy(f => f).ToArray();
-            return new QuickSelectionTransformer(_host, _options.InputColumnName, _options.OutputColumnName, strengths, chosen);
+            return new QuickSelectionTransformer(_host, _options.InputColumnName, _options.OutputColumnName, strengths, Strongest(strengths, _options.FeaturesToKeep));
         }
+
+        /// <summary>The <c>count</c> strongest slots (ties to the lower slot), listed in their original order.</summary>
+        internal static int[] Strongest(float[] strengths, int count)
+            => Enumerable.Range(0, strengths.Length).OrderByDescending(f => strengths[f]).ThenBy(f => f).Take(count).OrderBy(f => f).ToArray();
 
         /// <inheritdoc/>
         public SchemaShape GetOutputSchema(SchemaShape inputSchema)

@@ -58,26 +58,28 @@ namespace MLExt.Transforms.Tests.QuickSelecting
         }
 
         [TestMethod]
-        public void UpdatesOnlyExistingConnectionsLikeMaskedMomentumSgd()
+        [DataRow(0.01f, 0f, DisplayName = "decay in the gradient")]
+        [DataRow(0f, 0.01f, DisplayName = "decay after the step")]
+        public void UpdatesOnlyExistingConnectionsLikeMaskedMomentumSgd(float gradientDecay, float stepDecay)
         {
             SparseLayer layer = RandomLayer(4, out float[,] w);
             float[] input = RandomValues(Inputs * Batch, 5), gradient = RandomValues(Outputs * Batch, 6);
-            const float rate = 0.1f, momentum = 0.9f, decay = 0.01f;
+            const float rate = 0.1f, momentum = 0.9f;
             // Two steps, so that momentum matters; the dense reference computes the full gradient and masks it.
             var velocity = new float[Inputs, Outputs];
             for (int step = 0; step < 2; step++)
             {
-                layer.Update(input, gradient, Batch, rate, momentum, decay);
+                layer.Update(input, gradient, Batch, rate, momentum, gradientDecay, stepDecay);
                 for (int i = 0; i < Inputs; i++)
                     for (int j = 0; j < Outputs; j++)
                     {
                         if (w[i, j] == 0)
                             continue;
-                        double g = decay * w[i, j];
+                        double g = gradientDecay * w[i, j];
                         for (int b = 0; b < Batch; b++)
                             g += input[i * Batch + b] * gradient[j * Batch + b];
                         velocity[i, j] = (float)(momentum * velocity[i, j] - rate * g);
-                        w[i, j] += velocity[i, j];
+                        w[i, j] = (1 - stepDecay) * w[i, j] + velocity[i, j];
                     }
             }
             var connections = layer.Connections().ToArray();
@@ -101,7 +103,7 @@ namespace MLExt.Transforms.Tests.QuickSelecting
             // Give connections momentum, so that new ones can be told apart by having none.
             layer.SetValues(before.Select(c => c.Weight).ToArray(), before.Select(_ => 1f).ToArray(), layer.Bias, layer.BiasVelocity);
             before = layer.Connections().ToArray();
-            layer.Evolve(zeta: 0.3, new Random(8));
+            float[] prunedStrengths = layer.Evolve(zeta: 0.3, new Random(8));
             Connection[] after = layer.Connections().ToArray();
 
             Assert.AreEqual(before.Length, after.Length, "the connection count is kept");
@@ -116,6 +118,8 @@ namespace MLExt.Transforms.Tests.QuickSelecting
             foreach (var c in positives.Take((int)(0.3 * positives.Length)).Concat(negatives.Take((int)(0.3 * negatives.Length))))
                 Assert.IsFalse(kept.Contains((c.Input, c.Output)) && after.Single(a => a.Input == c.Input && a.Output == c.Output).Velocity == 1f, "a weak connection survived");
             Assert.IsTrue(survivors.All(s => before.Any(b => b.Input == s.Input && b.Output == s.Output && b.Weight == s.Weight)), "survivors keep their weights");
+            for (int i = 0; i < 40; i++)
+                Assert.AreEqual(survivors.Where(c => c.Input == i).Sum(c => Math.Abs(c.Weight)), prunedStrengths[i], 1e-5, $"input {i}'s strength between pruning and regrowth");
         }
 
         [TestMethod]

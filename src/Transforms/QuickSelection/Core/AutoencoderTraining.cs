@@ -5,11 +5,31 @@ namespace MLExt.Transforms.QuickSelecting.Core
 {
     /// <summary>The hyper-parameters of the denoising autoencoder and its sparse evolutionary training.</summary>
     internal sealed record AutoencoderSettings(int Hidden, double Epsilon, double Zeta, double NoiseFactor, int Epochs, int BatchSize,
-        float LearningRate, float Momentum, float WeightDecay, double HiddenDropout);
+        float LearningRate, float Momentum, float WeightDecay, double HiddenDropout, TrainingDepartures Departures = null)
+    {
+        public TrainingDepartures Departures { get; init; } = Departures ?? new TrainingDepartures();
+
+        /// <summary>Weight decay added to the weights' gradient (L2), or none.</summary>
+        public float GradientDecay => Departures.DecayThroughGradient ? WeightDecay : 0;
+
+        /// <summary>The share of every weight and bias taken off after each step, or none.</summary>
+        public float StepDecay => Departures.DecayThroughGradient ? 0 : WeightDecay;
+    }
+
+    /// <summary>
+    /// Where training may depart from the QuickSelection authors' code (Sparse_DAE.py); all false is their behaviour: weights
+    /// drawn N(0, 1) / 10; one noisy copy of the data drawn before training and reused every epoch; dropout that zeroes hidden
+    /// units without rescaling the kept ones, its mask not applied to the gradient reaching the encoder; weight decay taken off
+    /// weights and biases after each step; features ranked on the encoder as it stood after the last pruning (before the last
+    /// regrowth and the last epoch).
+    /// </summary>
+    internal sealed record TrainingDepartures(bool GlorotUniformWeights = false, bool FreshNoisePerBatch = false, bool InvertedDropout = false,
+        bool DecayThroughGradient = false, bool RankFinalWeights = false);
 
     /// <summary>
     /// One mini-batch, neuron-major (<c>[feature * Size + sample]</c>): the clean rows (the reconstruction target), the rows with
-    /// Gaussian noise added (the network's input), and the hidden dropout multipliers (0, or 1 / (1 − p) for kept units).
+    /// Gaussian noise added (the network's input), and the hidden dropout multipliers (0 for dropped units; 1, or 1 / (1 − p) with
+    /// inverted dropout, for kept ones).
     /// Built once and handed to whichever backend trains, so both see exactly the same data and randomness.
     /// </summary>
     internal sealed class TrainingBatch
@@ -39,8 +59,9 @@ namespace MLExt.Transforms.QuickSelecting.Core
         /// <summary>The mean squared reconstruction error per row over the steps since the last call.</summary>
         double TakeEpochLoss();
 
-        /// <summary>The topology step of sparse evolutionary training on both layers.</summary>
-        void Evolve(double zeta, Random random);
+        /// <summary>The topology step of sparse evolutionary training on both layers; returns the encoder's input strengths
+        /// between pruning and regrowth.</summary>
+        float[] Evolve(double zeta, Random random);
 
         /// <summary>Σ |w| of each input neuron's connections to the hidden layer.</summary>
         float[] InputStrengths();
@@ -58,31 +79,42 @@ namespace MLExt.Transforms.QuickSelecting.Core
     {
         /// <summary>The two layers' starting topology and weights, the same for every backend given the same random.</summary>
         public static (SparseLayer Encoder, SparseLayer Decoder) InitialLayers(int features, AutoencoderSettings settings, Random random)
-            => (SparseLayer.ErdosRenyi(features, settings.Hidden, settings.Epsilon, random), SparseLayer.ErdosRenyi(settings.Hidden, features, settings.Epsilon, random));
+        {
+            bool glorot = settings.Departures.GlorotUniformWeights;
+            return (SparseLayer.ErdosRenyi(features, settings.Hidden, settings.Epsilon, random, glorot),
+                SparseLayer.ErdosRenyi(settings.Hidden, features, settings.Epsilon, random, glorot));
+        }
 
         /// <summary>Trains <c>backend</c> on <c>rows</c> (already scaled) and returns the input strengths; <c>progress</c> is called
         /// after each epoch with its index and mean reconstruction loss.</summary>
         public static float[] Train(IAutoencoderBackend backend, float[][] rows, AutoencoderSettings settings, Random random, Action<int, double> progress)
         {
+            TrainingDepartures departures = settings.Departures;
             int features = rows[0].Length;
             var batch = new TrainingBatch(features, settings.Hidden, settings.BatchSize);
             var noise = new NoiseSource(random.NextInt64());
+            float noiseFactor = (float)settings.NoiseFactor;
+            float[][] noisyRows = departures.FreshNoisePerBatch ? null
+                : rows.Select(row => row.Select(v => v + noiseFactor * noise.Normal()).ToArray()).ToArray();
             int[] order = Enumerable.Range(0, rows.Length).ToArray();
-            float keepScale = (float)(1 / (1 - settings.HiddenDropout));
+            float keepScale = departures.InvertedDropout ? (float)(1 / (1 - settings.HiddenDropout)) : 1;
+            float[] strengths = null;
             for (int epoch = 0; epoch < settings.Epochs; epoch++)
             {
                 random.Shuffle(order);
-                for (int start = 0; start < rows.Length; start += settings.BatchSize)
+                // As the authors' loop: whole batches only (the shuffle lets every row in over the epochs), unless no whole batch fits.
+                int batches = Math.Max(1, rows.Length / settings.BatchSize);
+                for (int start = 0; start < batches * settings.BatchSize && start < rows.Length; start += settings.BatchSize)
                 {
                     int size = Math.Min(settings.BatchSize, rows.Length - start);
                     batch.Size = size;
                     for (int b = 0; b < size; b++)
                     {
-                        float[] row = rows[order[start + b]];
+                        float[] row = rows[order[start + b]], noisy = noisyRows?[order[start + b]];
                         for (int f = 0; f < features; f++)
                         {
                             batch.Clean[f * size + b] = row[f];
-                            batch.Noisy[f * size + b] = row[f] + (float)settings.NoiseFactor * noise.Normal();
+                            batch.Noisy[f * size + b] = noisy?[f] ?? row[f] + noiseFactor * noise.Normal();
                         }
                     }
                     for (int k = 0; k < settings.Hidden * size; k++)
@@ -90,10 +122,14 @@ namespace MLExt.Transforms.QuickSelecting.Core
                     backend.Step(batch);
                 }
                 if (epoch < settings.Epochs - 1)
-                    backend.Evolve(settings.Zeta, random);
+                {
+                    float[] pruned = backend.Evolve(settings.Zeta, random);
+                    if (!departures.RankFinalWeights)
+                        strengths = pruned;
+                }
                 progress?.Invoke(epoch, backend.TakeEpochLoss());
             }
-            return backend.InputStrengths();
+            return strengths ?? backend.InputStrengths();
         }
 
         /// <summary>

@@ -54,7 +54,8 @@ namespace MLExt.Transforms.QuickSelecting.Core
 
             Tensor hiddenGradient = outputGradient.matmul(_decoder.Weight.t());
             _decoder.Update(hiddenOut, outputGradient, _settings);
-            Tensor preGradient = hiddenGradient * dropout * activation * (1 - activation);
+            // As in the sparse backend: only inverted dropout masks the gradient to the encoder.
+            Tensor preGradient = (_settings.Departures.InvertedDropout ? hiddenGradient * dropout : hiddenGradient) * activation * (1 - activation);
             _encoder.Update(noisy, preGradient, _settings);
         }
 
@@ -66,14 +67,16 @@ namespace MLExt.Transforms.QuickSelecting.Core
             return loss;
         }
 
-        public void Evolve(double zeta, Random random)
+        public float[] Evolve(double zeta, Random random)
         {
+            bool glorot = _settings.Departures.GlorotUniformWeights;
             _encoder.CopyTo(_encoderTopology);
             _decoder.CopyTo(_decoderTopology);
-            _encoderTopology.Evolve(zeta, random);
-            _decoderTopology.Evolve(zeta, random);
+            float[] pruned = _encoderTopology.Evolve(zeta, random, glorot);
+            _decoderTopology.Evolve(zeta, random, glorot);
             _encoder.Load(_encoderTopology);
             _decoder.Load(_decoderTopology);
+            return pruned;
         }
 
         public float[] InputStrengths()
@@ -151,14 +154,15 @@ namespace MLExt.Transforms.QuickSelecting.Core
                     Bias.cpu().data<float>().ToArray(), BiasVelocity.cpu().data<float>().ToArray());
             }
 
-            /// <summary>Momentum SGD with weight decay, the gradient masked so absent connections stay at zero.</summary>
+            /// <summary>Momentum SGD with weight decay as <see cref="SparseLayer.Update"/> applies it, the gradient masked so absent
+            /// connections stay at zero.</summary>
             public void Update(Tensor input, Tensor outputGradient, AutoencoderSettings settings)
             {
-                Tensor gradient = input.t().matmul(outputGradient).mul_(Mask).add_(Weight, alpha: settings.WeightDecay);
+                Tensor gradient = input.t().matmul(outputGradient).mul_(Mask).add_(Weight, alpha: settings.GradientDecay);
                 Velocity.mul_(settings.Momentum).add_(gradient, alpha: -settings.LearningRate);
-                Weight.add_(Velocity);
+                Weight.mul_(1 - settings.StepDecay).add_(Velocity);
                 BiasVelocity.mul_(settings.Momentum).add_(outputGradient.sum(dim: 0), alpha: -settings.LearningRate);
-                Bias.add_(BiasVelocity);
+                Bias.mul_(1 - settings.StepDecay).add_(BiasVelocity);
             }
 
             public void Dispose()

@@ -65,10 +65,12 @@ namespace MLExt.Transforms.QuickSelecting.Core
 
             // Backpropagate through the decoder's weights before they change.
             _decoder.BackwardInput(_output, _hiddenGradient, size);
-            _decoder.Update(_hidden, _output, size, _settings.LearningRate, _settings.Momentum, _settings.WeightDecay);
+            _decoder.Update(_hidden, _output, size, _settings.LearningRate, _settings.Momentum, _settings.GradientDecay, _settings.StepDecay);
+            // The authors' backward pass does not mask the dropped units' gradient to the encoder; inverted dropout does.
+            bool maskGradient = _settings.Departures.InvertedDropout;
             for (int k = 0; k < hidden; k++)
-                _hiddenGradient[k] *= batch.Dropout[k] * _activation[k] * (1 - _activation[k]);
-            _encoder.Update(batch.Noisy, _hiddenGradient, size, _settings.LearningRate, _settings.Momentum, _settings.WeightDecay);
+                _hiddenGradient[k] *= (maskGradient ? batch.Dropout[k] : 1) * _activation[k] * (1 - _activation[k]);
+            _encoder.Update(batch.Noisy, _hiddenGradient, size, _settings.LearningRate, _settings.Momentum, _settings.GradientDecay, _settings.StepDecay);
         }
 
         public double TakeEpochLoss()
@@ -79,10 +81,12 @@ namespace MLExt.Transforms.QuickSelecting.Core
             return loss;
         }
 
-        public void Evolve(double zeta, Random random)
+        public float[] Evolve(double zeta, Random random)
         {
-            _encoder.Evolve(zeta, random);
-            _decoder.Evolve(zeta, random);
+            bool glorot = _settings.Departures.GlorotUniformWeights;
+            float[] pruned = _encoder.Evolve(zeta, random, glorot);
+            _decoder.Evolve(zeta, random, glorot);
+            return pruned;
         }
 
         public float[] InputStrengths() => _encoder.InputStrengths();

@@ -50,20 +50,21 @@ namespace MLExt.Transforms.QuickSelecting.Core
         public long WeightBytes => 4L * (_outputStart.Length + _input.Length + _output.Length + _weight.Length + _velocity.Length + _inputStart.Length + _byInput.Length + 2 * _bias.Length);
 
         /// <summary>
-        /// Erdős–Rényi connectivity as in sparse evolutionary training: each pair is connected with probability
-        /// ε(inputs + outputs) / (inputs · outputs), so about ε(inputs + outputs) connections; weights drawn uniformly within
-        /// the Glorot limit of the layer's expected fan-in and fan-out.
+        /// Erdős–Rényi connectivity as the QuickSelection authors build it: ε(inputs + outputs) positions drawn at random with
+        /// replacement (a position drawn twice is one connection), each with a weight drawn from N(0, 1) / 10, or with
+        /// <c>glorotUniform</c> uniformly within the Glorot limit of the layer's expected fan-in and fan-out.
         /// </summary>
-        public static SparseLayer ErdosRenyi(int inputs, int outputs, double epsilon, Random random)
+        public static SparseLayer ErdosRenyi(int inputs, int outputs, double epsilon, Random random, bool glorotUniform = false)
         {
-            double probability = Math.Min(1.0, epsilon * (inputs + outputs) / ((double)inputs * outputs));
-            float limit = InitLimit(inputs, outputs, probability);
-            var connections = new List<Connection>();
-            for (int i = 0; i < inputs; i++)
-                for (int j = 0; j < outputs; j++)
-                    if (random.NextDouble() < probability)
-                        connections.Add(new Connection(i, j, (float)((2 * random.NextDouble() - 1) * limit), 0));
-            return new SparseLayer(inputs, outputs, connections);
+            long draws = (long)(epsilon * (inputs + outputs));
+            float limit = GlorotLimit(inputs, outputs, Math.Min(1.0, draws / ((double)inputs * outputs)));
+            var weights = new Dictionary<long, float>();
+            for (long d = 0; d < draws; d++)
+            {
+                int i = random.Next(inputs), j = random.Next(outputs);
+                weights[(long)i * outputs + j] = NewWeight(random, glorotUniform, limit);
+            }
+            return new SparseLayer(inputs, outputs, weights.Select(p => new Connection((int)(p.Key / outputs), (int)(p.Key % outputs), p.Value, 0)));
         }
 
         public IEnumerable<Connection> Connections()
@@ -112,23 +113,25 @@ namespace MLExt.Transforms.QuickSelecting.Core
         }
 
         /// <summary>
-        /// One step of SGD with momentum and weight decay on the existing connections, from the batch's input and output gradient:
-        /// the gradient of a connection is the dot product of its input's activations and its output's gradient over the batch.
+        /// One step of SGD with momentum on the existing connections, from the batch's input and output gradient: the gradient of
+        /// a connection is the dot product of its input's activations and its output's gradient over the batch. Weight decay is
+        /// either taken off every weight and bias after the step (<c>w ← (1 − stepDecay) w + v</c>, as the authors' code does) or
+        /// added to the weights' gradient (<c>gradientDecay</c>, L2 as in most SGD code, biases spared).
         /// </summary>
-        public void Update(float[] input, float[] outputGradient, int batch, float learningRate, float momentum, float weightDecay)
+        public void Update(float[] input, float[] outputGradient, int batch, float learningRate, float momentum, float gradientDecay, float stepDecay)
         {
             Parallel.For(0, Outputs, j =>
             {
                 ReadOnlySpan<float> gradient = outputGradient.AsSpan(j * batch, batch);
                 for (int c = _outputStart[j]; c < _outputStart[j + 1]; c++)
                 {
-                    float g = Dot(input.AsSpan(_input[c] * batch, batch), gradient) + weightDecay * _weight[c];
+                    float g = Dot(input.AsSpan(_input[c] * batch, batch), gradient) + gradientDecay * _weight[c];
                     _velocity[c] = momentum * _velocity[c] - learningRate * g;
-                    _weight[c] += _velocity[c];
+                    _weight[c] = (1 - stepDecay) * _weight[c] + _velocity[c];
                 }
                 float biasGradient = Sum(gradient);
                 _biasVelocity[j] = momentum * _biasVelocity[j] - learningRate * biasGradient;
-                _bias[j] += _biasVelocity[j];
+                _bias[j] = (1 - stepDecay) * _bias[j] + _biasVelocity[j];
             });
         }
 
@@ -147,7 +150,8 @@ namespace MLExt.Transforms.QuickSelecting.Core
         /// fraction ζ of negative weights closest to zero, then grows as many new connections at random empty positions, with
         /// weights drawn like the initial ones and no momentum. The connection count is unchanged.
         /// </summary>
-        public void Evolve(double zeta, Random random)
+        /// <returns>The input strengths between pruning and regrowth (what the authors' code ranks on after its last topology step).</returns>
+        public float[] Evolve(double zeta, Random random, bool glorotUniform = false)
         {
             Connection[] all = Connections().ToArray();
             float[] positive = all.Where(c => c.Weight > 0).Select(c => c.Weight).OrderBy(w => w).ToArray();
@@ -156,6 +160,7 @@ namespace MLExt.Transforms.QuickSelecting.Core
             // Ties at a threshold are broken by position so that exactly the counted number goes.
             float positiveCut = removePositive > 0 ? positive[removePositive - 1] : 0, negativeCut = removeNegative > 0 ? negative[removeNegative - 1] : 0;
             var kept = new List<Connection>(all.Length);
+            var prunedStrengths = new float[Inputs];
             foreach (Connection c in all)
             {
                 if (c.Weight > 0 && removePositive > 0 && c.Weight <= positiveCut)
@@ -169,23 +174,34 @@ namespace MLExt.Transforms.QuickSelecting.Core
                     continue;
                 }
                 kept.Add(c);
+                prunedStrengths[c.Input] += Math.Abs(c.Weight);
             }
             int grow = all.Length - kept.Count;
             var occupied = new HashSet<long>(kept.Select(c => (long)c.Input * Outputs + c.Output));
-            double density = all.Length / ((double)Inputs * Outputs);
-            float limit = InitLimit(Inputs, Outputs, density);
+            float limit = GlorotLimit(Inputs, Outputs, all.Length / ((double)Inputs * Outputs));
             while (grow > 0 && occupied.Count < (long)Inputs * Outputs)
             {
                 int i = random.Next(Inputs), j = random.Next(Outputs);
                 if (!occupied.Add((long)i * Outputs + j))
                     continue;
-                kept.Add(new Connection(i, j, (float)((2 * random.NextDouble() - 1) * limit), 0));
+                kept.Add(new Connection(i, j, NewWeight(random, glorotUniform, limit), 0));
                 grow--;
             }
             SetConnections(kept.ToArray());
+            return prunedStrengths;
         }
 
-        private static float InitLimit(int inputs, int outputs, double density)
+        /// <summary>A new connection's weight: N(0, 1) / 10 as the authors draw it, or uniform within ±<c>glorotLimit</c>.</summary>
+        private static float NewWeight(Random random, bool glorotUniform, float glorotLimit)
+        {
+            if (glorotUniform)
+                return (float)((2 * random.NextDouble() - 1) * glorotLimit);
+            // Box–Muller; 1 − u keeps the logarithm's argument above zero.
+            double u = 1 - random.NextDouble(), v = random.NextDouble();
+            return (float)(Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v) / 10);
+        }
+
+        private static float GlorotLimit(int inputs, int outputs, double density)
             => (float)Math.Sqrt(6.0 / Math.Max(1e-9, density * (inputs + outputs)));
 
         private void SetConnections(Connection[] connections)

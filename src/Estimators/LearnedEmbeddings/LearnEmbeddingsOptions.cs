@@ -30,10 +30,11 @@ namespace MLExt.Transforms
         /// false). The weight is the value's own effect on the label, much like a target encoding; it carries the same risk of
         /// memorizing the training labels, and on generated clicks it lowered a downstream LightGBM's AUC.
         /// </summary>
-        [BooleanChoice]
+        [BooleanChoice(false)]
         public bool IncludeFirstOrderWeights { get; set; }
 
         /// <summary>The network the embeddings are learned in (any model with embeddings).</summary>
+        [Choice(new object[] { CtrModel.FM, CtrModel.FwFM, CtrModel.DeepFM, CtrModel.DCNv2, CtrModel.AutoIntPlus, CtrModel.FinalMLP, CtrModel.WideAndDeep }, CtrModel.DeepFM)]
         public CtrModel Model { get; set; } = CtrModel.DeepFM;
 
         internal override void Check(IExceptionContext ectx)

@@ -28,7 +28,8 @@ namespace MLExt.Neural
         public float FinalTemperature { get; set; } = 200;
 
         /// <summary>Epochs of the gate search (no early stopping: the temperature schedule spans them all).</summary>
-        [Range(2, 30, 15)]
+        // From 6, so that every swept RewindEpoch (up to 5) falls inside the search.
+        [Range(6, 30, 15)]
         public int SearchEpochs { get; set; } = 15;
 
         /// <summary>The search epoch whose starting weights the network is rewound to before it is retrained on the kept values

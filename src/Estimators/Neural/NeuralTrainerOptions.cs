@@ -30,7 +30,8 @@ namespace MLExt.Neural
         public string ExampleWeightColumnName { get; set; }
 
         /// <summary>Embedding size of every field.</summary>
-        [Range(4, 64, 16, true)]
+        // Powers of two, so that a swept AutoInt+ can always split the dimension among its default 2 heads.
+        [Choice(new object[] { 4, 8, 16, 32, 64 }, 16)]
         public int EmbeddingDimension { get; set; } = 16;
 
         /// <summary>Widths of the MLP's hidden layers (deep models).</summary>
@@ -41,6 +42,7 @@ namespace MLExt.Neural
         public float Dropout { get; set; }
 
         /// <summary>Batch normalization in the hidden layers.</summary>
+        [BooleanChoice(false)]
         public bool BatchNorm { get; set; }
 
         /// <summary>Rows per mini-batch; 0 (the default): chosen from the number of training rows, see <see cref="TrainingDefaults"/>.</summary>
@@ -56,6 +58,7 @@ namespace MLExt.Neural
         public float LearningRate { get; set; } = 1e-3f;
 
         /// <summary>The optimizer.</summary>
+        [Choice(new object[] { CtrOptimizer.Adam, CtrOptimizer.Adagrad }, CtrOptimizer.Adam)]
         public CtrOptimizer Optimizer { get; set; } = CtrOptimizer.Adam;
 
         /// <summary>L2 on the embeddings a batch uses (per row), kept apart from the network's.</summary>
@@ -84,7 +87,7 @@ namespace MLExt.Neural
         /// leaves the linear and deep paths together (Lemhadri et al. 2021). Networks whose first hidden layer alone reads the
         /// embeddings: Wide &amp; Deep and TabularNet.
         /// </summary>
-        [Range(0.0f, 100.0f, 0.0f)]
+        // Not swept: it holds for WideAndDeep alone, and the model is swept beside it.
         public float FieldGroupLassoHierarchy { get; set; }
 
         /// <summary>
@@ -102,11 +105,10 @@ namespace MLExt.Neural
         /// linear rule in the field's norm with the u summing to k, so all but about k fields reach exactly zero; any extra field
         /// left at the end is zeroed, and the log reports the count achieved. See the fitted model's FieldNorms.
         /// </summary>
-        [Range(0, 64, 0)]
+        // Not swept: the number of fields is the data's, and the strength below means nothing without a count.
         public int SparseFieldCount { get; set; }
 
         /// <summary>The strength λ of <see cref="SparseFieldCount"/>'s envelope (scaled by the learning rate each step).</summary>
-        [Range(0.01f, 100.0f, 1.0f, true)]
         public float SparseFieldStrength { get; set; } = 1;
 
         /// <summary>
@@ -114,11 +116,10 @@ namespace MLExt.Neural
         /// average of the model's predicted class probabilities, and the loss adds this × log(1 − ⟨average, prediction⟩), which keeps
         /// the model near what it learned early, before it memorizes wrong labels. Binary and multiclass tasks.
         /// </summary>
-        [Range(0.0f, 10.0f, 0.0f)]
+        // Not swept (nor its momentum): it holds for classification alone, and the options serve regression too.
         public float EarlyLearningRegularization { get; set; }
 
         /// <summary>The running average's momentum β of <see cref="EarlyLearningRegularization"/>, in [0, 1): target ← β target + (1 − β) prediction.</summary>
-        [Range(0.0f, 0.99f, 0.7f)]
         public float EarlyLearningMomentum { get; set; } = 0.7f;
 
         /// <summary>
@@ -126,7 +127,7 @@ namespace MLExt.Neural
         /// network's last hidden features, each through the shared output head, the M losses averaged: the head sees M samples a
         /// row for the price of one body pass, which speeds up training. Models with hidden layers only.
         /// </summary>
-        [Range(1, 8, 1)]
+        // Not swept: FM and FwFM, among the swept models, have no hidden layers to sample.
         public int DropoutSamples { get; set; } = 1;
 
         /// <summary>
@@ -135,11 +136,10 @@ namespace MLExt.Neural
         /// and γ stays in [0, 1], so each neuron's scale goes to 0 (prunable) or 1 instead of all shrinking together; the log
         /// reports how many reached 0.
         /// </summary>
-        [Range(0.0f, 0.01f, 0.0f)]
+        // Not swept: polarization needs BatchNorm, and a flat search space cannot say "only with".
         public float Polarization { get; set; }
 
         /// <summary>The t of <see cref="Polarization"/>: about a share 1/2 − t/4 of the neurons keeps its scale (default 1.2: 20%).</summary>
-        [Range(0.0f, 2.0f, 1.2f)]
         public float PolarizationSkew { get; set; } = 1.2f;
 
         /// <summary>
@@ -154,7 +154,7 @@ namespace MLExt.Neural
         public CtrEmbeddingCompression EmbeddingCompression { get; set; } = CtrEmbeddingCompression.None;
 
         /// <summary>The share of the full embedding tables' parameters a sized compression method keeps, in (0, 1] (for example 0.01).</summary>
-        [Range(1e-4, 1.0, 1.0, true)]
+        // Not swept: a ratio below 1 needs a compression method, which trades accuracy for memory rather than tuning it.
         public double EmbeddingMemoryRatio { get; set; } = 1;
 
         /// <summary>Per-field methods that replace <see cref="EmbeddingCompression"/> for the fields named (a categorical column,
@@ -172,6 +172,7 @@ namespace MLExt.Neural
         public int HashBuckets { get; set; }
 
         /// <summary>How numeric columns enter the model.</summary>
+        [Choice(new object[] { CtrNumericHandling.Standardize, CtrNumericHandling.LogBucket, CtrNumericHandling.QuantileBins }, CtrNumericHandling.Standardize)]
         public CtrNumericHandling NumericHandling { get; set; } = CtrNumericHandling.Standardize;
 
         /// <summary>Bins of <see cref="CtrNumericHandling.QuantileBins"/>.</summary>
@@ -190,9 +191,11 @@ namespace MLExt.Neural
         public int EarlyStoppingPatience { get; set; }
 
         /// <summary>Keep the weights of the epoch with the best validation metric.</summary>
+        [BooleanChoice(true)]
         public bool RestoreBestModel { get; set; } = true;
 
         /// <summary>Divide the learning rate by 10 when the validation metric does not improve.</summary>
+        [BooleanChoice(true)]
         public bool ReduceLearningRateOnPlateau { get; set; } = true;
 
         /// <summary>Clip the gradient's global norm to this (0, the default: no clipping; the norm spans the whole embedding table,

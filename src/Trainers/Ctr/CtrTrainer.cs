@@ -34,6 +34,8 @@ namespace MLExt.Trainers
         public sealed class Options : GatedTrainerOptions
         {
             /// <summary>The network.</summary>
+            // LogisticRegression is left out of the swept choices: it has no embeddings for the swept OptFS gates to scale.
+            [Choice(new object[] { CtrModel.FM, CtrModel.FwFM, CtrModel.DeepFM, CtrModel.DCNv2, CtrModel.AutoIntPlus, CtrModel.FinalMLP, CtrModel.WideAndDeep }, CtrModel.DeepFM)]
             public CtrModel Model { get; set; } = CtrModel.DeepFM;
 
             /// <summary>Cross layers of DCN-V2.</summary>
@@ -55,6 +57,7 @@ namespace MLExt.Trainers
             /// model's KeptValueFraction). With EmbeddingCompression too, the search runs on full tables, the kept values' tables
             /// are then compressed to EmbeddingMemoryRatio of their full size, and the retraining starts from fresh weights.
             /// </summary>
+            [Choice(new object[] { CtrFeatureGates.None, CtrFeatureGates.OptFS }, CtrFeatureGates.None)]
             public CtrFeatureGates FeatureGates { get; set; } = CtrFeatureGates.None;
 
             private protected override bool SearchesGates => FeatureGates == CtrFeatureGates.OptFS;

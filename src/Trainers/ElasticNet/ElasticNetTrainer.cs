@@ -1,7 +1,5 @@
-using Microsoft.ML.CommandLine;
 using Microsoft.ML.SearchSpace;
 using Microsoft.ML.Trainers;
-
 
 namespace MLExt.Trainers
 {
@@ -34,60 +32,49 @@ namespace MLExt.Trainers
         public sealed class Options : TrainerInputBaseWithWeight
         {
             /// <summary>The penalty strength. Null: choose it by cross-validation along the path.</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Penalty strength; empty to choose it by cross-validation")]
-            public double? Lambda;
+            public double? Lambda { get; set; }
 
             /// <summary>Mixing between ridge (0) and lasso (1), as glmnet's alpha.</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Elastic-net mixing: 1 lasso, 0 ridge")]
             [Range(0.0, 1.0, 1.0)]
-            public double Alpha = 1.0;
+            public double Alpha { get; set; } = 1.0;
 
             /// <summary>Solve on standardized features and report coefficients on the original scale.</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Standardize features before fitting")]
-            public bool Standardize = true;
+            [BooleanChoice(true)]
+            public bool Standardize { get; set; } = true;
 
             /// <summary>How many lambdas on the path. With a given <see cref="Lambda"/>, the most warm-start points on the way
             /// down to it from the largest lambda (about ten a decade are used).</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Number of lambdas on the path")]
-            public int NumberOfLambdas = 100;
+            public int NumberOfLambdas { get; set; } = 100;
 
             /// <summary>Smallest lambda on the path as a fraction of the largest; null: 1e-4 when rows outnumber slots, else 1e-2.</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Smallest lambda as a fraction of the largest")]
             [Range(1e-5, 1e-1, 1e-4, true)]
-            public double? LambdaMinRatio;
+            public double? LambdaMinRatio { get; set; }
 
             /// <summary>Per-slot penalty factors (0 leaves a slot unpenalized); null: all 1.</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Per-slot penalty factors")]
-            public double[] PenaltyFactors;
+            public double[] PenaltyFactors { get; set; }
 
             /// <summary>Slot-to-group ids for the group lasso (one entry per feature slot; slots sharing an id form a group).</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Group id of each feature slot")]
-            public int[] Groups;
+            public int[] Groups { get; set; }
 
             /// <summary>Group the slots of each categorical range (one-hot columns) using the feature column's categorical-slot-range annotation.</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Make each one-hot categorical slot range a group")]
-            public bool GroupCategoricalSlots;
+            public bool GroupCategoricalSlots { get; set; }
 
             /// <summary>Convergence threshold: coordinate descent stops when no update changes the objective by more than this times the null deviance.</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Convergence threshold, relative to the null deviance")]
-            public double Tolerance = 1e-7;
+            public double Tolerance { get; set; } = 1e-7;
 
             /// <summary>Budget of passes over the data, over the whole path (glmnet's maxit).</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Maximum passes over the data")]
-            public int MaximumIterations = 100000;
+            public int MaximumIterations { get; set; } = 100000;
 
             /// <summary>Folds for cross-validation when <see cref="Lambda"/> is null.</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Cross-validation folds")]
             [Range(3, 20, 10)]
-            public int NumberOfFolds = 10;
+            public int NumberOfFolds { get; set; } = 10;
 
             /// <summary>Which cross-validated lambda to use.</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Lambda selection rule")]
-            public LambdaSelectionRule LambdaRule = LambdaSelectionRule.OneStandardError;
+            [Choice(new object[] { LambdaSelectionRule.MinimumError, LambdaSelectionRule.OneStandardError }, LambdaSelectionRule.OneStandardError)]
+            public LambdaSelectionRule LambdaRule { get; set; } = LambdaSelectionRule.OneStandardError;
 
             /// <summary>Seed of the fold assignment; null: drawn from the MLContext's seed.</summary>
-            [Argument(ArgumentType.AtMostOnce, HelpText = "Seed for the cross-validation folds")]
-            public int? Seed;
+            public int? Seed { get; set; }
         }
     }
 }

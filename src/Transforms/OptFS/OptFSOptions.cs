@@ -1,4 +1,5 @@
 using Microsoft.ML.Runtime;
+using Microsoft.ML.SearchSpace;
 using MLExt.Neural;
 using MLExt.Trainers;
 
@@ -17,6 +18,7 @@ namespace MLExt.Transforms
     public sealed class OptFSOptions : GatedTrainerOptions
     {
         /// <summary>The CTR network the gates are searched on (a model with embeddings; the paper's backbones: FM, DeepFM, DCN).</summary>
+        [Choice(new object[] { CtrModel.FM, CtrModel.FwFM, CtrModel.DeepFM, CtrModel.DCNv2, CtrModel.AutoIntPlus, CtrModel.FinalMLP, CtrModel.WideAndDeep }, CtrModel.DeepFM)]
         public CtrModel Backbone { get; set; } = CtrModel.DeepFM;
 
         private protected override bool SearchesGates => true;

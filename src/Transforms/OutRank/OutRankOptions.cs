@@ -30,6 +30,7 @@ namespace MLExt.Transforms
         public int FeaturesToKeep { get; set; } = 10;
 
         /// <summary>The scoring heuristic.</summary>
+        [Choice(new object[] { OutRankHeuristic.ChanceAdjusted, OutRankHeuristic.MutualInformation, OutRankHeuristic.PermutationCorrected, OutRankHeuristic.ReferenceShiftCorrected }, OutRankHeuristic.ChanceAdjusted)]
         public OutRankHeuristic Heuristic { get; set; } = OutRankHeuristic.ChanceAdjusted;
 
         /// <summary>Quantile bins for numeric columns (missing values get a category of their own).</summary>
@@ -37,6 +38,7 @@ namespace MLExt.Transforms
         public int NumericBins { get; set; } = 32;
 
         /// <summary>Treat every distinct numeric value as its own category (the reference's behaviour) instead of binning.</summary>
+        [BooleanChoice(false)]
         public bool TreatNumericAsNominal { get; set; }
 
         /// <summary>A nominal column's values get exact counts up to this many distinct ones; values first seen after that share
@@ -48,6 +50,7 @@ namespace MLExt.Transforms
         /// <summary>Order the features by the redundancy-aware greedy rule (3MR): the transformer then keeps the first
         /// <see cref="FeaturesToKeep"/> of that order instead of the best-ranked ones, and <see cref="OutRank.Analyze"/> reports the
         /// whole order. Keeps every row's codes in memory and measures pairs of features, so it costs more than the ranking.</summary>
+        [BooleanChoice(false)]
         public bool RedundancyAwareSelection { get; set; }
 
         /// <summary>β of the redundancy-aware rule: the weight of the redundancy with the features already chosen.</summary>

@@ -75,6 +75,7 @@ namespace MLExt.Transforms
         public double HiddenDropout { get; set; } = 0.2;
 
         /// <summary>How the inputs are scaled.</summary>
+        [Choice(new object[] { QuickSelectionScaling.Standard, QuickSelectionScaling.MinMax }, QuickSelectionScaling.Standard)]
         public QuickSelectionScaling Scaling { get; set; } = QuickSelectionScaling.Standard;
 
         /// <summary>Which implementation trains.</summary>

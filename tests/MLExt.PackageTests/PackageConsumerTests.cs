@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.IO.Compression;
 using System.Linq;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -32,6 +33,8 @@ namespace MLExt.PackageTests
                     Run("dotnet", $"pack \"{Path.Combine(repository, "src", project, $"MLExt.{project}.csproj")}\" --no-build -c {Configuration} -o \"{packages}\" -p:Version={version}", repository);
                 string[] packed = Directory.GetFiles(packages, "*.nupkg").Select(Path.GetFileName).OrderBy(n => n).ToArray();
                 CollectionAssert.AreEqual(new[] { $"MLExt.Estimators.{version}.nupkg", $"MLExt.Trainers.{version}.nupkg", $"MLExt.Transforms.{version}.nupkg" }, packed);
+                foreach (string package in packed.Select(name => Path.Combine(packages, name)))
+                    AssertReleaseMetadata(package);
 
                 string template = Path.Combine(AppContext.BaseDirectory, "Consumer");
                 File.WriteAllText(Path.Combine(app, "Consumer.csproj"), File.ReadAllText(Path.Combine(template, "Consumer.csproj.template")).Replace("@MLEXT_VERSION@", version));
@@ -62,6 +65,19 @@ namespace MLExt.PackageTests
                         Directory.Delete(cached, recursive: true);
                 }
             }
+        }
+
+        // What a careful user checks before trusting a package: the license inside, tags, a symbol package beside it, and
+        // ML.NET as a range that stops before the next minor release (the libraries compile against its internals).
+        private static void AssertReleaseMetadata(string package)
+        {
+            using ZipArchive archive = ZipFile.OpenRead(package);
+            Assert.IsNotNull(archive.GetEntry("LICENSE"), $"{package}: no LICENSE");
+            using var reader = new StreamReader(archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+            string nuspec = reader.ReadToEnd();
+            StringAssert.Contains(nuspec, "<dependency id=\"Microsoft.ML\" version=\"[5.0.1, 5.1.0)\"", package);
+            StringAssert.Contains(nuspec, "<tags>ML.NET ", package);
+            Assert.IsTrue(File.Exists(Path.ChangeExtension(package, ".snupkg")), $"{package}: no symbol package");
         }
 
         private static string Run(string file, string arguments, string directory)

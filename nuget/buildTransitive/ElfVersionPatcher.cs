@@ -4,50 +4,27 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
-// MSBuild inline task (see MLExt.Estimators.targets): marks libLibTorchSharp.so's need for
-// GLIBCXX_3.4.32 weak when the machine's libstdc++ does not provide that version.
+// MSBuild inline task (see MLExt.Estimators.targets): marks libLibTorchSharp.so's need for GLIBCXX_3.4.32 weak. The
+// build machine's libstdc++ says nothing about the machine the output runs on, and a weak requirement changes nothing
+// where the version exists, so every copy in the output is patched.
 public class MLExtWeakenGlibcxxRequirement : Task
 {
     private const string MissingVersion = "GLIBCXX_3.4.32";
-    private const string LibraryName = "libLibTorchSharp.so";
     private const ushort VersionFlagWeak = 2;
     private const uint SectionTypeVersionNeeded = 0x6ffffffe;
 
+    /// <summary>The copies of libLibTorchSharp.so in the output.</summary>
     [Required]
-    public string[] Folders { get; set; }
+    public string[] Files { get; set; }
 
     public override bool Execute()
     {
-        if (SystemLibStdCxxHasVersion())
-            return true;
-        foreach (string folder in Folders)
+        foreach (string path in Files)
         {
-            if (!Directory.Exists(folder))
-                continue;
-            foreach (string path in Directory.GetFiles(folder, LibraryName, SearchOption.AllDirectories))
-            {
-                if (WeakenRequirement(path))
-                    Log.LogMessage(MessageImportance.Normal, $"MLExt: marked {MissingVersion} weak in {path}");
-            }
+            if (WeakenRequirement(path))
+                Log.LogMessage(MessageImportance.High, $"MLExt: marked {MissingVersion} weak in {path}, so that it loads beside GCC 12's libstdc++ (Debian 12, Ubuntu 22.04); set MLExtPatchLibTorchSharp=false to keep it as shipped.");
         }
         return !Log.HasLoggedErrors;
-    }
-
-    private static bool SystemLibStdCxxHasVersion()
-    {
-        string[] candidates =
-        {
-            "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/aarch64-linux-gnu/libstdc++.so.6",
-            "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6",
-        };
-        byte[] needle = Encoding.ASCII.GetBytes(MissingVersion + "\0");
-        foreach (string candidate in candidates)
-        {
-            if (File.Exists(candidate))
-                return IndexOf(File.ReadAllBytes(candidate), needle) >= 0;
-        }
-        // No libstdc++ where we know to look: leave the library as shipped.
-        return true;
     }
 
     // Returns true when the file was changed. Parses just enough ELF64 (little endian) to find the
@@ -113,18 +90,5 @@ public class MLExtWeakenGlibcxxRequirement : Task
         while (end < bytes.Length && bytes[end] != 0)
             end++;
         return Encoding.ASCII.GetString(bytes, (int)offset, end - (int)offset);
-    }
-
-    private static int IndexOf(byte[] haystack, byte[] needle)
-    {
-        for (int i = 0; i <= haystack.Length - needle.Length; i++)
-        {
-            int j = 0;
-            while (j < needle.Length && haystack[i + j] == needle[j])
-                j++;
-            if (j == needle.Length)
-                return i;
-        }
-        return -1;
     }
 }

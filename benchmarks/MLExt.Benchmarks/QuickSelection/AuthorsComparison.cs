@@ -121,7 +121,7 @@ namespace MLExt.Benchmarks.QuickSelection
                         // The gap against its standard error (the two sides' errors combined) says whether seed noise could explain it.
                         double gapError = Math.Sqrt(faithfulError * faithfulError + treesError * treesError);
                         verdicts.Add($"{set.Name}, {scaling}: extra-trees accuracy MLExt {faithful:F3}, the authors' {trees:F3} ({(faithful >= trees - 0.002 ? "met" : "not met")}; " +
-                            $"difference {faithful - trees:+0.000;-0.000} ± {gapError:F3}); " +
+                            $"difference {Math.Round(faithful - trees, 3):+0.000;-0.000;0.000} ± {gapError:F3}); " +
                             $"MLExt {speed:F1}x faster per epoch{(set.Train[0].Length == 784 ? $" (target >= 4x at d = 784: {(speed >= 4 ? "met" : "not met")})" : "")}.");
                     }
                     ablation.AppendLine($"| {set.Name} | {scaling} | {string.Join(" | ", cells)} |");

@@ -51,7 +51,8 @@ namespace MLExt.Transforms
 
             int seed = _options.Seed ?? _host.Rand.Next();
             var settings = new AutoencoderSettings(_options.HiddenUnits, _options.Epsilon, _options.Zeta, _options.NoiseFactor, _options.Epochs,
-                _options.BatchSize, _options.LearningRate, _options.Momentum, _options.WeightDecay, _options.HiddenDropout);
+                _options.BatchSize, _options.LearningRate, _options.Momentum, _options.WeightDecay, _options.HiddenDropout,
+                new TrainingDepartures(RankFinalWeights: _options.RankOnFinalWeights));
             var random = new Random(seed);
             var (encoder, decoder) = AutoencoderTraining.InitialLayers(features, settings, random);
             using IChannel channel = _host.Start("Training");

@@ -113,6 +113,25 @@ namespace MLExt.Transforms.Tests.QuickSelecting
         }
 
         [TestMethod]
+        public void RankingOnTheFinalWeightsReadsTheEncoderAfterTheLastEpoch()
+        {
+            var mlContext = new MLContext(seed: 1);
+            IDataView data = mlContext.Data.LoadFromEnumerable(MakeRows(300, 3));
+            float[] Strengths(bool final, int epochs)
+            {
+                var options = SmallOptions(3);
+                options.Seed = 5;
+                options.Epochs = epochs;
+                options.RankOnFinalWeights = final;
+                return mlContext.Transforms.FeatureSelection.SelectFeaturesByQuickSelection(options).Fit(data).FeatureStrengths.ToArray();
+            }
+            // Same training either way; after several epochs the last epoch's updates and regrown connections separate the two.
+            CollectionAssert.AreNotEqual(Strengths(false, 3), Strengths(true, 3));
+            // With one epoch there is no pruning, so both read the final encoder.
+            CollectionAssert.AreEqual(Strengths(false, 1), Strengths(true, 1));
+        }
+
+        [TestMethod]
         public void CancelExecutionStopsTrainingAfterTheEpoch()
         {
             var mlContext = new MLContext(seed: 1);

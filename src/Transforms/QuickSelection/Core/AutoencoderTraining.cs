@@ -21,7 +21,8 @@ namespace MLExt.Transforms.QuickSelecting.Core
     /// drawn N(0, 1) / 10; one noisy copy of the data drawn before training and reused every epoch; dropout that zeroes hidden
     /// units without rescaling the kept ones, its mask not applied to the gradient reaching the encoder; weight decay taken off
     /// weights and biases after each step; features ranked on the encoder as it stood after the last pruning (before the last
-    /// regrowth and the last epoch).
+    /// regrowth and the last epoch). RankFinalWeights is public as QuickSelectionOptions.RankOnFinalWeights, the one that
+    /// measured better; the others stay for the benchmark that ablates them.
     /// </summary>
     internal sealed record TrainingDepartures(bool GlorotUniformWeights = false, bool FreshNoisePerBatch = false, bool InvertedDropout = false,
         bool DecayThroughGradient = false, bool RankFinalWeights = false);

@@ -43,16 +43,16 @@ namespace MLExt.Transforms
 
         private sealed class Mapper : OneToOneMapperBase, ISaveAsOnnx
         {
-            private readonly SlotKeepingTransformer _parent;
+            private readonly SlotKeepingTransformer _keeper;
 
             public Mapper(SlotKeepingTransformer parent, DataViewSchema inputSchema)
                 : base(parent.Host, parent, inputSchema)
             {
-                _parent = parent;
+                _keeper = parent;
             }
 
             protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore()
-                => _parent.ColumnPairs.Select((pair, i) => OutputColumn(pair.outputColumnName, InputSchema[pair.inputColumnName], _parent._keptSlots[i])).ToArray();
+                => _keeper.ColumnPairs.Select((pair, i) => OutputColumn(pair.outputColumnName, InputSchema[pair.inputColumnName], _keeper._keptSlots[i])).ToArray();
 
             private static DataViewSchema.DetachedColumn OutputColumn(string name, DataViewSchema.Column input, int[] kept)
             {
@@ -81,7 +81,7 @@ namespace MLExt.Transforms
             private ValueGetter<VBuffer<T>> MakeTypedGetter<T>(DataViewRow input, int iinfo)
             {
                 ValueGetter<VBuffer<T>> source = input.GetGetter<VBuffer<T>>(input.Schema[ColMapNewToOld[iinfo]]);
-                int[] kept = _parent._keptSlots[iinfo];
+                int[] kept = _keeper._keptSlots[iinfo];
                 VBuffer<T> whole = default;
                 return (ref VBuffer<T> value) =>
                 {
@@ -97,14 +97,14 @@ namespace MLExt.Transforms
 
             public void SaveAsOnnx(OnnxContext ctx)
             {
-                for (int i = 0; i < _parent.ColumnPairs.Length; i++)
+                for (int i = 0; i < _keeper.ColumnPairs.Length; i++)
                 {
-                    (string output, string input) = _parent.ColumnPairs[i];
+                    (string output, string input) = _keeper.ColumnPairs[i];
                     if (!ctx.ContainsColumn(input))
                         continue;
                     // Read before the output is added: an output of the same name takes the column's variable over.
                     string source = ctx.GetVariableName(input);
-                    int[] kept = _parent._keptSlots[i];
+                    int[] kept = _keeper._keptSlots[i];
                     string slots = ctx.AddInitializer(kept.Select(slot => (long)slot), new long[] { kept.Length }, "KeptSlots");
                     string result = ctx.AddIntermediateVariable(OutputColumns.Value[i].Type, output);
                     var gather = ctx.CreateNode("Gather", new[] { source, slots }, new[] { result }, ctx.GetNodeName("Gather"), "");

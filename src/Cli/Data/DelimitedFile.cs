@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLExt.Cli.Data
+{
+    /// <summary>
+    /// A delimited text file with a header row (CSV or TSV, gzip-compressed too). <see cref="Scan"/> reads it once: it checks
+    /// that every line has the header's number of fields (naming the first line that does not) and infers each column's type,
+    /// numeric when every non-empty value parses as a number, text otherwise, keeping the value that made it text.
+    /// </summary>
+    internal sealed class DelimitedFile : IDisposable
+    {
+        private readonly string _textPath;
+        private readonly bool _ownsTextPath;
+
+        private DelimitedFile(string textPath, bool ownsTextPath, char separator, string[] columns, bool[] numeric, string[] textBecause, long rowCount)
+        {
+            _textPath = textPath;
+            _ownsTextPath = ownsTextPath;
+            Separator = separator;
+            Columns = columns;
+            Numeric = numeric;
+            TextBecause = textBecause;
+            RowCount = rowCount;
+        }
+
+        public char Separator { get; }
+
+        public string[] Columns { get; }
+
+        /// <summary>Per column: every non-empty value is a number.</summary>
+        public bool[] Numeric { get; }
+
+        /// <summary>Per text column, why: the first value that is not a number and its line; null for numeric columns.</summary>
+        public string[] TextBecause { get; }
+
+        /// <summary>Data rows (lines after the header, blank lines not counted).</summary>
+        public long RowCount { get; }
+
+        /// <exception cref="CliException">The file is missing, has no header, or has a line with the wrong number of fields.</exception>
+        public static DelimitedFile Scan(string path)
+        {
+            if (!File.Exists(path))
+                throw new CliException($"The file '{path}' does not exist.");
+            bool gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+            // ML.NET's text loader reads plain text: a gzip file is expanded once into a temporary file beside the scan.
+            string textPath = gzip ? System.IO.Path.GetTempFileName() : path;
+            try
+            {
+                using TextReader reader = gzip ? ExpandGzip(path, textPath) : new StreamReader(path);
+                string header = reader.ReadLine();
+                if (string.IsNullOrWhiteSpace(header))
+                    throw new CliException($"'{path}' is empty: it needs a header row naming the columns, then data rows.");
+                string plainName = gzip ? path[..^3] : path;
+                char separator = plainName.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || (header.Contains('\t') && !header.Contains(',')) ? '\t' : ',';
+                string[] columns = Split(header, separator, path, 1);
+                bool[] numeric = Enumerable.Repeat(true, columns.Length).ToArray();
+                string[] because = new string[columns.Length];
+                long rows = 0, lineNumber = 1;
+                for (string line = reader.ReadLine(); line != null; line = reader.ReadLine())
+                {
+                    lineNumber++;
+                    if (line.Length == 0)
+                        continue;
+                    string[] fields = Split(line, separator, path, lineNumber);
+                    if (fields.Length != columns.Length)
+                        throw new CliException($"'{path}' line {lineNumber} has {fields.Length} fields; the header has {columns.Length}.");
+                    rows++;
+                    for (int c = 0; c < columns.Length; c++)
+                    {
+                        if (numeric[c] && fields[c].Length > 0 && !float.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                        {
+                            numeric[c] = false;
+                            because[c] = $"'{fields[c]}' on line {lineNumber}";
+                        }
+                    }
+                }
+                return new DelimitedFile(textPath, gzip, separator, columns, numeric, because, rows);
+            }
+            catch
+            {
+                if (gzip)
+                    File.Delete(textPath);
+                throw;
+            }
+        }
+
+        /// <summary>The column's index.</summary>
+        /// <exception cref="CliException">No column has that name; the message lists the columns.</exception>
+        public int IndexOf(string column)
+        {
+            int index = Array.IndexOf(Columns, column);
+            if (index < 0)
+                throw new CliException($"No column is named '{column}'. The columns are: {string.Join(", ", Columns)}.");
+            return index;
+        }
+
+        /// <summary>The rows as a data view, streamed from the file: numeric columns as Single (empty: missing), the rest as text.</summary>
+        public IDataView Load(MLContext mlContext)
+            => mlContext.Data.CreateTextLoader(new TextLoader.Options
+            {
+                Separators = new[] { Separator },
+                HasHeader = true,
+                AllowQuoting = true,
+                Columns = Columns.Select((name, i) => new TextLoader.Column(name, Numeric[i] ? DataKind.Single : DataKind.String, i)).ToArray(),
+            }).Load(_textPath);
+
+        public void Dispose()
+        {
+            if (_ownsTextPath && File.Exists(_textPath))
+                File.Delete(_textPath);
+        }
+
+        private static TextReader ExpandGzip(string path, string textPath)
+        {
+            using (var compressed = new GZipStream(File.OpenRead(path), CompressionMode.Decompress))
+            using (FileStream expanded = File.Create(textPath))
+                compressed.CopyTo(expanded);
+            return new StreamReader(textPath);
+        }
+
+        // Fields split at the separator outside double quotes; "" inside quotes is one quote.
+        private static string[] Split(string line, char separator, string path, long lineNumber)
+        {
+            var fields = new List<string>();
+            var field = new System.Text.StringBuilder();
+            bool quoted = false;
+            for (int i = 0; i < line.Length; i++)
+            {
+                char ch = line[i];
+                if (quoted)
+                {
+                    if (ch != '"')
+                        field.Append(ch);
+                    else if (i + 1 < line.Length && line[i + 1] == '"')
+                        field.Append(line[++i]);
+                    else
+                        quoted = false;
+                }
+                else if (ch == '"' && field.Length == 0)
+                    quoted = true;
+                else if (ch == separator)
+                {
+                    fields.Add(field.ToString());
+                    field.Clear();
+                }
+                else
+                    field.Append(ch);
+            }
+            if (quoted)
+                throw new CliException($"'{path}' line {lineNumber} has a quote that is never closed.");
+            fields.Add(field.ToString());
+            return fields.ToArray();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Text;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Spectre.Console;
+
+namespace MLExt.Cli.Tests
+{
+    [TestClass]
+    public class RankCommandTests
+    {
+        private string _folder;
+
+        [TestInitialize]
+        public void CreateFolder()
+        {
+            _folder = Path.Combine(Path.GetTempPath(), "mlext-cli-test-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(_folder);
+        }
+
+        [TestCleanup]
+        public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+        // Label from a planted categorical column (grade a/b/c moves the odds a lot); noise, an amount with no effect and a
+        // text column with a comma inside quotes.
+        private static string Rows(int count, char separator)
+        {
+            var random = new Random(3);
+            var text = new StringBuilder($"grade{separator}noise{separator}amount{separator}city{separator}label\n");
+            for (int i = 0; i < count; i++)
+            {
+                int grade = random.Next(3);
+                bool label = random.NextDouble() < (grade == 0 ? 0.8 : grade == 1 ? 0.5 : 0.1);
+                string city = separator == ',' ? "\"Paris, FR\"" : "Paris";
+                text.Append(CultureInfo.InvariantCulture, $"g{grade}{separator}n{random.Next(20)}{separator}{random.NextDouble() * 100:F2}{separator}{(i % 2 == 0 ? city : "Lyon")}{separator}{(label ? 1 : 0)}\n");
+            }
+            return text.ToString();
+        }
+
+        private string Write(string name, string content)
+        {
+            string path = Path.Combine(_folder, name);
+            File.WriteAllText(path, content);
+            return path;
+        }
+
+        private static (int Code, string Output) Mlext(params string[] args)
+        {
+            var writer = new StringWriter();
+            IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(writer), Interactive = InteractionSupport.No,
+            });
+            console.Profile.Width = 200;
+            int code = Program.Run(args, console);
+            return (code, writer.ToString());
+        }
+
+        private static string[] RankedNames(string folder)
+            => File.ReadAllLines(Path.Combine(folder, "ranking.tsv")).Skip(1).Select(line => line.Split('\t')[1]).ToArray();
+
+        [TestMethod]
+        public void RanksThePlantedColumnFirstAndWritesTheReportFiles()
+        {
+            string data = Write("loans.csv", Rows(3000, ','));
+            string output = Path.Combine(_folder, "out");
+            var (code, text) = Mlext("rank", data, "--label", "label", "--out", output);
+            Assert.AreEqual(0, code, text);
+            Assert.AreEqual("grade", RankedNames(output)[0]);
+            CollectionAssert.AreEquivalent(new[] { "grade", "noise", "amount", "city" }, RankedNames(output));
+            Assert.IsTrue(File.Exists(Path.Combine(output, "ranking.json")) && new FileInfo(Path.Combine(output, "ranking.png")).Length > 0);
+            StringAssert.Contains(text, "grade: categorical, because of 'g");
+            StringAssert.Contains(text, "city: categorical, because of 'Paris, FR' on line 2");
+            StringAssert.Contains(text, "1 numeric columns (binned), 3 categorical");
+            StringAssert.Contains(text, "Redundancy-aware order: grade");
+        }
+
+        [TestMethod]
+        public void ReadsGzipCompressedTsvLikeThePlainFile()
+        {
+            string plain = Write("loans.tsv", Rows(3000, '\t'));
+            string compressed = Path.Combine(_folder, "loans.tsv.gz");
+            using (var gzip = new GZipStream(File.Create(compressed), CompressionLevel.Fastest))
+            using (FileStream source = File.OpenRead(plain))
+                source.CopyTo(gzip);
+            Assert.AreEqual(0, Mlext("rank", plain, "--label", "label", "--out", Path.Combine(_folder, "plain")).Code);
+            Assert.AreEqual(0, Mlext("rank", compressed, "--label", "label", "--out", Path.Combine(_folder, "gzip")).Code);
+            CollectionAssert.AreEqual(File.ReadAllLines(Path.Combine(_folder, "plain", "ranking.tsv")), File.ReadAllLines(Path.Combine(_folder, "gzip", "ranking.tsv")));
+        }
+
+        [TestMethod]
+        public void BadInputFailsWithExitCodeOneAndSaysWhat()
+        {
+            string good = Write("good.csv", Rows(200, ','));
+            void Fails(string expected, params string[] args)
+            {
+                var (code, text) = Mlext(args);
+                Assert.AreNotEqual(0, code, text);
+                StringAssert.Contains(text, expected);
+            }
+            Fails("does not exist", "rank", Path.Combine(_folder, "missing.csv"), "--label", "label");
+            Fails("No column is named 'outcome'. The columns are: grade, noise, amount, city, label", "rank", good, "--label", "outcome");
+            Fails("is empty", "rank", Write("empty.csv", ""), "--label", "label");
+            Fails("has a header but no data rows", "rank", Write("header.csv", "grade,label\n"), "--label", "label");
+            Fails("line 4 has 3 fields; the header has 2", "rank", Write("ragged.csv", "grade,label\ng1,1\ng2,0\ng1,0,extra\n"), "--label", "label");
+            Fails("single value", "rank", Write("one-class.csv", "grade,label\ng1,1\ng2,1\ng1,1\n"), "--label", "label");
+            Fails("--label", "rank", good);
+            Fails("--keep is 0", "rank", good, "--label", "label", "--keep", "0");
+        }
+
+        [TestMethod]
+        public void HelpShowsExamples()
+        {
+            var (code, text) = Mlext("rank", "--help");
+            Assert.AreEqual(0, code);
+            StringAssert.Contains(text, "Examples:");
+            StringAssert.Contains(text, "mlext rank loans.csv --label Class");
+        }
+
+        [TestMethod]
+        public void TheBuiltToolRanksAFileEndToEnd()
+        {
+            string data = Write("loans.csv", Rows(1000, ','));
+            string output = Path.Combine(_folder, "tool");
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "mlext.dll"), "rank", data, "--label", "label", "--out", output })
+                start.ArgumentList.Add(argument);
+            using Process process = Process.Start(start);
+            var error = process.StandardError.ReadToEndAsync();
+            string text = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            Assert.AreEqual(0, process.ExitCode, text + error.Result);
+            Assert.AreEqual("grade", RankedNames(output)[0]);
+        }
+    }
+}

@@ -68,7 +68,7 @@ namespace MLExt.Cli.Tests
         {
             string data = Write("loans.csv", Rows(3000, ','));
             string output = Path.Combine(_folder, "out");
-            var (code, text) = Mlext("rank", data, "--label", "label", "--out", output);
+            var (code, text) = Mlext("rank", data, "--label", "label", "--out", output, "--redundancy-aware");
             Assert.AreEqual(0, code, text);
             Assert.AreEqual("grade", RankedNames(output)[0]);
             CollectionAssert.AreEquivalent(new[] { "grade", "noise", "amount", "city" }, RankedNames(output));

@@ -26,23 +26,28 @@ namespace MLExt.Cli.Commands
                 Description = "ChanceAdjusted (mutual information less what a column of the same cardinality carries by chance), MutualInformation, PermutationCorrected or ReferenceShiftCorrected.",
                 DefaultValueFactory = _ => OutRankHeuristic.ChanceAdjusted,
             };
-            var keep = new Option<int>("--keep") { Description = "How many of the best columns the redundancy-aware order picks.", DefaultValueFactory = _ => 10 };
+            var keep = new Option<int>("--keep") { Description = "With --redundancy-aware, how many columns its order picks.", DefaultValueFactory = _ => 10 };
+            var redundancyAware = new Option<bool>("--redundancy-aware")
+            {
+                Description = "Also order the columns by relevance less redundancy with those already picked (OutRank's 3MR). It measures pairs of columns, which takes much longer than the ranking on high-cardinality columns.",
+            };
             var command = new Command("rank", """
                 Rank the columns of a file by how much they say about the label (OutRank: cardinality-aware mutual information).
                 Numeric columns are binned; every other column is categorical.
 
                 Examples:
                   mlext rank loans.csv --label Class
-                  mlext rank clicks.tsv.gz --label clicked --heuristic MutualInformation --keep 20 --out ranking
+                  mlext rank clicks.tsv.gz --label clicked --heuristic MutualInformation --redundancy-aware --keep 20 --out ranking
                 """)
             {
-                data, label, output, heuristic, keep,
+                data, label, output, heuristic, keep, redundancyAware,
             };
-            command.SetAction(parsed => Run(console, parsed.GetValue(data), parsed.GetValue(label), parsed.GetValue(output), parsed.GetValue(heuristic), parsed.GetValue(keep)));
+            command.SetAction(parsed => Run(console, parsed.GetValue(data), parsed.GetValue(label), parsed.GetValue(output), parsed.GetValue(heuristic),
+                parsed.GetValue(keep), parsed.GetValue(redundancyAware)));
             return command;
         }
 
-        internal static int Run(IAnsiConsole console, string path, string label, string outputFolder, OutRankHeuristic heuristic, int keep)
+        internal static int Run(IAnsiConsole console, string path, string label, string outputFolder, OutRankHeuristic heuristic, int keep, bool redundancyAware)
         {
             try
             {
@@ -64,7 +69,7 @@ namespace MLExt.Cli.Commands
                     FeatureColumnNames = features,
                     FeaturesToKeep = Math.Min(keep, features.Length),
                     Heuristic = heuristic,
-                    RedundancyAwareSelection = true,
+                    RedundancyAwareSelection = redundancyAware,
                 });
 
                 var table = new Table().Title($"OutRank ({heuristic}) of {features.Length} columns against '{label}', {report.RowCount:N0} rows");
@@ -79,7 +84,8 @@ namespace MLExt.Cli.Commands
                 }
                 console.Write(table);
 
-                console.WriteLine($"Redundancy-aware order: {string.Join(", ", report.RedundancyAwareOrder.Select(step => step.Name))}");
+                if (redundancyAware)
+                    console.WriteLine($"Redundancy-aware order: {string.Join(", ", report.RedundancyAwareOrder.Select(step => step.Name))}");
                 var flagged = report.Quality.Where(q => q.Flags.Count > 0).ToList();
                 console.WriteLine(flagged.Count == 0 ? "Data quality: nothing flagged." : "Data quality:");
                 foreach (OutRankFeatureQuality quality in flagged)

@@ -12,6 +12,8 @@ namespace MLExt.Cli
         {
             var root = new RootCommand("mlext: MLExt's methods from the command line.");
             root.Subcommands.Add(Commands.RankCommand.Create(console));
+            root.Subcommands.Add(Commands.EvaluateCommand.Create(console));
+            root.Subcommands.Add(Commands.PredictCommand.Create(console));
             var error = new System.IO.StringWriter();
             int code = root.Parse(args).Invoke(new InvocationConfiguration { Output = new ConsoleWriter(console), Error = error });
             if (error.GetStringBuilder().Length > 0)

@@ -25,39 +25,11 @@ namespace MLExt.Cli.Tests
         [TestCleanup]
         public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
 
-        // Label from a planted categorical column (grade a/b/c moves the odds a lot); noise, an amount with no effect and a
-        // text column with a comma inside quotes.
-        private static string Rows(int count, char separator)
-        {
-            var random = new Random(3);
-            var text = new StringBuilder($"grade{separator}noise{separator}amount{separator}city{separator}label\n");
-            for (int i = 0; i < count; i++)
-            {
-                int grade = random.Next(3);
-                bool label = random.NextDouble() < (grade == 0 ? 0.8 : grade == 1 ? 0.5 : 0.1);
-                string city = separator == ',' ? "\"Paris, FR\"" : "Paris";
-                text.Append(CultureInfo.InvariantCulture, $"g{grade}{separator}n{random.Next(20)}{separator}{random.NextDouble() * 100:F2}{separator}{(i % 2 == 0 ? city : "Lyon")}{separator}{(label ? 1 : 0)}\n");
-            }
-            return text.ToString();
-        }
-
         private string Write(string name, string content)
         {
             string path = Path.Combine(_folder, name);
             File.WriteAllText(path, content);
             return path;
-        }
-
-        private static (int Code, string Output) Mlext(params string[] args)
-        {
-            var writer = new StringWriter();
-            IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(writer), Interactive = InteractionSupport.No,
-            });
-            console.Profile.Width = 200;
-            int code = Program.Run(args, console);
-            return (code, writer.ToString());
         }
 
         private static string[] RankedNames(string folder)
@@ -66,9 +38,9 @@ namespace MLExt.Cli.Tests
         [TestMethod]
         public void RanksThePlantedColumnFirstAndWritesTheReportFiles()
         {
-            string data = Write("loans.csv", Rows(3000, ','));
+            string data = Write("loans.csv", CliRunner.Rows(3000, ','));
             string output = Path.Combine(_folder, "out");
-            var (code, text) = Mlext("rank", data, "--label", "label", "--out", output, "--redundancy-aware");
+            var (code, text) = CliRunner.Mlext("rank", data, "--label", "label", "--out", output, "--redundancy-aware");
             Assert.AreEqual(0, code, text);
             Assert.AreEqual("grade", RankedNames(output)[0]);
             CollectionAssert.AreEquivalent(new[] { "grade", "noise", "amount", "city" }, RankedNames(output));
@@ -82,23 +54,23 @@ namespace MLExt.Cli.Tests
         [TestMethod]
         public void ReadsGzipCompressedTsvLikeThePlainFile()
         {
-            string plain = Write("loans.tsv", Rows(3000, '\t'));
+            string plain = Write("loans.tsv", CliRunner.Rows(3000, '\t'));
             string compressed = Path.Combine(_folder, "loans.tsv.gz");
             using (var gzip = new GZipStream(File.Create(compressed), CompressionLevel.Fastest))
             using (FileStream source = File.OpenRead(plain))
                 source.CopyTo(gzip);
-            Assert.AreEqual(0, Mlext("rank", plain, "--label", "label", "--out", Path.Combine(_folder, "plain")).Code);
-            Assert.AreEqual(0, Mlext("rank", compressed, "--label", "label", "--out", Path.Combine(_folder, "gzip")).Code);
+            Assert.AreEqual(0, CliRunner.Mlext("rank", plain, "--label", "label", "--out", Path.Combine(_folder, "plain")).Code);
+            Assert.AreEqual(0, CliRunner.Mlext("rank", compressed, "--label", "label", "--out", Path.Combine(_folder, "gzip")).Code);
             CollectionAssert.AreEqual(File.ReadAllLines(Path.Combine(_folder, "plain", "ranking.tsv")), File.ReadAllLines(Path.Combine(_folder, "gzip", "ranking.tsv")));
         }
 
         [TestMethod]
         public void BadInputFailsWithExitCodeOneAndSaysWhat()
         {
-            string good = Write("good.csv", Rows(200, ','));
+            string good = Write("good.csv", CliRunner.Rows(200, ','));
             void Fails(string expected, params string[] args)
             {
-                var (code, text) = Mlext(args);
+                var (code, text) = CliRunner.Mlext(args);
                 Assert.AreNotEqual(0, code, text);
                 StringAssert.Contains(text, expected);
             }
@@ -115,7 +87,7 @@ namespace MLExt.Cli.Tests
         [TestMethod]
         public void HelpShowsExamples()
         {
-            var (code, text) = Mlext("rank", "--help");
+            var (code, text) = CliRunner.Mlext("rank", "--help");
             Assert.AreEqual(0, code);
             StringAssert.Contains(text, "Examples:");
             StringAssert.Contains(text, "mlext rank loans.csv --label Class");
@@ -124,7 +96,7 @@ namespace MLExt.Cli.Tests
         [TestMethod]
         public void TheBuiltToolRanksAFileEndToEnd()
         {
-            string data = Write("loans.csv", Rows(1000, ','));
+            string data = Write("loans.csv", CliRunner.Rows(1000, ','));
             string output = Path.Combine(_folder, "tool");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "mlext.dll"), "rank", data, "--label", "label", "--out", output })

@@ -49,7 +49,7 @@ namespace MLExt.Cli.Commands
 
         internal static int Run(IAnsiConsole console, string path, string label, string outputFolder, OutRankHeuristic heuristic, int keep, bool redundancyAware)
         {
-            try
+            return CommandErrors.Report(console, () =>
             {
                 if (keep < 1)
                     throw new CliException($"--keep is {keep}; it must be at least 1.");
@@ -96,14 +96,7 @@ namespace MLExt.Cli.Commands
                 report.WriteJson(Path.Combine(outputFolder, "ranking.json"));
                 report.WriteChart(Path.Combine(outputFolder, "ranking.png"));
                 console.WriteLine($"Wrote ranking.tsv, ranking.json and ranking.png to {outputFolder}");
-                return 0;
-            }
-            catch (Exception e) when (e is CliException || e is InvalidOperationException || e is ArgumentException)
-            {
-                // ML.NET's checks (a label with one value, a missing label value) come as these; their messages name the problem.
-                console.Write(new Text($"error: {e.Message}\n", new Style(Color.Red)));
-                return 1;
-            }
+            });
         }
 
         // Says which columns were read as text and why, as the issue asks of type inference.

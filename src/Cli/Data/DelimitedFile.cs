@@ -16,6 +16,13 @@ namespace MLExt.Cli.Data
     /// </summary>
     internal sealed class DelimitedFile : IDisposable
     {
+        // The column types a text loader can parse a field into.
+        private static readonly Dictionary<Type, DataKind> TextKinds = new()
+        {
+            [typeof(float)] = DataKind.Single, [typeof(double)] = DataKind.Double, [typeof(bool)] = DataKind.Boolean,
+            [typeof(ReadOnlyMemory<char>)] = DataKind.String, [typeof(int)] = DataKind.Int32, [typeof(long)] = DataKind.Int64,
+        };
+
         private readonly string _textPath;
         private readonly bool _ownsTextPath;
 
@@ -110,6 +117,26 @@ namespace MLExt.Cli.Data
                 AllowQuoting = true,
                 Columns = Columns.Select((name, i) => new TextLoader.Column(name, Numeric[i] ? DataKind.Single : DataKind.String, i)).ToArray(),
             }).Load(_textPath);
+
+        /// <summary>
+        /// The rows as a model expects them: each column the model's input schema names gets the type it has there (text
+        /// parsed as the number, Boolean or text the model was trained on), the rest are read as inferred.
+        /// </summary>
+        /// <exception cref="CliException">The model takes a column whose type a text file cannot hold (a vector, a key).</exception>
+        public IDataView Load(MLContext mlContext, DataViewSchema modelInput)
+        {
+            var columns = Columns.Select((name, i) =>
+            {
+                DataViewSchema.Column? expected = modelInput.GetColumnOrNull(name);
+                if (expected == null)
+                    return new TextLoader.Column(name, Numeric[i] ? DataKind.Single : DataKind.String, i);
+                if (expected.Value.Type is KeyDataViewType || !TextKinds.TryGetValue(expected.Value.Type.RawType, out DataKind kind))
+                    throw new CliException($"The model takes '{name}' as {expected.Value.Type}, which a column of a text file cannot hold.");
+                return new TextLoader.Column(name, kind, i);
+            }).ToArray();
+            return mlContext.Data.CreateTextLoader(new TextLoader.Options { Separators = new[] { Separator }, HasHeader = true, AllowQuoting = true, Columns = columns })
+                .Load(_textPath);
+        }
 
         public void Dispose()
         {

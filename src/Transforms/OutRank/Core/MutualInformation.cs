@@ -134,18 +134,19 @@ namespace MLExt.Transforms.OutRanking.Core
         // log n! through the log-gamma function (Lanczos), exact enough for probabilities far below 1e-12 relative error.
         private static double LogFactorial(long n) => n < 2 ? 0 : LogGamma(n + 1.0);
 
+        private static readonly double[] LanczosCoefficients =
+        {
+            676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+            12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+        };
+
         private static double LogGamma(double x)
         {
-            double[] coefficients =
-            {
-                676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-                12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-            };
             x -= 1;
             double sum = 0.99999999999980993;
-            for (int i = 0; i < coefficients.Length; i++)
-                sum += coefficients[i] / (x + i + 1);
-            double t = x + coefficients.Length - 0.5;
+            for (int i = 0; i < LanczosCoefficients.Length; i++)
+                sum += LanczosCoefficients[i] / (x + i + 1);
+            double t = x + LanczosCoefficients.Length - 0.5;
             return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(sum);
         }
     }

@@ -35,8 +35,7 @@ namespace MLExt.Cli.Commands
             return CommandErrors.Report(console, () =>
             {
                 using DelimitedFile file = DelimitedFile.Scan(path);
-                if (file.RowCount == 0)
-                    throw new CliException($"'{path}' has a header but no data rows.");
+                file.RequireRows();
                 var mlContext = new MLContext(seed: 1);
                 var (scored, task) = ModelFile.Score(mlContext, modelPath, file);
                 // The label is a column of the file, or one the model derives from it (say, text classes mapped to a Boolean).

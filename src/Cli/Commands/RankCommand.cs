@@ -55,8 +55,7 @@ namespace MLExt.Cli.Commands
                     throw new CliException($"--keep is {keep}; it must be at least 1.");
                 using DelimitedFile file = DelimitedFile.Scan(path);
                 int labelIndex = file.IndexOf(label);
-                if (file.RowCount == 0)
-                    throw new CliException($"'{path}' has a header but no data rows.");
+                file.RequireRows();
                 string[] features = file.Columns.Where((_, i) => i != labelIndex).ToArray();
                 if (features.Length == 0)
                     throw new CliException($"'{path}' has no column besides the label '{label}' to rank.");

@@ -23,11 +23,13 @@ namespace MLExt.Cli.Data
             [typeof(ReadOnlyMemory<char>)] = DataKind.String, [typeof(int)] = DataKind.Int32, [typeof(long)] = DataKind.Int64,
         };
 
+        private readonly string _displayPath;
         private readonly string _textPath;
         private readonly bool _ownsTextPath;
 
-        private DelimitedFile(string textPath, bool ownsTextPath, char separator, string[] columns, bool[] numeric, string[] textBecause, long rowCount)
+        private DelimitedFile(string displayPath, string textPath, bool ownsTextPath, char separator, string[] columns, bool[] numeric, string[] textBecause, long rowCount)
         {
+            _displayPath = displayPath;
             _textPath = textPath;
             _ownsTextPath = ownsTextPath;
             Separator = separator;
@@ -88,7 +90,7 @@ namespace MLExt.Cli.Data
                         }
                     }
                 }
-                return new DelimitedFile(textPath, gzip, separator, columns, numeric, because, rows);
+                return new DelimitedFile(path, textPath, gzip, separator, columns, numeric, because, rows);
             }
             catch
             {
@@ -108,26 +110,17 @@ namespace MLExt.Cli.Data
             return index;
         }
 
-        /// <summary>The rows as a data view, streamed from the file: numeric columns as Single (empty: missing), the rest as text.</summary>
-        public IDataView Load(MLContext mlContext)
-            => mlContext.Data.CreateTextLoader(new TextLoader.Options
-            {
-                Separators = new[] { Separator },
-                HasHeader = true,
-                AllowQuoting = true,
-                Columns = Columns.Select((name, i) => new TextLoader.Column(name, Numeric[i] ? DataKind.Single : DataKind.String, i)).ToArray(),
-            }).Load(_textPath);
-
         /// <summary>
-        /// The rows as a model expects them: each column the model's input schema names gets the type it has there (text
-        /// parsed as the number, Boolean or text the model was trained on), the rest are read as inferred.
+        /// The rows as a data view, streamed from the file. Numeric columns are read as Single (empty: missing) and the rest as
+        /// text, except that each column a model's input schema names (<paramref name="modelInput"/>) gets the type it has
+        /// there, so the file is parsed as the number, Boolean or text the model was trained on.
         /// </summary>
         /// <exception cref="CliException">The model takes a column whose type a text file cannot hold (a vector, a key).</exception>
-        public IDataView Load(MLContext mlContext, DataViewSchema modelInput)
+        public IDataView Load(MLContext mlContext, DataViewSchema modelInput = null)
         {
             var columns = Columns.Select((name, i) =>
             {
-                DataViewSchema.Column? expected = modelInput.GetColumnOrNull(name);
+                DataViewSchema.Column? expected = modelInput?.GetColumnOrNull(name);
                 if (expected == null)
                     return new TextLoader.Column(name, Numeric[i] ? DataKind.Single : DataKind.String, i);
                 if (expected.Value.Type is KeyDataViewType || !TextKinds.TryGetValue(expected.Value.Type.RawType, out DataKind kind))
@@ -136,6 +129,13 @@ namespace MLExt.Cli.Data
             }).ToArray();
             return mlContext.Data.CreateTextLoader(new TextLoader.Options { Separators = new[] { Separator }, HasHeader = true, AllowQuoting = true, Columns = columns })
                 .Load(_textPath);
+        }
+
+        /// <exception cref="CliException">The file has a header and no data rows.</exception>
+        public void RequireRows()
+        {
+            if (RowCount == 0)
+                throw new CliException($"'{_displayPath}' has a header but no data rows.");
         }
 
         public void Dispose()

@@ -113,10 +113,13 @@ namespace MLExt.Transforms.QuickSelecting.Core
                     {
                         float[] row = rows[order[start + b]], noisy = noisyRows?[order[start + b]];
                         for (int f = 0; f < features; f++)
-                        {
                             batch.Clean[f * size + b] = row[f];
-                            batch.Noisy[f * size + b] = noisy?[f] ?? row[f] + noiseFactor * noise.Normal();
-                        }
+                        if (noisy != null)
+                            for (int f = 0; f < features; f++)
+                                batch.Noisy[f * size + b] = noisy[f];
+                        else
+                            for (int f = 0; f < features; f++)
+                                batch.Noisy[f * size + b] = row[f] + noiseFactor * noise.Normal();
                     }
                     for (int k = 0; k < settings.Hidden * size; k++)
                         batch.Dropout[k] = noise.Uniform() < settings.HiddenDropout ? 0 : keepScale;

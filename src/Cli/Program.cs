@@ -12,6 +12,7 @@ namespace MLExt.Cli
         {
             var root = new RootCommand("mlext: MLExt's methods from the command line.");
             root.Subcommands.Add(Commands.RankCommand.Create(console));
+            root.Subcommands.Add(Commands.TrainCommand.Create(console));
             root.Subcommands.Add(Commands.EvaluateCommand.Create(console));
             root.Subcommands.Add(Commands.PredictCommand.Create(console));
             var error = new System.IO.StringWriter();

@@ -32,7 +32,7 @@ namespace MLExt.Cli.Tests
             {
                 Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(writer), Interactive = InteractionSupport.No,
             });
-            console.Profile.Width = 200;
+            console.Profile.Width = 400;
             int code = Program.Run(args, console);
             return (code, writer.ToString());
         }

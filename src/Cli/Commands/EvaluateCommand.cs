@@ -1,9 +1,10 @@
 using System;
 using System.CommandLine;
-using System.Globalization;
+using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExt.Cli.Data;
+using MLExt.Cli.Training;
 using Spectre.Console;
 
 namespace MLExt.Cli.Commands
@@ -41,25 +42,34 @@ namespace MLExt.Cli.Commands
                 // The label is a column of the file, or one the model derives from it (say, text classes mapped to a Boolean).
                 if (scored.Schema.GetColumnOrNull(label) == null)
                     file.IndexOf(label);
-                string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
-                switch (task)
-                {
-                    case ModelTask.Binary:
-                        if (scored.Schema[label].Type != BooleanDataViewType.Instance)
-                            scored = mlContext.Transforms.Conversion.ConvertType(label, outputKind: DataKind.Boolean).Fit(scored).Transform(scored);
-                        CalibratedBinaryClassificationMetrics binary = mlContext.BinaryClassification.Evaluate(scored, label);
-                        console.WriteLine($"AUC {F(binary.AreaUnderRocCurve)}, log loss {F(binary.LogLoss)}, F1 {F(binary.F1Score)}, accuracy {F(binary.Accuracy)} ({file.RowCount:N0} rows, binary)");
-                        break;
-                    case ModelTask.Multiclass:
-                        MulticlassClassificationMetrics multiclass = mlContext.MulticlassClassification.Evaluate(scored, label);
-                        console.WriteLine($"micro accuracy {F(multiclass.MicroAccuracy)}, macro accuracy {F(multiclass.MacroAccuracy)}, log loss {F(multiclass.LogLoss)} ({file.RowCount:N0} rows, multiclass)");
-                        break;
-                    default:
-                        RegressionMetrics regression = mlContext.Regression.Evaluate(scored, label);
-                        console.WriteLine($"R² {F(regression.RSquared)}, RMSE {F(regression.RootMeanSquaredError)}, MAE {F(regression.MeanAbsoluteError)} ({file.RowCount:N0} rows, regression)");
-                        break;
-                }
+                IDataView labelled = LabelFor(mlContext, scored, label, task, out string labelColumn);
+                var (_, line) = TaskMetrics.Evaluate(mlContext, labelled, labelColumn, task);
+                console.WriteLine($"{line} ({file.RowCount:N0} rows, {task.ToString().ToLowerInvariant()})");
             });
+        }
+
+        // The label as the evaluator takes it: a Boolean for binary models (a text or numeric label's positive class chosen as
+        // train chooses it), a key for multiclass ones (text classes in the order of the model's Score slots).
+        private static IDataView LabelFor(MLContext mlContext, IDataView scored, string label, ModelTask task, out string labelColumn)
+        {
+            DataViewType type = scored.Schema[label].Type;
+            labelColumn = label;
+            if (task == ModelTask.Regression || (task == ModelTask.Binary && type == BooleanDataViewType.Instance) || (task == ModelTask.Multiclass && type is KeyDataViewType))
+                return scored;
+            labelColumn = label + ".Evaluated";
+            VBuffer<ReadOnlyMemory<char>> classes = default;
+            if (task == ModelTask.Multiclass && type is TextDataViewType && scored.Schema["Score"].HasSlotNames())
+            {
+                scored.Schema["Score"].GetSlotNames(ref classes);
+                IDataView keyData = mlContext.Data.LoadFromEnumerable(classes.DenseValues().Select(c => new ClassName { Value = c.ToString() }));
+                return mlContext.Transforms.Conversion.MapValueToKey(labelColumn, label, keyData: keyData).Fit(scored).Transform(scored);
+            }
+            return LabelClasses.Read(scored, label).Mapping(mlContext, task, labelColumn).Fit(scored).Transform(scored);
+        }
+
+        private sealed class ClassName
+        {
+            public string Value { get; set; }
         }
     }
 }

@@ -59,7 +59,7 @@ namespace MLExt.Cli.Commands
                 string[] features = file.Columns.Where((_, i) => i != labelIndex).ToArray();
                 if (features.Length == 0)
                     throw new CliException($"'{path}' has no column besides the label '{label}' to rank.");
-                ReportTypes(console, file, labelIndex);
+                file.ReportTypes(console, labelIndex, "numeric columns (binned)");
 
                 var mlContext = new MLContext(seed: 1);
                 OutRankReport report = OutRank.Analyze(mlContext, file.Load(mlContext), new OutRankOptions
@@ -96,16 +96,6 @@ namespace MLExt.Cli.Commands
                 report.WriteChart(Path.Combine(outputFolder, "ranking.png"));
                 console.WriteLine($"Wrote ranking.tsv, ranking.json and ranking.png to {outputFolder}");
             });
-        }
-
-        // Says which columns were read as text and why, as the issue asks of type inference.
-        private static void ReportTypes(IAnsiConsole console, DelimitedFile file, int labelIndex)
-        {
-            int numeric = file.Numeric.Where((n, i) => n && i != labelIndex).Count();
-            console.WriteLine($"Read {file.RowCount:N0} rows: {numeric} numeric columns (binned), {file.Columns.Length - 1 - numeric} categorical.");
-            for (int i = 0; i < file.Columns.Length; i++)
-                if (!file.Numeric[i] && i != labelIndex)
-                    console.WriteLine($"  {file.Columns[i]}: categorical, because of {file.TextBecause[i]}");
         }
     }
 }

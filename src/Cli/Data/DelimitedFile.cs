@@ -6,6 +6,7 @@ using System.IO.Compression;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Spectre.Console;
 
 namespace MLExt.Cli.Data
 {
@@ -129,6 +130,17 @@ namespace MLExt.Cli.Data
             }).ToArray();
             return mlContext.Data.CreateTextLoader(new TextLoader.Options { Separators = new[] { Separator }, HasHeader = true, AllowQuoting = true, Columns = columns })
                 .Load(_textPath);
+        }
+
+        /// <summary>Says how many columns besides the label were read as numbers and as categories, and which value made each category.</summary>
+        /// <param name="numericColumns">What the command calls the numeric columns (how it uses them).</param>
+        public void ReportTypes(IAnsiConsole console, int labelIndex, string numericColumns)
+        {
+            int numeric = Numeric.Where((n, i) => n && i != labelIndex).Count();
+            console.WriteLine($"Read {RowCount:N0} rows: {numeric} {numericColumns}, {Columns.Length - 1 - numeric} categorical.");
+            for (int i = 0; i < Columns.Length; i++)
+                if (!Numeric[i] && i != labelIndex)
+                    console.WriteLine($"  {Columns[i]}: categorical, because of {TextBecause[i]}");
         }
 
         /// <exception cref="CliException">The file has a header and no data rows.</exception>

@@ -1,0 +1,231 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Microsoft.ML;
+using MLExt.Cli.Data;
+using MLExt.Cli.Training;
+using Spectre.Console;
+
+namespace MLExt.Cli.Commands
+{
+    /// <summary>
+    /// <c>mlext train DATA --label COL --model OUT.zip</c>: infers the columns' types and the task, sweeps MLExt's and ML.NET's
+    /// trainers over their declared search spaces within a time budget, and writes the best pipeline, its held-out metrics and
+    /// the C# code that loads it.
+    /// </summary>
+    internal static class TrainCommand
+    {
+        // Share of the training rows the sweep validates its trials on (the rest train them).
+        private const double ValidationFraction = 0.2;
+
+        // Time kept back from the sweep to refit the best trial on all the training rows, as a multiple of its trial's time
+        // (that covered a quarter and then the sweep's share of the rows; the refit reads a quarter more rows than the latter),
+        // and a second more for evaluating and saving.
+        private const double RefitReserve = 1.25;
+
+        public static Command Create(IAnsiConsole console)
+        {
+            var data = new Argument<string>("DATA") { Description = "A CSV or TSV file with a header row (.gz too)." };
+            var label = new Option<string>("--label") { Description = "The column to predict.", Required = true };
+            var model = new Option<string>("--model") { Description = "The model zip to write (a C# file that uses it is written beside it).", Required = true };
+            var task = new Option<ModelTask?>("--task") { Description = "binary, multiclass or regression; by default inferred from the label: two values are binary, more text values multiclass, more numbers regression." };
+            var trainer = new Option<string>("--trainer") { Description = $"Sweep one trainer only: {string.Join(", ", TrainerCandidates.All.Select(c => c.Name))}." };
+            var budget = new Option<int>("--time-budget") { Description = "Seconds for the sweep.", DefaultValueFactory = _ => 60 };
+            var testFraction = new Option<double>("--test-fraction") { Description = "Share of the rows held out to test the final model.", DefaultValueFactory = _ => 0.2 };
+            var seed = new Option<int>("--seed") { Description = "Seed of the splits, the sweep and the trainers.", DefaultValueFactory = _ => 1 };
+            var command = new Command("train", """
+                Train a model on a file: infer the column types and the task, sweep LightGBM, FastTree, elastic net, MLExt's CTR
+                networks and TabularNet over their declared search spaces within the time budget (each trainer's defaults first,
+                then seeded random settings; a trial that scores below the median on a quarter of the rows stops there), show
+                the leaderboard as it goes, refit the best on all training rows, and write it with its held-out test metrics and
+                a C# file that loads it and predicts.
+
+                Examples:
+                  mlext train loans.csv --label Class --model loans.zip
+                  mlext train churn.csv --label churn --model churn.zip --time-budget 300 --trainer lightgbm
+                  mlext train houses.tsv --label price --task regression --model price.zip --test-fraction 0.1
+                """)
+            {
+                data, label, model, task, trainer, budget, testFraction, seed,
+            };
+            command.SetAction(parsed => Run(console, parsed.GetValue(data), parsed.GetValue(label), parsed.GetValue(model), parsed.GetValue(task),
+                parsed.GetValue(trainer), parsed.GetValue(budget), parsed.GetValue(testFraction), parsed.GetValue(seed)));
+            return command;
+        }
+
+        internal static int Run(IAnsiConsole console, string path, string label, string modelPath, ModelTask? requestedTask, string trainerName,
+            int budgetSeconds, double testFraction, int seed)
+        {
+            return CommandErrors.Report(console, () =>
+            {
+                var clock = Stopwatch.StartNew();
+                if (budgetSeconds < 1)
+                    throw new CliException($"--time-budget is {budgetSeconds}; give at least 1 second.");
+                if (!(testFraction > 0 && testFraction < 0.9))
+                    throw new CliException($"--test-fraction is {testFraction.ToString(CultureInfo.InvariantCulture)}; it must be above 0 and below 0.9.");
+                TrainerCandidate[] candidates = TrainerCandidates.All
+                    .Where(c => trainerName == null || c.Name.Equals(trainerName, StringComparison.OrdinalIgnoreCase)).ToArray();
+                if (candidates.Length == 0)
+                    throw new CliException($"No trainer is named '{trainerName}'. The trainers are: {string.Join(", ", TrainerCandidates.All.Select(c => c.Name))}.");
+
+                using DelimitedFile file = DelimitedFile.Scan(path);
+                int labelIndex = file.IndexOf(label);
+                file.RequireRows();
+                if (file.Columns.Length < 2)
+                    throw new CliException($"'{path}' has no column besides the label '{label}' to learn from.");
+                file.ReportTypes(console, labelIndex, "numeric columns");
+
+                var mlContext = new MLContext(seed);
+                IDataView rows = mlContext.Data.Cache(file.Load(mlContext));
+                LabelClasses classes = LabelClasses.Read(rows, label);
+                ModelTask task = classes.Choose(requestedTask);
+                candidates = candidates.Where(c => c.Tasks.Contains(task)).ToArray();
+                if (candidates.Length == 0)
+                    throw new CliException($"The {trainerName} trainer does not do {Lower(task)} tasks; these do: {string.Join(", ", TrainerCandidates.All.Where(c => c.Tasks.Contains(task)).Select(c => c.Name))}.");
+                console.WriteLine(TaskLine(classes, task));
+
+                // The trainers' label column, made outside the saved model, so that scoring a file without the label works.
+                string trainerLabel = file.Columns.Contains("Label") && label != "Label" ? "Label.Trained" : "Label";
+                IDataView labelled = classes.Mapping(mlContext, task, trainerLabel).Fit(rows).Transform(rows);
+                DataOperationsCatalog.TrainTestData outer = mlContext.Data.TrainTestSplit(labelled, testFraction, seed: seed);
+                DataOperationsCatalog.TrainTestData inner = mlContext.Data.TrainTestSplit(outer.TrainSet, ValidationFraction, seed: seed + 1);
+                IDataView trainAll = mlContext.Data.Cache(outer.TrainSet), sweepTrain = mlContext.Data.Cache(inner.TrainSet), validation = mlContext.Data.Cache(inner.TestSet);
+                long trainAllRows = Count(trainAll), sweepRows = Count(sweepTrain), testRows = file.RowCount - trainAllRows;
+                console.WriteLine($"Split: {trainAllRows:N0} rows to train ({sweepRows:N0} for the trials, {trainAllRows - sweepRows:N0} to validate them), {testRows:N0} held out to test.");
+
+                var data = new TrialData(task, trainerLabel,
+                    file.Columns.Where((c, i) => i != labelIndex && !file.Numeric[i]).ToArray(),
+                    file.Columns.Where((c, i) => i != labelIndex && file.Numeric[i]).ToArray(), seed);
+                var sweep = new Sweep(mlContext, candidates, data, sweepTrain, sweepRows, validation);
+                string metricName = TaskMetrics.PrimaryName(task);
+                var budget = TimeSpan.FromSeconds(budgetSeconds);
+                console.WriteLine($"Sweeping {string.Join(", ", candidates.Select(c => c.Name))} for {budgetSeconds} s, ranked by validation {metricName}.");
+                List<Trial> trials = RunWithLeaderboard(console, sweep, clock, budget, metricName);
+
+                Trial best = Sweep.Best(trials);
+                if (best == null)
+                    throw new CliException(NoTrialFinished(trials, budgetSeconds));
+                Trial stopped = trials.LastOrDefault(t => t.Outcome == TrialOutcome.StoppedAtBudget);
+                if (stopped != null)
+                    console.WriteLine($"The time budget ran out during trial {stopped.Number} ({stopped.Candidate.Name}): it was stopped, and the best finished trial is kept.");
+                console.WriteLine($"Best: trial {best.Number}, {best.Candidate.Name} ({best.Settings}), validation {metricName} {best.Metric:F4}.");
+
+                ITransformer model = Refit(console, sweep, best, trainAll, trainAllRows, budget - clock.Elapsed);
+                var (_, line) = TaskMetrics.Evaluate(mlContext, model.Transform(outer.TestSet), trainerLabel, task);
+                console.WriteLine($"Held-out test ({testRows:N0} rows): {line}");
+
+                // A multiclass model predicts the class itself, not its key, as Model Builder's do.
+                if (task == ModelTask.Multiclass)
+                    model = model.Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(model.Transform(trainAll)));
+                string folder = Path.GetDirectoryName(Path.GetFullPath(modelPath));
+                Directory.CreateDirectory(folder);
+                mlContext.Model.Save(model, rows.Schema, modelPath);
+                string code = ConsumptionCode.Write(modelPath, file.Columns.Select((c, i) => (c, file.Numeric[i])).ToArray(), task, classes.Numeric,
+                    $"Predicts '{label}' of {Path.GetFileName(path)} ({Lower(task)}, {best.Candidate.Name}); on held-out rows: {line}.",
+                    best.Candidate.Packages);
+                console.WriteLine($"Wrote {modelPath} ({new FileInfo(modelPath).Length / 1024.0:N0} KB) and {code} in {clock.Elapsed.TotalSeconds:F0} s.");
+            });
+        }
+
+        private static string TaskLine(LabelClasses classes, ModelTask task)
+        {
+            string values = classes.CountedAll ? $"{classes.Values.Count:N0} values" : "over 1,000 values";
+            return task switch
+            {
+                ModelTask.Binary => $"Task: binary, '{classes.PositiveClass}' is the positive class ({classes.Share(classes.PositiveClass):P1} of rows).",
+                ModelTask.Multiclass => $"Task: multiclass, {classes.Values.Count} classes ({string.Join(", ", classes.Values.Take(10))}{(classes.Values.Count > 10 ? ", ..." : "")}).",
+                _ => $"Task: regression ('{classes.Column}' has {values}{(classes.CountedAll ? "; --task multiclass would treat them as classes" : "")}).",
+            };
+        }
+
+        // An interactive terminal redraws one leaderboard table as trials finish; redirected output gets a line per trial. Both
+        // end with the finished trials best first.
+        private static List<Trial> RunWithLeaderboard(IAnsiConsole console, Sweep sweep, Stopwatch clock, TimeSpan budget, string metricName)
+        {
+            TimeSpan Reserve(Trial best) => best.Duration * RefitReserve + TimeSpan.FromSeconds(1);
+            List<Trial> trials;
+            if (console.Profile.Capabilities.Interactive)
+            {
+                Table live = Leaderboard(metricName, "Trials so far");
+                trials = console.Live(live).Start(context => sweep.Run(clock, budget, Reserve, trial =>
+                {
+                    AddRow(live, trial);
+                    context.Refresh();
+                }));
+            }
+            else
+                trials = sweep.Run(clock, budget, Reserve, trial => console.WriteLine(
+                    $"trial {trial.Number}: {trial.Candidate.Name}, {Outcome(trial)}{(double.IsNaN(trial.Metric) ? "" : $", {metricName} {trial.Metric:F4}")}, {trial.Duration.TotalSeconds:F1} s ({trial.Settings})"));
+            Table ranked = Leaderboard(metricName, "Leaderboard (finished trials, best first)");
+            foreach (Trial trial in trials.Where(t => t.Outcome == TrialOutcome.Finished).OrderByDescending(t => t.Metric).ThenBy(t => t.Number).Take(10))
+                AddRow(ranked, trial);
+            console.Write(ranked);
+            return trials;
+        }
+
+        private static Table Leaderboard(string metricName, string title)
+        {
+            var table = new Table().Title(title);
+            foreach (string heading in new[] { "trial", "trainer", "validation " + metricName, "seconds", "outcome", "settings" })
+                table.AddColumn(heading);
+            return table;
+        }
+
+        private static void AddRow(Table table, Trial trial) => table.AddRow(trial.Number.ToString(CultureInfo.InvariantCulture), trial.Candidate.Name,
+            double.IsNaN(trial.Metric) ? "" : trial.Metric.ToString("F4", CultureInfo.InvariantCulture),
+            trial.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture), Markup.Escape(Outcome(trial)), Markup.Escape(trial.Settings));
+
+        private static string Outcome(Trial trial) => trial.Outcome switch
+        {
+            TrialOutcome.Finished => "finished",
+            TrialOutcome.StoppedEarly => "stopped early (below the median on a quarter of the rows)",
+            TrialOutcome.StoppedAtBudget => "stopped at the time budget",
+            _ => "failed: " + trial.Failure,
+        };
+
+        private static string NoTrialFinished(List<Trial> trials, int budgetSeconds)
+        {
+            Trial first = trials.FirstOrDefault();
+            if (first == null || first.Outcome == TrialOutcome.StoppedAtBudget)
+                return $"The time budget of {budgetSeconds} s was too short to finish one trial{(first == null ? "" : $": {first.Candidate.Name} was stopped after {first.Duration.TotalSeconds:F0} s")}. " +
+                    "Give a longer --time-budget.";
+            return "No trial finished: " + string.Join("; ", trials.Where(t => t.Outcome == TrialOutcome.Failed).Select(t => $"{t.Candidate.Name}: {t.Failure}").Distinct());
+        }
+
+        // The best trial's settings trained again on all the training rows (its validation rows too), where the budget leaves time.
+        private static ITransformer Refit(IAnsiConsole console, Sweep sweep, Trial best, IDataView trainAll, long trainAllRows, TimeSpan left)
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                if (left <= TimeSpan.Zero)
+                    throw new OperationCanceledException();
+                ITransformer model = sweep.Train(best.Candidate, best.Point, trainAll, validation: null, left, out _);
+                console.WriteLine($"Refitted on all {trainAllRows:N0} training rows in {clock.Elapsed.TotalSeconds:F1} s.");
+                return model;
+            }
+            catch (Exception) when (clock.Elapsed >= left)
+            {
+                console.WriteLine("No time was left to refit on all the training rows: the trial's model is kept.");
+                return best.Model;
+            }
+        }
+
+        private static long Count(IDataView data)
+        {
+            if (data.GetRowCount() is long known)
+                return known;
+            long count = 0;
+            using DataViewRowCursor cursor = data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+            while (cursor.MoveNext())
+                count++;
+            return count;
+        }
+
+        private static string Lower(ModelTask task) => task.ToString().ToLowerInvariant();
+    }
+}

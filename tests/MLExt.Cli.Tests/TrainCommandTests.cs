@@ -32,7 +32,7 @@ namespace MLExt.Cli.Tests
         {
             string data = Write("loans.csv", CliRunner.Rows(3000, ','));
             string model = Path.Combine(_folder, "loans.zip");
-            var (code, text) = CliRunner.Mlext("train", data, "--label", "label", "--model", model, "--trainer", "lightgbm", "--time-budget", "20");
+            var (code, text) = CliRunner.Mlext("train", data, "--label", "label", "--model", model, "--trainer", "lightgbm", "--time-budget", "300", "--max-trials", "3");
             Assert.AreEqual(0, code, text);
             // The label is 0/1: 1 names the positive class. grade, noise and city hold letters, so they are categorical.
             StringAssert.Contains(text, "Task: binary, '1' is the positive class");
@@ -77,7 +77,7 @@ namespace MLExt.Cli.Tests
         {
             string data = Write("grades.csv", Classes(3000));
             string model = Path.Combine(_folder, "grades.zip");
-            var (code, text) = CliRunner.Mlext("train", data, "--label", "grade", "--model", model, "--trainer", "lightgbm", "--time-budget", "15");
+            var (code, text) = CliRunner.Mlext("train", data, "--label", "grade", "--model", model, "--trainer", "lightgbm", "--time-budget", "300", "--max-trials", "2");
             Assert.AreEqual(0, code, text);
             StringAssert.Contains(text, "Task: multiclass, 3 classes (high, low, mid)");
             // x alone decides the class up to noise near the two cut points: far above the 1/3 of chance.
@@ -92,7 +92,7 @@ namespace MLExt.Cli.Tests
         public void TrainInfersRegressionFromManyNumbers()
         {
             string data = Write("prices.csv", Classes(2000));
-            var (code, text) = CliRunner.Mlext("train", data, "--label", "y", "--model", Path.Combine(_folder, "prices.zip"), "--trainer", "elasticnet", "--time-budget", "30");
+            var (code, text) = CliRunner.Mlext("train", data, "--label", "y", "--model", Path.Combine(_folder, "prices.zip"), "--trainer", "elasticnet", "--time-budget", "300", "--max-trials", "2");
             Assert.AreEqual(0, code, text);
             StringAssert.Contains(text, "Task: regression");
             // y = 3x + noise of standard deviation 1 with x uniform on [0, 10): R² near 0.99.
@@ -103,13 +103,13 @@ namespace MLExt.Cli.Tests
         public void TheSweepTriesEachTrainersDefaultsFirstAndStopsPoorRandomTrialsEarly()
         {
             string data = Write("loans.csv", CliRunner.Rows(4000, ','));
-            var (code, text) = CliRunner.Mlext("train", data, "--label", "label", "--model", Path.Combine(_folder, "m.zip"), "--trainer", "fasttree", "--time-budget", "25");
+            var (code, text) = CliRunner.Mlext("train", data, "--label", "label", "--model", Path.Combine(_folder, "m.zip"), "--trainer", "fasttree", "--time-budget", "300", "--max-trials", "12");
             Assert.AreEqual(0, code, text);
             var trials = Regex.Matches(text, @"trial \d+: fasttree, (finished|stopped early|stopped at the time budget|failed)[^\n]*\(([^()\n]*)\)\n").Select(m => (Outcome: m.Groups[1].Value, Settings: m.Groups[2].Value)).ToList();
-            Assert.IsTrue(trials.Count >= 4, text);
+            Assert.AreEqual(12, trials.Count, text);
             Assert.AreEqual("defaults", trials[0].Settings);
             Assert.IsTrue(trials.Skip(1).All(t => t.Settings.Contains("NumberOfTrees")), text);
-            // With 2,560 rows to train on, every trial first sees a quarter of them, and random settings below the median stop there.
+            // Random settings whose first cross-validation fold scores below the median of the first folds before stop there.
             Assert.IsTrue(trials.Any(t => t.Outcome == "stopped early"), text);
             Assert.IsTrue(trials.Skip(1).Any(t => t.Outcome == "finished"), text);
             StringAssert.Contains(text, "Leaderboard (finished trials, best first)");
@@ -130,6 +130,7 @@ namespace MLExt.Cli.Tests
             Fails("No column is named 'outcome'", data, "--label", "outcome", "--model", model);
             Fails("No trainer is named 'xgboost'", data, "--label", "label", "--model", model, "--trainer", "xgboost");
             Fails("The ctr trainer does not do regression tasks", data, "--label", "amount", "--model", model, "--trainer", "ctr");
+            Fails("--max-trials is 0", data, "--label", "label", "--model", model, "--max-trials", "0");
             Fails("--test-fraction is 0.95", data, "--label", "label", "--model", model, "--test-fraction", "0.95");
             Fails("--task regression needs a numeric label", data, "--label", "city", "--model", model, "--task", "regression");
             Fails("has one value ('Paris, FR')", Write("one.csv", "a,city\n1,\"Paris, FR\"\n2,\"Paris, FR\"\n"), "--label", "city", "--model", model);

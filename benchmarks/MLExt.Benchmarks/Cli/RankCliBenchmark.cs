@@ -99,21 +99,7 @@ namespace MLExt.Benchmarks.Cli
             }
         }
 
-        private static double Time(string file, IEnumerable<string> arguments)
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string argument in arguments)
-                start.ArgumentList.Add(argument);
-            var watch = Stopwatch.StartNew();
-            using Process process = Process.Start(start);
-            var error = process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            double seconds = watch.Elapsed.TotalSeconds;
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"'{file} {string.Join(" ", arguments)}' failed:\n{output}{error.Result}");
-            return seconds;
-        }
+        private static double Time(string file, IEnumerable<string> arguments) => CliProcess.Run(file, arguments).Seconds;
 
         // Its pairwise_ranks.tsv holds "FeatureA FeatureB Score" rows, each name followed by "-(cardinality; percent)"; the label's
         // row against each feature gives that feature's score.

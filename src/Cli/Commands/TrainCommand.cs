@@ -19,12 +19,8 @@ namespace MLExt.Cli.Commands
     /// </summary>
     internal static class TrainCommand
     {
-        // Share of the training rows the sweep validates its trials on (the rest train them).
-        private const double ValidationFraction = 0.2;
-
-        // Time kept back from the sweep to refit the best trial on all the training rows, as a multiple of its trial's time
-        // (that covered a quarter and then the sweep's share of the rows; the refit reads a quarter more rows than the latter),
-        // and a second more for evaluating and saving.
+        // Time kept back from the sweep to refit the best trial on all the training rows, as a multiple of the refit's expected
+        // time (a margin for the machine's variations), and a second more for evaluating and saving.
         private const double RefitReserve = 1.25;
 
         public static Command Create(IAnsiConsole console)
@@ -35,7 +31,8 @@ namespace MLExt.Cli.Commands
             var task = new Option<ModelTask?>("--task") { Description = "binary, multiclass or regression; by default inferred from the label: two values are binary, more text values multiclass, more numbers regression." };
             var trainer = new Option<string>("--trainer") { Description = $"Sweep one trainer only: {string.Join(", ", TrainerCandidates.All.Select(c => c.Name))}." };
             var budget = new Option<int>("--time-budget") { Description = "Seconds for the sweep.", DefaultValueFactory = _ => 60 };
-            var testFraction = new Option<double>("--test-fraction") { Description = "Share of the rows held out to test the final model.", DefaultValueFactory = _ => 0.2 };
+            var testFraction = new Option<double>("--test-fraction") { Description = "Share of the rows held out to test the final model; 0 holds none out (the model learns from every row, and no test metrics are printed).", DefaultValueFactory = _ => 0.2 };
+            var maxTrials = new Option<int?>("--max-trials") { Description = "Stop the sweep after this many trials, even with time left (default: as many as the budget allows)." };
             var seed = new Option<int>("--seed") { Description = "Seed of the splits, the sweep and the trainers.", DefaultValueFactory = _ => 1 };
             var command = new Command("train", """
                 Train a model on a file: infer the column types and the task, sweep LightGBM, FastTree, elastic net, MLExt's CTR
@@ -50,23 +47,25 @@ namespace MLExt.Cli.Commands
                   mlext train houses.tsv --label price --task regression --model price.zip --test-fraction 0.1
                 """)
             {
-                data, label, model, task, trainer, budget, testFraction, seed,
+                data, label, model, task, trainer, budget, testFraction, maxTrials, seed,
             };
             command.SetAction(parsed => Run(console, parsed.GetValue(data), parsed.GetValue(label), parsed.GetValue(model), parsed.GetValue(task),
-                parsed.GetValue(trainer), parsed.GetValue(budget), parsed.GetValue(testFraction), parsed.GetValue(seed)));
+                parsed.GetValue(trainer), parsed.GetValue(budget), parsed.GetValue(testFraction), parsed.GetValue(maxTrials), parsed.GetValue(seed)));
             return command;
         }
 
         internal static int Run(IAnsiConsole console, string path, string label, string modelPath, ModelTask? requestedTask, string trainerName,
-            int budgetSeconds, double testFraction, int seed)
+            int budgetSeconds, double testFraction, int? maxTrials, int seed)
         {
             return CommandErrors.Report(console, () =>
             {
                 var clock = Stopwatch.StartNew();
                 if (budgetSeconds < 1)
                     throw new CliException($"--time-budget is {budgetSeconds}; give at least 1 second.");
-                if (!(testFraction > 0 && testFraction < 0.9))
-                    throw new CliException($"--test-fraction is {testFraction.ToString(CultureInfo.InvariantCulture)}; it must be above 0 and below 0.9.");
+                if (maxTrials < 1)
+                    throw new CliException($"--max-trials is {maxTrials}; give at least 1.");
+                if (!(testFraction >= 0 && testFraction < 0.9))
+                    throw new CliException($"--test-fraction is {testFraction.ToString(CultureInfo.InvariantCulture)}; it must be at least 0 and below 0.9.");
                 TrainerCandidate[] candidates = TrainerCandidates.All
                     .Where(c => trainerName == null || c.Name.Equals(trainerName, StringComparison.OrdinalIgnoreCase)).ToArray();
                 if (candidates.Length == 0)
@@ -91,20 +90,19 @@ namespace MLExt.Cli.Commands
                 // The trainers' label column, made outside the saved model, so that scoring a file without the label works.
                 string trainerLabel = file.Columns.Contains("Label") && label != "Label" ? "Label.Trained" : "Label";
                 IDataView labelled = classes.Mapping(mlContext, task, trainerLabel).Fit(rows).Transform(rows);
-                DataOperationsCatalog.TrainTestData outer = mlContext.Data.TrainTestSplit(labelled, testFraction, seed: seed);
-                DataOperationsCatalog.TrainTestData inner = mlContext.Data.TrainTestSplit(outer.TrainSet, ValidationFraction, seed: seed + 1);
-                IDataView trainAll = mlContext.Data.Cache(outer.TrainSet), sweepTrain = mlContext.Data.Cache(inner.TrainSet), validation = mlContext.Data.Cache(inner.TestSet);
-                long trainAllRows = Count(trainAll), sweepRows = Count(sweepTrain), testRows = file.RowCount - trainAllRows;
-                console.WriteLine($"Split: {trainAllRows:N0} rows to train ({sweepRows:N0} for the trials, {trainAllRows - sweepRows:N0} to validate them), {testRows:N0} held out to test.");
+                var (trainPart, testPart) = testFraction > 0 ? Split(mlContext, labelled, testFraction, seed) : (labelled, null);
+                IDataView trainAll = mlContext.Data.Cache(trainPart);
+                long trainAllRows = Count(trainAll), testRows = file.RowCount - trainAllRows;
 
                 var data = new TrialData(task, trainerLabel,
                     file.Columns.Where((c, i) => i != labelIndex && !file.Numeric[i]).ToArray(),
                     file.Columns.Where((c, i) => i != labelIndex && file.Numeric[i]).ToArray(), seed);
-                var sweep = new Sweep(mlContext, candidates, data, sweepTrain, sweepRows, validation);
-                string metricName = TaskMetrics.PrimaryName(task);
+                var sweep = new Sweep(mlContext, candidates, data, trainAll, trainAllRows);
+                console.WriteLine($"Rows: {trainAllRows:N0} to train, {testRows:N0} held out to test. Trials are scored by {sweep.Scoring}.");
+                string metricName = (sweep.CrossValidated ? "cross-validated " : "validation ") + TaskMetrics.PrimaryName(task);
                 var budget = TimeSpan.FromSeconds(budgetSeconds);
-                console.WriteLine($"Sweeping {string.Join(", ", candidates.Select(c => c.Name))} for {budgetSeconds} s, ranked by validation {metricName}.");
-                List<Trial> trials = RunWithLeaderboard(console, sweep, clock, budget, metricName);
+                console.WriteLine($"Sweeping {string.Join(", ", candidates.Select(c => c.Name))} for {budgetSeconds} s, ranked by {metricName}.");
+                List<Trial> trials = RunWithLeaderboard(console, sweep, clock, budget, maxTrials ?? int.MaxValue, metricName);
 
                 Trial best = Sweep.Best(trials);
                 if (best == null)
@@ -112,11 +110,16 @@ namespace MLExt.Cli.Commands
                 Trial stopped = trials.LastOrDefault(t => t.Outcome == TrialOutcome.StoppedAtBudget);
                 if (stopped != null)
                     console.WriteLine($"The time budget ran out during trial {stopped.Number} ({stopped.Candidate.Name}): it was stopped, and the best finished trial is kept.");
-                console.WriteLine($"Best: trial {best.Number}, {best.Candidate.Name} ({best.Settings}), validation {metricName} {best.Metric:F4}.");
+                console.WriteLine($"Best: trial {best.Number}, {best.Candidate.Name} ({best.Settings}), {metricName} {best.Metric:F4}.");
 
                 ITransformer model = Refit(console, sweep, best, trainAll, trainAllRows, budget - clock.Elapsed);
-                var (_, line) = TaskMetrics.Evaluate(mlContext, model.Transform(outer.TestSet), trainerLabel, task);
-                console.WriteLine($"Held-out test ({testRows:N0} rows): {line}");
+                string quality = $"{metricName} {best.Metric:F4} (no rows held out)";
+                if (testPart != null)
+                {
+                    string line = TaskMetrics.Evaluate(mlContext, model.Transform(testPart), trainerLabel, task).Line;
+                    console.WriteLine($"Held-out test ({testRows:N0} rows): {line}");
+                    quality = "held-out " + line;
+                }
 
                 // A multiclass model predicts the class itself, not its key, as Model Builder's do.
                 if (task == ModelTask.Multiclass)
@@ -125,7 +128,7 @@ namespace MLExt.Cli.Commands
                 Directory.CreateDirectory(folder);
                 mlContext.Model.Save(model, rows.Schema, modelPath);
                 string code = ConsumptionCode.Write(modelPath, file.Columns.Select((c, i) => (c, file.Numeric[i])).ToArray(), task, classes.Numeric,
-                    $"Predicts '{label}' of {Path.GetFileName(path)} ({Lower(task)}, {best.Candidate.Name}); on held-out rows: {line}.",
+                    $"Predicts '{label}' of {Path.GetFileName(path)} ({Lower(task)}, {best.Candidate.Name}); {quality}.",
                     best.Candidate.Packages);
                 console.WriteLine($"Wrote {modelPath} ({new FileInfo(modelPath).Length / 1024.0:N0} KB) and {code} in {clock.Elapsed.TotalSeconds:F0} s.");
             });
@@ -144,21 +147,21 @@ namespace MLExt.Cli.Commands
 
         // An interactive terminal redraws one leaderboard table as trials finish; redirected output gets a line per trial. Both
         // end with the finished trials best first.
-        private static List<Trial> RunWithLeaderboard(IAnsiConsole console, Sweep sweep, Stopwatch clock, TimeSpan budget, string metricName)
+        private static List<Trial> RunWithLeaderboard(IAnsiConsole console, Sweep sweep, Stopwatch clock, TimeSpan budget, int maxTrials, string metricName)
         {
-            TimeSpan Reserve(Trial best) => best.Duration * RefitReserve + TimeSpan.FromSeconds(1);
+            TimeSpan Reserve(Trial best) => best.Duration * (sweep.RefitTimeShare * RefitReserve) + TimeSpan.FromSeconds(1);
             List<Trial> trials;
             if (console.Profile.Capabilities.Interactive)
             {
                 Table live = Leaderboard(metricName, "Trials so far");
-                trials = console.Live(live).Start(context => sweep.Run(clock, budget, Reserve, trial =>
+                trials = console.Live(live).Start(context => sweep.Run(clock, budget, Reserve, maxTrials, trial =>
                 {
                     AddRow(live, trial);
                     context.Refresh();
                 }));
             }
             else
-                trials = sweep.Run(clock, budget, Reserve, trial => console.WriteLine(
+                trials = sweep.Run(clock, budget, Reserve, maxTrials, trial => console.WriteLine(
                     $"trial {trial.Number}: {trial.Candidate.Name}, {Outcome(trial)}{(double.IsNaN(trial.Metric) ? "" : $", {metricName} {trial.Metric:F4}")}, {trial.Duration.TotalSeconds:F1} s ({trial.Settings})"));
             Table ranked = Leaderboard(metricName, "Leaderboard (finished trials, best first)");
             foreach (Trial trial in trials.Where(t => t.Outcome == TrialOutcome.Finished).OrderByDescending(t => t.Metric).ThenBy(t => t.Number).Take(10))
@@ -170,7 +173,7 @@ namespace MLExt.Cli.Commands
         private static Table Leaderboard(string metricName, string title)
         {
             var table = new Table().Title(title);
-            foreach (string heading in new[] { "trial", "trainer", "validation " + metricName, "seconds", "outcome", "settings" })
+            foreach (string heading in new[] { "trial", "trainer", metricName, "seconds", "outcome", "settings" })
                 table.AddColumn(heading);
             return table;
         }
@@ -182,7 +185,7 @@ namespace MLExt.Cli.Commands
         private static string Outcome(Trial trial) => trial.Outcome switch
         {
             TrialOutcome.Finished => "finished",
-            TrialOutcome.StoppedEarly => "stopped early (below the median on a quarter of the rows)",
+            TrialOutcome.StoppedEarly => "stopped early (its first fit below the median)",
             TrialOutcome.StoppedAtBudget => "stopped at the time budget",
             _ => "failed: " + trial.Failure,
         };
@@ -213,6 +216,12 @@ namespace MLExt.Cli.Commands
                 console.WriteLine("No time was left to refit on all the training rows: the trial's model is kept.");
                 return best.Model;
             }
+        }
+
+        private static (IDataView Train, IDataView Test) Split(MLContext mlContext, IDataView data, double testFraction, int seed)
+        {
+            DataOperationsCatalog.TrainTestData split = mlContext.Data.TrainTestSplit(data, testFraction, seed: seed);
+            return (split.TrainSet, split.TestSet);
         }
 
         private static long Count(IDataView data)

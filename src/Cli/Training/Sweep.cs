@@ -12,10 +12,10 @@ namespace MLExt.Cli.Training
     /// <summary>How a trial ended.</summary>
     internal enum TrialOutcome
     {
-        /// <summary>Trained on all the sweep's training rows and scored on the validation rows.</summary>
+        /// <summary>Every fit of the trial ran and was scored.</summary>
         Finished,
 
-        /// <summary>Trained on a quarter of the rows, scored below the median of the trials before it there, and not trained further.</summary>
+        /// <summary>Its first fit scored below the median of the first fits before it, and it was not trained further.</summary>
         StoppedEarly,
 
         /// <summary>Still training when the time budget ran out.</summary>
@@ -31,43 +31,66 @@ namespace MLExt.Cli.Training
 
     /// <summary>
     /// A seeded random search over the candidates' declared search spaces within a time budget. Each candidate's defaults are
-    /// tried first, then random points of each space in turn. Poor trials stop early (successive halving's first rung): every
-    /// trial is first trained on a random quarter of the training rows, and a trial of a random point that scores there below
-    /// the median of the trials before it stops; the others go on to all the rows. A trial still running when the budget is
-    /// spent is cancelled through its MLContext.
+    /// tried first, then random points of each space in turn. A trial is a few fits, each scored on rows it did not train on:
+    /// below <see cref="CrossValidationBelowRows"/> training rows, the folds of a 3-fold cross-validation (the trial's metric is
+    /// their mean: on a few thousand rows one validation split is too noisy to choose by); above, a random quarter of a 80/20
+    /// split's training part, then all of it (the metric is the latter's). Poor trials stop early, as in successive halving's
+    /// first rung: a trial of a random point whose first fit scores below the median of the first fits before it stops there.
+    /// A trial still running when the budget is spent is cancelled through its MLContext.
     /// </summary>
     internal sealed class Sweep
     {
+        /// <summary>Below this many training rows trials are cross-validated.</summary>
+        public const long CrossValidationBelowRows = 20_000;
+
+        private const int Folds = 3;
+
         // A trial is not started with less time than this left: it could not finish.
         private static readonly TimeSpan ShortestTrial = TimeSpan.FromMilliseconds(200);
 
-        // Below this many training rows a quarter is too few to judge a trial by: every trial trains on all of them.
-        private const long FewestRowsForFirstRung = 2000;
-
         private readonly IReadOnlyList<TrainerCandidate> _candidates;
         private readonly TrialData _data;
-        private readonly IDataView _train;
-        private readonly IDataView _quarter;
-        private readonly IDataView _validation;
-        private readonly List<double> _firstRungMetrics = new();
+        private readonly (IDataView Train, IDataView Validation)[] _fits;
+        private readonly List<double> _firstFitMetrics = new();
 
-        public Sweep(MLContext mlContext, IReadOnlyList<TrainerCandidate> candidates, TrialData data, IDataView train, long trainRows, IDataView validation)
+        public Sweep(MLContext mlContext, IReadOnlyList<TrainerCandidate> candidates, TrialData data, IDataView train, long trainRows)
         {
             _candidates = candidates;
             _data = data;
-            _train = train;
-            _validation = validation;
-            _quarter = trainRows >= FewestRowsForFirstRung
-                ? mlContext.Data.Cache(mlContext.Data.TrainTestSplit(train, testFraction: 0.75, seed: data.Seed).TrainSet)
-                : null;
+            CrossValidated = trainRows < CrossValidationBelowRows;
+            if (CrossValidated)
+                _fits = mlContext.Data.CrossValidationSplit(train, Folds, seed: data.Seed)
+                    .Select(fold => (mlContext.Data.Cache(fold.TrainSet), mlContext.Data.Cache(fold.TestSet))).ToArray();
+            else
+            {
+                DataOperationsCatalog.TrainTestData split = mlContext.Data.TrainTestSplit(train, 0.2, seed: data.Seed + 1);
+                IDataView sweepTrain = mlContext.Data.Cache(split.TrainSet), validation = mlContext.Data.Cache(split.TestSet);
+                IDataView quarter = mlContext.Data.Cache(mlContext.Data.TrainTestSplit(sweepTrain, testFraction: 0.75, seed: data.Seed).TrainSet);
+                _fits = new[] { (quarter, validation), (sweepTrain, validation) };
+            }
         }
+
+        /// <summary>Trials are scored by 3-fold cross-validation (else on one validation split).</summary>
+        public bool CrossValidated { get; }
+
+        /// <summary>
+        /// The time a refit of a trial's settings on all the training rows takes, as a share of the trial's time: three fits on
+        /// two thirds of the rows are about two refits; a quarter and then 80% of the rows about one.
+        /// </summary>
+        public double RefitTimeShare => CrossValidated ? 0.5 : 1.0;
+
+        /// <summary>How trials are scored, for the console.</summary>
+        public string Scoring => CrossValidated
+            ? $"{Folds}-fold cross-validation of the training rows (a trial stops after its first fold when that scores below the median of the first folds before it)"
+            : "80% of the training rows, scored on the other 20% (a trial stops after training on a quarter of them when that scores below the median before it)";
 
         /// <summary>
         /// Runs trials until <paramref name="deadline"/> (on <paramref name="clock"/>) less the time <paramref name="reserve"/>
         /// asks to keep for after the sweep (given the best trial so far; null when none has finished).
         /// </summary>
+        /// <param name="maxTrials">Trials to run at most.</param>
         /// <param name="finished">Called after each trial, for the live leaderboard.</param>
-        public List<Trial> Run(Stopwatch clock, TimeSpan deadline, Func<Trial, TimeSpan> reserve, Action<Trial> finished)
+        public List<Trial> Run(Stopwatch clock, TimeSpan deadline, Func<Trial, TimeSpan> reserve, int maxTrials, Action<Trial> finished)
         {
             var random = new Random(_data.Seed);
             var trials = new List<Trial>();
@@ -77,7 +100,7 @@ namespace MLExt.Cli.Training
                 {
                     Trial best = Best(trials);
                     TimeSpan left = deadline - clock.Elapsed - (best == null ? TimeSpan.Zero : reserve(best));
-                    if (left < ShortestTrial)
+                    if (left < ShortestTrial || trials.Count == maxTrials)
                         return trials;
                     double[] point = round == 0 ? null : Enumerable.Range(0, candidate.Dimension).Select(_ => random.NextDouble()).ToArray();
                     Trial trial = RunTrial(trials.Count + 1, candidate, point, left);
@@ -105,16 +128,22 @@ namespace MLExt.Cli.Training
             string settings = point == null ? "defaults" : "";
             try
             {
-                if (_quarter != null)
+                var metrics = new List<double>();
+                ITransformer model = null;
+                foreach (var (train, validation) in _fits)
                 {
-                    double first = Score(Train(candidate, point, _quarter, _validation, limit, out settings));
-                    bool goOn = point == null || _firstRungMetrics.Count < 2 || first >= Median(_firstRungMetrics);
-                    _firstRungMetrics.Add(first);
-                    if (!goOn)
-                        return new Trial(number, candidate, point, settings, TrialOutcome.StoppedEarly, first, clock.Elapsed, null, null);
+                    model = Train(candidate, point, train, validation, limit - clock.Elapsed, out settings);
+                    metrics.Add(Score(model, validation));
+                    if (metrics.Count == 1 && _fits.Length > 1)
+                    {
+                        bool goOn = point == null || _firstFitMetrics.Count < 2 || metrics[0] >= Median(_firstFitMetrics);
+                        _firstFitMetrics.Add(metrics[0]);
+                        if (!goOn)
+                            return new Trial(number, candidate, point, settings, TrialOutcome.StoppedEarly, metrics[0], clock.Elapsed, null, null);
+                    }
                 }
-                ITransformer model = Train(candidate, point, _train, _validation, limit - clock.Elapsed, out settings);
-                return new Trial(number, candidate, point, settings, TrialOutcome.Finished, Score(model), clock.Elapsed, null, model);
+                double metric = CrossValidated ? metrics.Average() : metrics[^1];
+                return new Trial(number, candidate, point, settings, TrialOutcome.Finished, metric, clock.Elapsed, null, model);
             }
             catch (Exception e) when (clock.Elapsed >= limit || e is OperationCanceledException)
             {
@@ -126,10 +155,9 @@ namespace MLExt.Cli.Training
             }
         }
 
-        private double Score(ITransformer model)
+        private double Score(ITransformer model, IDataView validation)
         {
-            double metric = TaskMetrics.Evaluate(new MLContext(_data.Seed), model.Transform(_validation), _data.Label, _data.Task).Primary;
-            // A model that scores NaN (a diverged network) ranks last, not first.
+            double metric = TaskMetrics.Evaluate(new MLContext(_data.Seed), model.Transform(validation), _data.Label, _data.Task).Primary;            // A model that scores NaN (a diverged network) ranks last, not first.
             return double.IsNaN(metric) ? double.NegativeInfinity : metric;
         }
 

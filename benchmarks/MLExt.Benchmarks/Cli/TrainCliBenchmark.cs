@@ -75,7 +75,7 @@ namespace MLExt.Benchmarks.Cli
                         log($"mlext train on {name} split {split}: AUC {auc:F4} ({chosen}, {wall:F0} s); best default {best} {bestAuc:F4}");
                         report.AppendLine($"| {name} | {split} | {auc:F4} | {chosen} | {wall:F0} | {bestAuc:F4} | {best} | {string.Join(" | ", defaults.Values.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))} |");
                     }
-                    summary.Add($"{name}: mlext train {ours.Average():F4} against the best default {peers.Average():F4} on average ({ours.Zip(peers).Count(p => p.First >= p.Second)} of {Splits} splits at least as good)");
+                    summary.Add($"{name}: mlext train {ours.Average():F4} against the best default {peers.Average():F4} on average ({ours.Zip(peers).Count(p => Math.Round(p.First, 4) >= Math.Round(p.Second, 4))} of {Splits} splits at least as good to 4 decimals)");
                 }
             }
             finally

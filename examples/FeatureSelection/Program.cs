@@ -3,11 +3,10 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLExt.Charts;
 using MLExt.Transforms;
 
 // QuickSelection on the UCI handwritten digits (8 x 8 pixels): choose 20 of the 64 pixels without looking at the labels,
-// show which, and compare a classifier on those 20 with one on all 64. Writes quickselection-pixels.png.
+// show which, and compare a classifier on those 20 with one on all 64.
 var mlContext = new MLContext(seed: 2026);
 var loader = mlContext.Data.CreateTextLoader(new TextLoader.Options
 {
@@ -40,17 +39,6 @@ for (int row = 0; row < 8; row++)
     Console.WriteLine($"  {left}    {right}");
 }
 
-// A picture of the same: the brighter, the stronger; chosen pixels in blue.
-const int cell = 32;
-var picture = new RasterImage(8 * cell, 8 * cell, new Rgb(0, 0, 0));
-for (int p = 0; p < 64; p++)
-{
-    byte level = (byte)(255 * selection.FeatureStrengths[p] / maxStrength);
-    Rgb colour = chosen.Contains(p) ? new Rgb((byte)(level / 3), (byte)(level / 2), level) : new Rgb(level, level, level);
-    picture.FillRectangle(p % 8 * cell + 1, p / 8 * cell + 1, cell - 2, cell - 2, colour);
-}
-picture.SavePng("quickselection-pixels.png");
-
 // The same classifier on all pixels and on the chosen ones.
 double Accuracy(string features)
 {
@@ -66,4 +54,4 @@ Console.WriteLine($"Test accuracy (SDCA maximum entropy): all 64 pixels {Accurac
 mlContext.Model.Save(selection, split.TrainSet.Schema, "quickselection.zip");
 ITransformer loaded = mlContext.Model.Load("quickselection.zip", out _);
 int width = ((VectorDataViewType)loaded.GetOutputSchema(digits.Schema)["Selected"].Type).Size;
-Console.WriteLine($"Saved and reloaded quickselection.zip: it outputs {width} pixels; wrote quickselection-pixels.png.");
+Console.WriteLine($"Saved and reloaded quickselection.zip: it outputs {width} pixels.");

@@ -12,7 +12,7 @@ namespace MLExt.Testing
     /// Reads back the PNG files MLExt writes (8-bit RGB, unfiltered scanlines), checking the signature and every chunk's CRC
     /// against the CRC-32 computed here bit by bit, independently of the writer's table.
     /// </summary>
-    public static class PngReader
+    internal static class PngReader
     {
         public static RasterImage Read(string path)
         {

@@ -6,7 +6,7 @@ using System.Linq;
 namespace MLExt.Charts
 {
     /// <summary>A horizontal bar chart: one labelled bar per item, top to bottom in the order given, with its value printed.</summary>
-    public static class BarChart
+    internal static class BarChart
     {
         private const int Scale = 2;
         private const int RowHeight = 22;

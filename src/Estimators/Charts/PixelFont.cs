@@ -6,7 +6,7 @@ namespace MLExt.Charts
     /// A 5 x 7 pixel font for chart labels: capital letters, digits and common punctuation, each glyph written below as its seven
     /// rows of text ('#' is ink) so it can be read and mended in place. Lower-case letters are drawn as capitals; any other character as '?'.
     /// </summary>
-    public static class PixelFont
+    internal static class PixelFont
     {
         /// <summary>Glyph width in pixels.</summary>
         public const int GlyphWidth = 5;

@@ -10,7 +10,7 @@ namespace MLExt.Charts
     /// An RGB picture in memory that draws rectangles and text and saves itself as PNG. Managed code only: no native imaging
     /// library and no system font is needed, so reports render the same on a build server as on a laptop.
     /// </summary>
-    public sealed class RasterImage
+    internal sealed class RasterImage
     {
         private readonly byte[] _pixels;
 
@@ -118,7 +118,7 @@ namespace MLExt.Charts
     }
 
     /// <summary>A colour: red, green and blue from 0 to 255.</summary>
-    public readonly record struct Rgb(byte R, byte G, byte B);
+    internal readonly record struct Rgb(byte R, byte G, byte B);
 
     /// <summary>The CRC-32 of PNG chunks (ISO 3309, reflected polynomial 0xEDB88320).</summary>
     internal static class Crc32

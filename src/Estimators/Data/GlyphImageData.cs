@@ -4,7 +4,7 @@ using System.Linq;
 namespace MLExt.Data
 {
     /// <summary>Options of <see cref="GlyphImageData"/>; the defaults are MNIST's image size and a 12,000-image sample of it.</summary>
-    public sealed class GlyphImageDataOptions
+    internal sealed class GlyphImageDataOptions
     {
         /// <summary>Images.</summary>
         public int RowCount { get; set; } = 12000;
@@ -26,7 +26,7 @@ namespace MLExt.Data
     /// 0-255. As in MNIST, the border pixels are blank in almost every image and non-zero only where a glyph strays there, so a
     /// selector must not take their rare values for information.
     /// </summary>
-    public sealed class GlyphImageData
+    internal sealed class GlyphImageData
     {
         private const int CurveSteps = 24;
 

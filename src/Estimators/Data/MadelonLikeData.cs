@@ -6,7 +6,7 @@ using Microsoft.ML.Data;
 namespace MLExt.Data
 {
     /// <summary>Options of <see cref="MadelonLikeData"/>; the defaults are the sizes of the NIPS 2003 Madelon set.</summary>
-    public sealed class MadelonLikeDataOptions
+    internal sealed class MadelonLikeDataOptions
     {
         /// <summary>Rows.</summary>
         public int RowCount { get; set; } = 2600;
@@ -39,7 +39,7 @@ namespace MLExt.Data
     /// pure noise, with the feature order shuffled and every feature shifted and rescaled at random. <see cref="InformativeIndices"/>
     /// tells which slots carry the signal.
     /// </summary>
-    public sealed class MadelonLikeData
+    internal sealed class MadelonLikeData
     {
         /// <summary>Generates the rows.</summary>
         public MadelonLikeData(MadelonLikeDataOptions options)

@@ -6,7 +6,7 @@ using Microsoft.ML;
 namespace MLExt.Data
 {
     /// <summary>A seeded reservoir sample of rows: one pass, at most a fixed number of rows kept, every row equally likely.</summary>
-    public static class ReservoirSample
+    internal static class ReservoirSample
     {
         /// <summary>
         /// Reads the columns once and returns, for each value reader that <paramref name="bind"/> makes for the cursor, the values

@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 namespace MLExt.Data
 {
     /// <summary>Reads values of a cursor's current row: scalars directly, vectors once per row for all their slots.</summary>
-    public sealed class RowValues
+    internal sealed class RowValues
     {
         private readonly Dictionary<int, object> _vectors = new Dictionary<int, object>();
 

@@ -18,7 +18,7 @@ namespace MLExt.Devices
     /// </list>
     /// The device is a run-time choice and is never saved with a model.
     /// </remarks>
-    public static class TorchDeviceResolver
+    internal static class TorchDeviceResolver
     {
         /// <summary>Resolves the device for <paramref name="env"/> and an optional per-estimator override.</summary>
         public static torch.Device Resolve(IHostEnvironment env, string deviceOverride = null)
@@ -91,5 +91,5 @@ namespace MLExt.Devices
     }
 
     /// <summary>The outcome of device resolution: a CUDA index, or null for the CPU, and a warning to log.</summary>
-    public readonly record struct DeviceChoice(int? CudaIndex, string Warning);
+    internal readonly record struct DeviceChoice(int? CudaIndex, string Warning);
 }

@@ -8,7 +8,7 @@ namespace MLExt.Hashing
     /// 64-bit hashes that are the same in every process and on every run (string.GetHashCode is randomized per process), so
     /// anything decided by a hash, such as which rows a subsample keeps or which bucket a value falls in, is reproducible.
     /// </summary>
-    public static class StableHash
+    internal static class StableHash
     {
         /// <summary>The splitmix64 finalizer: every input bit affects every output bit.</summary>
         public static ulong Mix(ulong x)

@@ -9,7 +9,7 @@ namespace MLExt.Threading
     /// row's message, or the <see cref="OperationCanceledException"/> of a canceled <c>MLContext</c>, reaches the caller as
     /// ML.NET's own components throw it.
     /// </summary>
-    public static class ParallelWork
+    internal static class ParallelWork
     {
         /// <summary>Runs <paramref name="body"/> for 0 to <paramref name="count"/> − 1, on up to <paramref name="maximumThreads"/>
         /// threads (−1: as many as the scheduler gives); a failure rethrows the first exception.</summary>

@@ -10,20 +10,17 @@ namespace MLExt.Cli.Tests
 {
     /// <summary>evaluate and predict on a model an ordinary ML.NET program saved.</summary>
     [TestClass]
-    public class ModelCommandsTests
+    public class ModelCommandsTests : FileTests
     {
-        private string _folder;
         private string _model;
         private string _test;
 
         [TestInitialize]
         public void TrainAndSaveAModel()
         {
-            _folder = Path.Combine(Path.GetTempPath(), "mlext-cli-model-test-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(_folder);
-            string train = Path.Combine(_folder, "train.csv");
+            string train = Path.Combine(Folder, "train.csv");
             File.WriteAllText(train, CliRunner.Rows(3000, ','));
-            _test = Path.Combine(_folder, "test.csv");
+            _test = Path.Combine(Folder, "test.csv");
             // Another sample of the same process (the generator's seed is fixed, so the later rows of a longer file).
             File.WriteAllLines(_test, CliRunner.Rows(4000, ',').TrimEnd('\n').Split('\n').Take(1).Concat(CliRunner.Rows(4000, ',').TrimEnd('\n').Split('\n').Skip(3001)));
             var mlContext = new MLContext(seed: 1);
@@ -36,12 +33,9 @@ namespace MLExt.Cli.Tests
             var pipeline = mlContext.Transforms.Categorical.OneHotEncoding("grade")
                 .Append(mlContext.Transforms.Concatenate("Features", "grade", "amount"))
                 .Append(mlContext.BinaryClassification.Trainers.SdcaLogisticRegression("label"));
-            _model = Path.Combine(_folder, "model.zip");
+            _model = Path.Combine(Folder, "model.zip");
             mlContext.Model.Save(pipeline.Fit(data), data.Schema, _model);
         }
-
-        [TestCleanup]
-        public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
 
         [TestMethod]
         public void EvaluatePrintsTheBinaryMetricsOfASavedModel()
@@ -57,7 +51,7 @@ namespace MLExt.Cli.Tests
         [TestMethod]
         public void PredictWritesOneScoredRowPerInputRow()
         {
-            string scores = Path.Combine(_folder, "scores.csv");
+            string scores = Path.Combine(Folder, "scores.csv");
             var (code, text) = CliRunner.Mlext("predict", _model, _test, "--out", scores);
             Assert.AreEqual(0, code, text);
             string[] lines = File.ReadAllLines(scores);
@@ -69,13 +63,13 @@ namespace MLExt.Cli.Tests
         [TestMethod]
         public void ModelCommandsFailClearlyOnBadInput()
         {
-            Assert.AreEqual(1, CliRunner.Mlext("evaluate", Path.Combine(_folder, "none.zip"), _test, "--label", "label").Code);
-            StringAssert.Contains(CliRunner.Mlext("evaluate", Path.Combine(_folder, "none.zip"), _test, "--label", "label").Output, "does not exist");
-            string notAModel = Path.Combine(_folder, "not-a-model.zip");
+            Assert.AreEqual(1, CliRunner.Mlext("evaluate", Path.Combine(Folder, "none.zip"), _test, "--label", "label").Code);
+            StringAssert.Contains(CliRunner.Mlext("evaluate", Path.Combine(Folder, "none.zip"), _test, "--label", "label").Output, "does not exist");
+            string notAModel = Path.Combine(Folder, "not-a-model.zip");
             File.WriteAllText(notAModel, "hello");
-            StringAssert.Contains(CliRunner.Mlext("predict", notAModel, _test, "--out", Path.Combine(_folder, "s.csv")).Output, "is not an ML.NET model zip");
+            StringAssert.Contains(CliRunner.Mlext("predict", notAModel, _test, "--out", Path.Combine(Folder, "s.csv")).Output, "is not an ML.NET model zip");
             StringAssert.Contains(CliRunner.Mlext("evaluate", _model, _test, "--label", "outcome").Output, "No column is named 'outcome'");
-            string noGrade = Path.Combine(_folder, "no-grade.csv");
+            string noGrade = Path.Combine(Folder, "no-grade.csv");
             File.WriteAllText(noGrade, "amount,label\n3.5,1\n");
             var (code, text) = CliRunner.Mlext("evaluate", _model, noGrade, "--label", "label");
             Assert.AreEqual(1, code, text);

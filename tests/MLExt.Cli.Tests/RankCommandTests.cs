@@ -11,27 +11,8 @@ using Spectre.Console;
 namespace MLExt.Cli.Tests
 {
     [TestClass]
-    public class RankCommandTests
+    public class RankCommandTests : FileTests
     {
-        private string _folder;
-
-        [TestInitialize]
-        public void CreateFolder()
-        {
-            _folder = Path.Combine(Path.GetTempPath(), "mlext-cli-test-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(_folder);
-        }
-
-        [TestCleanup]
-        public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
-
-        private string Write(string name, string content)
-        {
-            string path = Path.Combine(_folder, name);
-            File.WriteAllText(path, content);
-            return path;
-        }
-
         private static string[] RankedNames(string folder)
             => File.ReadAllLines(Path.Combine(folder, "ranking.tsv")).Skip(1).Select(line => line.Split('\t')[1]).ToArray();
 
@@ -39,7 +20,7 @@ namespace MLExt.Cli.Tests
         public void RanksThePlantedColumnFirstAndWritesTheReportFiles()
         {
             string data = Write("loans.csv", CliRunner.Rows(3000, ','));
-            string output = Path.Combine(_folder, "out");
+            string output = Path.Combine(Folder, "out");
             var (code, text) = CliRunner.Mlext("rank", data, "--label", "label", "--out", output, "--redundancy-aware");
             Assert.AreEqual(0, code, text);
             Assert.AreEqual("grade", RankedNames(output)[0]);
@@ -55,13 +36,13 @@ namespace MLExt.Cli.Tests
         public void ReadsGzipCompressedTsvLikeThePlainFile()
         {
             string plain = Write("loans.tsv", CliRunner.Rows(3000, '\t'));
-            string compressed = Path.Combine(_folder, "loans.tsv.gz");
+            string compressed = Path.Combine(Folder, "loans.tsv.gz");
             using (var gzip = new GZipStream(File.Create(compressed), CompressionLevel.Fastest))
             using (FileStream source = File.OpenRead(plain))
                 source.CopyTo(gzip);
-            Assert.AreEqual(0, CliRunner.Mlext("rank", plain, "--label", "label", "--out", Path.Combine(_folder, "plain")).Code);
-            Assert.AreEqual(0, CliRunner.Mlext("rank", compressed, "--label", "label", "--out", Path.Combine(_folder, "gzip")).Code);
-            CollectionAssert.AreEqual(File.ReadAllLines(Path.Combine(_folder, "plain", "ranking.tsv")), File.ReadAllLines(Path.Combine(_folder, "gzip", "ranking.tsv")));
+            Assert.AreEqual(0, CliRunner.Mlext("rank", plain, "--label", "label", "--out", Path.Combine(Folder, "plain")).Code);
+            Assert.AreEqual(0, CliRunner.Mlext("rank", compressed, "--label", "label", "--out", Path.Combine(Folder, "gzip")).Code);
+            CollectionAssert.AreEqual(File.ReadAllLines(Path.Combine(Folder, "plain", "ranking.tsv")), File.ReadAllLines(Path.Combine(Folder, "gzip", "ranking.tsv")));
         }
 
         [TestMethod]
@@ -74,7 +55,7 @@ namespace MLExt.Cli.Tests
                 Assert.AreNotEqual(0, code, text);
                 StringAssert.Contains(text, expected);
             }
-            Fails("does not exist", "rank", Path.Combine(_folder, "missing.csv"), "--label", "label");
+            Fails("does not exist", "rank", Path.Combine(Folder, "missing.csv"), "--label", "label");
             Fails("No column is named 'outcome'. The columns are: grade, noise, amount, city, label", "rank", good, "--label", "outcome");
             Fails("is empty", "rank", Write("empty.csv", ""), "--label", "label");
             Fails("has a header but no data rows", "rank", Write("header.csv", "grade,label\n"), "--label", "label");
@@ -97,7 +78,7 @@ namespace MLExt.Cli.Tests
         public void TheBuiltToolRanksAFileEndToEnd()
         {
             string data = Write("loans.csv", CliRunner.Rows(1000, ','));
-            string output = Path.Combine(_folder, "tool");
+            string output = Path.Combine(Folder, "tool");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "mlext.dll"), "rank", data, "--label", "label", "--out", output })
                 start.ArgumentList.Add(argument);

@@ -13,25 +13,13 @@ namespace MLExt.Cli.Tests
 {
     /// <summary>mlext train: type and task inference, the sweep, the saved model with evaluate and predict, the C# file, bad input.</summary>
     [TestClass]
-    public class TrainCommandTests
+    public class TrainCommandTests : FileTests
     {
-        private string _folder;
-
-        [TestInitialize]
-        public void MakeFolder()
-        {
-            _folder = Path.Combine(Path.GetTempPath(), "mlext-cli-train-test-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(_folder);
-        }
-
-        [TestCleanup]
-        public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
-
         [TestMethod]
         public void TrainWritesABinaryModelThatEvaluatePredictAndTheCSharpFileUse()
         {
             string data = Write("loans.csv", CliRunner.Rows(3000, ','));
-            string model = Path.Combine(_folder, "loans.zip");
+            string model = Path.Combine(Folder, "loans.zip");
             var (code, text) = CliRunner.Mlext("train", data, "--label", "label", "--model", model, "--trainer", "lightgbm", "--time-budget", "300", "--max-trials", "3");
             Assert.AreEqual(0, code, text);
             // The label is 0/1: 1 names the positive class. grade, noise and city hold letters, so they are categorical.
@@ -49,13 +37,13 @@ namespace MLExt.Cli.Tests
 
             // Scoring needs no label column.
             string unlabelled = Write("new.csv", string.Join("\n", File.ReadAllLines(data).Take(11).Select(l => l[..l.LastIndexOf(',')])) + "\n");
-            string scores = Path.Combine(_folder, "scores.csv");
+            string scores = Path.Combine(Folder, "scores.csv");
             var (predictCode, prediction) = CliRunner.Mlext("predict", model, unlabelled, "--out", scores);
             Assert.AreEqual(0, predictCode, prediction);
             Assert.AreEqual(11, File.ReadAllLines(scores).Length);
 
             // The C# file compiles against the test's own Microsoft.ML, and its Predict scores a row like the model does.
-            string consumption = Path.Combine(_folder, "loans.consumption.cs");
+            string consumption = Path.Combine(Folder, "loans.consumption.cs");
             Type generated = Compile(File.ReadAllText(consumption)).GetType("Loans");
             generated.GetProperty("ModelPath").SetValue(null, model);
             Type inputType = generated.GetNestedType("ModelInput");
@@ -76,7 +64,7 @@ namespace MLExt.Cli.Tests
         public void TrainInfersMulticlassFromTextClassesAndEvaluateReadsThem()
         {
             string data = Write("grades.csv", Classes(3000));
-            string model = Path.Combine(_folder, "grades.zip");
+            string model = Path.Combine(Folder, "grades.zip");
             var (code, text) = CliRunner.Mlext("train", data, "--label", "grade", "--model", model, "--trainer", "lightgbm", "--time-budget", "300", "--max-trials", "2");
             Assert.AreEqual(0, code, text);
             StringAssert.Contains(text, "Task: multiclass, 3 classes (high, low, mid)");
@@ -85,14 +73,14 @@ namespace MLExt.Cli.Tests
             var (evaluateCode, evaluation) = CliRunner.Mlext("evaluate", model, data, "--label", "grade");
             Assert.AreEqual(0, evaluateCode, evaluation);
             Assert.IsTrue(Metric(evaluation, "micro accuracy") > 0.8, evaluation);
-            StringAssert.Contains(File.ReadAllText(Path.Combine(_folder, "grades.consumption.cs")), "public string PredictedLabel");
+            StringAssert.Contains(File.ReadAllText(Path.Combine(Folder, "grades.consumption.cs")), "public string PredictedLabel");
         }
 
         [TestMethod]
         public void TrainInfersRegressionFromManyNumbers()
         {
             string data = Write("prices.csv", Classes(2000));
-            var (code, text) = CliRunner.Mlext("train", data, "--label", "y", "--model", Path.Combine(_folder, "prices.zip"), "--trainer", "elasticnet", "--time-budget", "300", "--max-trials", "2");
+            var (code, text) = CliRunner.Mlext("train", data, "--label", "y", "--model", Path.Combine(Folder, "prices.zip"), "--trainer", "elasticnet", "--time-budget", "300", "--max-trials", "2");
             Assert.AreEqual(0, code, text);
             StringAssert.Contains(text, "Task: regression");
             // y = 3x + noise of standard deviation 1 with x uniform on [0, 10): R² near 0.99.
@@ -103,7 +91,7 @@ namespace MLExt.Cli.Tests
         public void TheSweepTriesEachTrainersDefaultsFirstAndStopsPoorRandomTrialsEarly()
         {
             string data = Write("loans.csv", CliRunner.Rows(4000, ','));
-            var (code, text) = CliRunner.Mlext("train", data, "--label", "label", "--model", Path.Combine(_folder, "m.zip"), "--trainer", "fasttree", "--time-budget", "300", "--max-trials", "12");
+            var (code, text) = CliRunner.Mlext("train", data, "--label", "label", "--model", Path.Combine(Folder, "m.zip"), "--trainer", "fasttree", "--time-budget", "300", "--max-trials", "12");
             Assert.AreEqual(0, code, text);
             var trials = Regex.Matches(text, @"trial \d+: fasttree, (finished|stopped early|stopped at the time budget|failed)[^\n]*\(([^()\n]*)\)\n").Select(m => (Outcome: m.Groups[1].Value, Settings: m.Groups[2].Value)).ToList();
             Assert.AreEqual(12, trials.Count, text);
@@ -119,14 +107,14 @@ namespace MLExt.Cli.Tests
         public void TrainFailsClearlyOnBadInput()
         {
             string data = Write("loans.csv", CliRunner.Rows(300, ','));
-            string model = Path.Combine(_folder, "m.zip");
+            string model = Path.Combine(Folder, "m.zip");
             void Fails(string expected, params string[] args)
             {
                 var (code, text) = CliRunner.Mlext(new[] { "train" }.Concat(args).ToArray());
                 Assert.AreEqual(1, code, text);
                 StringAssert.Contains(text, expected);
             }
-            Fails("does not exist", Path.Combine(_folder, "none.csv"), "--label", "label", "--model", model);
+            Fails("does not exist", Path.Combine(Folder, "none.csv"), "--label", "label", "--model", model);
             Fails("No column is named 'outcome'", data, "--label", "outcome", "--model", model);
             Fails("No trainer is named 'xgboost'", data, "--label", "label", "--model", model, "--trainer", "xgboost");
             Fails("The ctr trainer does not do regression tasks", data, "--label", "amount", "--model", model, "--trainer", "ctr");
@@ -156,13 +144,6 @@ namespace MLExt.Cli.Tests
                 text.Append(CultureInfo.InvariantCulture, $"{x:F3},{(random.Next(2) == 0 ? "red" : "blue")},{grade},{3 * x + noise:F3}\n");
             }
             return text.ToString();
-        }
-
-        private string Write(string name, string content)
-        {
-            string path = Path.Combine(_folder, name);
-            File.WriteAllText(path, content);
-            return path;
         }
 
         private static double Auc(string text) => Metric(text, "AUC");

@@ -92,16 +92,14 @@ namespace MLExt.Benchmarks.Cli
         private static Dictionary<string, double> Defaults(string trainPath, string testPath, string label, int seed)
         {
             var mlContext = new MLContext(seed);
-            using DelimitedFile trainFile = DelimitedFile.Scan(trainPath), testFile = DelimitedFile.Scan(testPath);
+            using DataFile trainFile = DataFile.Open(trainPath), testFile = DataFile.Open(testPath);
             IDataView train = mlContext.Data.Cache(trainFile.Load(mlContext));
             IDataView test = testFile.Load(mlContext, train.Schema);
             IEstimator<ITransformer> mapping = LabelClasses.Read(train, label).Mapping(mlContext, ModelTask.Binary, "Label");
             ITransformer mapper = mapping.Fit(train);
             IDataView labelledTrain = mlContext.Data.Cache(mapper.Transform(train)), labelledTest = mapper.Transform(test);
             int labelIndex = trainFile.IndexOf(label);
-            var data = new TrialData(ModelTask.Binary, "Label",
-                trainFile.Columns.Where((c, i) => i != labelIndex && !trainFile.Numeric[i]).ToArray(),
-                trainFile.Columns.Where((c, i) => i != labelIndex && trainFile.Numeric[i]).ToArray(), seed);
+            var data = new TrialData(ModelTask.Binary, "Label", trainFile.Features(labelIndex, numeric: false), trainFile.Features(labelIndex, numeric: true), seed);
             var aucs = new Dictionary<string, double>();
             foreach (TrainerCandidate candidate in TrainerCandidates.All.Where(c => c.Tasks.Contains(ModelTask.Binary)))
             {

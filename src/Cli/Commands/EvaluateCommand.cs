@@ -15,7 +15,7 @@ namespace MLExt.Cli.Commands
         public static Command Create(IAnsiConsole console)
         {
             Argument<string> model = ModelFile.Argument();
-            var data = new Argument<string>("DATA") { Description = "A CSV or TSV file with a header row (.gz too), holding the label or what the model derives it from." };
+            var data = DataFile.Argument("It holds the label, or what the model derives it from.");
             var label = new Option<string>("--label") { Description = "The label column: of the file, or one the model makes (its own Label).", Required = true };
             var command = new Command("evaluate", """
                 Score a labelled file with a saved model and print the task's metrics (binary: AUC, log loss, F1; multiclass:
@@ -35,7 +35,7 @@ namespace MLExt.Cli.Commands
         {
             return CommandErrors.Report(console, () =>
             {
-                using DelimitedFile file = DelimitedFile.Scan(path);
+                using DataFile file = DataFile.Open(path);
                 file.RequireRows();
                 var mlContext = new MLContext(seed: 1);
                 var (scored, task) = ModelFile.Score(mlContext, modelPath, file);

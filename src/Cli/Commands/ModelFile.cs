@@ -23,7 +23,7 @@ namespace MLExt.Cli.Commands
         public static Argument<string> Argument() => new("MODEL") { Description = "A saved ML.NET model zip (from mlext or any ML.NET program)." };
 
         /// <exception cref="CliException">The model file is missing or not an ML.NET model, or the file's columns do not fit it.</exception>
-        public static (IDataView Scored, ModelTask Task) Score(MLContext mlContext, string modelPath, DelimitedFile file)
+        public static (IDataView Scored, ModelTask Task) Score(MLContext mlContext, string modelPath, DataFile file)
         {
             if (!File.Exists(modelPath))
                 throw new CliException($"The model '{modelPath}' does not exist.");

@@ -20,7 +20,7 @@ namespace MLExt.Cli.Commands
         public static Command Create(IAnsiConsole console)
         {
             Argument<string> model = ModelFile.Argument();
-            var data = new Argument<string>("DATA") { Description = "A CSV or TSV file with a header row (.gz too)." };
+            var data = DataFile.Argument();
             var output = new Option<string>("--out") { Description = "The CSV to write: one row per input row.", Required = true };
             var command = new Command("predict", """
                 Score every row of a file with a saved model and write PredictedLabel, Score and Probability (those the model
@@ -40,7 +40,7 @@ namespace MLExt.Cli.Commands
         {
             return CommandErrors.Report(console, () =>
             {
-                using DelimitedFile file = DelimitedFile.Scan(path);
+                using DataFile file = DataFile.Open(path);
                 var mlContext = new MLContext(seed: 1);
                 var (scored, _) = ModelFile.Score(mlContext, modelPath, file);
                 // A key PredictedLabel (multiclass) is written as the class it stands for.

@@ -18,7 +18,7 @@ namespace MLExt.Cli.Commands
     {
         public static Command Create(IAnsiConsole console)
         {
-            var data = new Argument<string>("DATA") { Description = "A CSV or TSV file with a header row (.gz too)." };
+            var data = DataFile.Argument();
             var label = new Option<string>("--label") { Description = "The label column.", Required = true };
             var output = new Option<string>("--out") { Description = "Folder for ranking.tsv, ranking.json and ranking.png.", DefaultValueFactory = _ => "mlext-rank" };
             var heuristic = new Option<OutRankHeuristic>("--heuristic")
@@ -53,10 +53,10 @@ namespace MLExt.Cli.Commands
             {
                 if (keep < 1)
                     throw new CliException($"--keep is {keep}; it must be at least 1.");
-                using DelimitedFile file = DelimitedFile.Scan(path);
+                using DataFile file = DataFile.Open(path);
                 int labelIndex = file.IndexOf(label);
                 file.RequireRows();
-                string[] features = file.Columns.Where((_, i) => i != labelIndex).ToArray();
+                string[] features = file.Columns.Where((c, i) => i != labelIndex && !file.NotFeatures.ContainsKey(c)).ToArray();
                 if (features.Length == 0)
                     throw new CliException($"'{path}' has no column besides the label '{label}' to rank.");
                 file.ReportTypes(console, labelIndex, "numeric columns (binned)");

@@ -11,11 +11,13 @@ using Spectre.Console;
 namespace MLExt.Cli.Data
 {
     /// <summary>
-    /// A delimited text file with a header row (CSV or TSV, gzip-compressed too). <see cref="Scan"/> reads it once: it checks
-    /// that every line has the header's number of fields (naming the first line that does not) and infers each column's type,
-    /// numeric when every non-empty value parses as a number, text otherwise, keeping the value that made it text.
+    /// A delimited text file with a header row (CSV or TSV, gzip-compressed too), or a click log in the Criteo (tab-separated,
+    /// no header) or Avazu layout. <see cref="Scan"/> reads it once: it checks that every line has the header's number of
+    /// fields (naming the first line that does not) and infers each column's type, numeric when every non-empty value parses
+    /// as a number, text otherwise, keeping the value that made it text; a click log's categorical fields are text whatever
+    /// they hold.
     /// </summary>
-    internal sealed class DelimitedFile : IDisposable
+    internal sealed class DelimitedFile : DataFile
     {
         // The column types a text loader can parse a field into.
         private static readonly Dictionary<Type, DataKind> TextKinds = new()
@@ -24,40 +26,24 @@ namespace MLExt.Cli.Data
             [typeof(ReadOnlyMemory<char>)] = DataKind.String, [typeof(int)] = DataKind.Int32, [typeof(long)] = DataKind.Int64,
         };
 
-        private readonly string _displayPath;
         private readonly string _textPath;
         private readonly bool _ownsTextPath;
+        private readonly char _separator;
+        private readonly bool _hasHeader;
 
-        private DelimitedFile(string displayPath, string textPath, bool ownsTextPath, char separator, string[] columns, bool[] numeric, string[] textBecause, long rowCount)
+        private DelimitedFile(string displayPath, string textPath, bool ownsTextPath, char separator, bool hasHeader, string[] columns, bool[] numeric,
+            string[] textBecause, long rowCount, IReadOnlyDictionary<string, string> notFeatures)
+            : base(displayPath, columns, numeric, textBecause, rowCount, notFeatures)
         {
-            _displayPath = displayPath;
             _textPath = textPath;
             _ownsTextPath = ownsTextPath;
-            Separator = separator;
-            Columns = columns;
-            Numeric = numeric;
-            TextBecause = textBecause;
-            RowCount = rowCount;
+            _separator = separator;
+            _hasHeader = hasHeader;
         }
 
-        public char Separator { get; }
-
-        public string[] Columns { get; }
-
-        /// <summary>Per column: every non-empty value is a number.</summary>
-        public bool[] Numeric { get; }
-
-        /// <summary>Per text column, why: the first value that is not a number and its line; null for numeric columns.</summary>
-        public string[] TextBecause { get; }
-
-        /// <summary>Data rows (lines after the header, blank lines not counted).</summary>
-        public long RowCount { get; }
-
-        /// <exception cref="CliException">The file is missing, has no header, or has a line with the wrong number of fields.</exception>
+        /// <exception cref="CliException">The file has no header, or a line with the wrong number of fields.</exception>
         public static DelimitedFile Scan(string path)
         {
-            if (!File.Exists(path))
-                throw new CliException($"The file '{path}' does not exist.");
             bool gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
             // ML.NET's text loader reads plain text: a gzip file is expanded once into a temporary file beside the scan.
             string textPath = gzip ? System.IO.Path.GetTempFileName() : path;
@@ -68,12 +54,16 @@ namespace MLExt.Cli.Data
                 if (string.IsNullOrWhiteSpace(header))
                     throw new CliException($"'{path}' is empty: it needs a header row naming the columns, then data rows.");
                 string plainName = gzip ? path[..^3] : path;
-                char separator = plainName.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || (header.Contains('\t') && !header.Contains(',')) ? '\t' : ',';
-                string[] columns = Split(header, separator, path, 1);
-                bool[] numeric = Enumerable.Repeat(true, columns.Length).ToArray();
-                string[] because = new string[columns.Length];
-                long rows = 0, lineNumber = 1;
-                for (string line = reader.ReadLine(); line != null; line = reader.ReadLine())
+                ClickLogLayout layout = ClickLogLayout.Of(header);
+                char separator = layout?.Separator
+                    ?? (plainName.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || (header.Contains('\t') && !header.Contains(',')) ? '\t' : ',');
+                string[] columns = layout?.Columns ?? Split(header, separator, path, 1);
+                bool[] numeric = columns.Select(c => layout?.Categorical(c) != true).ToArray();
+                string[] because = columns.Select(c => layout?.Categorical(c) == true ? $"the {layout.Name} layout" : null).ToArray();
+                // A headerless layout's first line is a row.
+                bool headerless = layout?.Columns != null;
+                long rows = 0, lineNumber = headerless ? 0 : 1;
+                for (string line = headerless ? header : reader.ReadLine(); line != null; line = reader.ReadLine())
                 {
                     lineNumber++;
                     if (line.Length == 0)
@@ -91,7 +81,7 @@ namespace MLExt.Cli.Data
                         }
                     }
                 }
-                return new DelimitedFile(path, textPath, gzip, separator, columns, numeric, because, rows);
+                return new DelimitedFile(path, textPath, gzip, separator, !headerless, columns, numeric, because, rows, layout?.NotFeatures);
             }
             catch
             {
@@ -101,23 +91,12 @@ namespace MLExt.Cli.Data
             }
         }
 
-        /// <summary>The column's index.</summary>
-        /// <exception cref="CliException">No column has that name; the message lists the columns.</exception>
-        public int IndexOf(string column)
-        {
-            int index = Array.IndexOf(Columns, column);
-            if (index < 0)
-                throw new CliException($"No column is named '{column}'. The columns are: {string.Join(", ", Columns)}.");
-            return index;
-        }
-
         /// <summary>
-        /// The rows as a data view, streamed from the file. Numeric columns are read as Single (empty: missing) and the rest as
-        /// text, except that each column a model's input schema names (<paramref name="modelInput"/>) gets the type it has
-        /// there, so the file is parsed as the number, Boolean or text the model was trained on.
+        /// Numeric columns are read as Single (empty: missing) and the rest as text, except that each column a model's input
+        /// schema names gets the type it has there, so the file is parsed as the number, Boolean or text the model was trained on.
         /// </summary>
         /// <exception cref="CliException">The model takes a column whose type a text file cannot hold (a vector, a key).</exception>
-        public IDataView Load(MLContext mlContext, DataViewSchema modelInput = null)
+        public override IDataView Load(MLContext mlContext, DataViewSchema modelInput = null)
         {
             var columns = Columns.Select((name, i) =>
             {
@@ -128,29 +107,11 @@ namespace MLExt.Cli.Data
                     throw new CliException($"The model takes '{name}' as {expected.Value.Type}, which a column of a text file cannot hold.");
                 return new TextLoader.Column(name, kind, i);
             }).ToArray();
-            return mlContext.Data.CreateTextLoader(new TextLoader.Options { Separators = new[] { Separator }, HasHeader = true, AllowQuoting = true, Columns = columns })
+            return mlContext.Data.CreateTextLoader(new TextLoader.Options { Separators = new[] { _separator }, HasHeader = _hasHeader, AllowQuoting = true, Columns = columns })
                 .Load(_textPath);
         }
 
-        /// <summary>Says how many columns besides the label were read as numbers and as categories, and which value made each category.</summary>
-        /// <param name="numericColumns">What the command calls the numeric columns (how it uses them).</param>
-        public void ReportTypes(IAnsiConsole console, int labelIndex, string numericColumns)
-        {
-            int numeric = Numeric.Where((n, i) => n && i != labelIndex).Count();
-            console.WriteLine($"Read {RowCount:N0} rows: {numeric} {numericColumns}, {Columns.Length - 1 - numeric} categorical.");
-            for (int i = 0; i < Columns.Length; i++)
-                if (!Numeric[i] && i != labelIndex)
-                    console.WriteLine($"  {Columns[i]}: categorical, because of {TextBecause[i]}");
-        }
-
-        /// <exception cref="CliException">The file has a header and no data rows.</exception>
-        public void RequireRows()
-        {
-            if (RowCount == 0)
-                throw new CliException($"'{_displayPath}' has a header but no data rows.");
-        }
-
-        public void Dispose()
+        public override void Dispose()
         {
             if (_ownsTextPath && File.Exists(_textPath))
                 File.Delete(_textPath);

@@ -23,10 +23,11 @@ namespace MLExt.Cli.Training
 
         private readonly Dictionary<string, long> _counts;
 
-        private LabelClasses(string column, bool numeric, Dictionary<string, long> counts, bool countedAll, long rows)
+        private LabelClasses(string column, bool numeric, bool boolean, Dictionary<string, long> counts, bool countedAll, long rows)
         {
             Column = column;
             Numeric = numeric;
+            Boolean = boolean;
             _counts = counts;
             CountedAll = countedAll;
             Rows = rows;
@@ -38,6 +39,9 @@ namespace MLExt.Cli.Training
         /// <summary>The label is read as a number (Single); otherwise as text.</summary>
         public bool Numeric { get; }
 
+        /// <summary>The label is a Boolean column (of a binary IDataView file).</summary>
+        public bool Boolean { get; }
+
         /// <summary>Every distinct value was counted (at most <see cref="MostClassesCounted"/> of them).</summary>
         public bool CountedAll { get; }
 
@@ -46,18 +50,20 @@ namespace MLExt.Cli.Training
         /// <summary>The distinct values, in ordinal order (numbers as their shortest round-trip text).</summary>
         public IReadOnlyList<string> Values => _counts.Keys.OrderBy(v => v, StringComparer.Ordinal).ToArray();
 
-        /// <summary>Reads the label column of <paramref name="data"/>: a Single or text column.</summary>
-        /// <exception cref="CliException">A row has no label value (an empty field), or the label has one value only.</exception>
+        /// <summary>Reads the label column of <paramref name="data"/>: a Single, Boolean or text column.</summary>
+        /// <exception cref="CliException">A row has no label value (an empty field), the label has one value only, or another type.</exception>
         public static LabelClasses Read(IDataView data, string column)
         {
             DataViewSchema.Column labelColumn = data.Schema[column];
-            bool numeric = labelColumn.Type == NumberDataViewType.Single;
+            bool numeric = labelColumn.Type == NumberDataViewType.Single, boolean = labelColumn.Type == BooleanDataViewType.Instance;
+            if (!numeric && !boolean && labelColumn.Type is not TextDataViewType)
+                throw new CliException($"The label '{column}' is a {labelColumn.Type} column; mlext reads numeric (Single or Double), Boolean and text labels.");
             var counts = new Dictionary<string, long>();
             bool countedAll = true;
             long rows = 0;
             using (DataViewRowCursor cursor = data.GetRowCursor(new[] { labelColumn }))
             {
-                Func<string> read = numeric ? SingleReader(cursor, labelColumn) : TextReader(cursor, labelColumn);
+                Func<string> read = numeric ? SingleReader(cursor, labelColumn) : boolean ? BooleanReader(cursor, labelColumn) : TextReader(cursor, labelColumn);
                 while (cursor.MoveNext())
                 {
                     rows++;
@@ -74,7 +80,7 @@ namespace MLExt.Cli.Training
             }
             if (counts.Count < 2)
                 throw new CliException($"The label '{column}' has one value{(counts.Count == 1 ? $" ('{counts.Keys.Single()}')" : "")} in every row: there is nothing to learn.");
-            return new LabelClasses(column, numeric, counts, countedAll, rows);
+            return new LabelClasses(column, numeric, boolean, counts, countedAll, rows);
         }
 
         /// <summary>The task the values suggest: two values are binary, more text values multiclass, more numbers regression.</summary>
@@ -121,6 +127,8 @@ namespace MLExt.Cli.Training
             {
                 case ModelTask.Binary:
                     string positive = PositiveClass;
+                    if (Boolean)
+                        return mlContext.Transforms.CopyColumns(outputColumn, Column);
                     if (Numeric)
                         return mlContext.Transforms.Conversion.MapValue(outputColumn,
                             Values.Select(v => new KeyValuePair<float, bool>(float.Parse(v, CultureInfo.InvariantCulture), v == positive)), Column);
@@ -140,6 +148,17 @@ namespace MLExt.Cli.Training
             {
                 get(ref value);
                 return float.IsNaN(value) ? null : value.ToString("R", CultureInfo.InvariantCulture);
+            };
+        }
+
+        private static Func<string> BooleanReader(DataViewRowCursor cursor, DataViewSchema.Column column)
+        {
+            var get = cursor.GetGetter<bool>(column);
+            bool value = false;
+            return () =>
+            {
+                get(ref value);
+                return value ? "true" : "false";
             };
         }
 

@@ -21,6 +21,9 @@ namespace MLExt.Cli.Training
         /// <summary>Still training when the time budget ran out.</summary>
         StoppedAtBudget,
 
+        /// <summary>Random settings still training after <see cref="Sweep.SlowerThanDefaults"/> times its trainer's default trial.</summary>
+        StoppedSlow,
+
         /// <summary>The trainer threw (a setting it cannot train with, say); the message says why.</summary>
         Failed,
     }
@@ -36,12 +39,17 @@ namespace MLExt.Cli.Training
     /// their mean: on a few thousand rows one validation split is too noisy to choose by); above, a random quarter of a 80/20
     /// split's training part, then all of it (the metric is the latter's). Poor trials stop early, as in successive halving's
     /// first rung: a trial of a random point whose first fit scores below the median of the first fits before it stops there.
-    /// A trial still running when the budget is spent is cancelled through its MLContext.
+    /// A trial still running when the budget is spent is cancelled through its MLContext, and so is a trial of random settings
+    /// that takes <see cref="SlowerThanDefaults"/> times as long as its trainer's defaults did (a 25-epoch DCNv2 with 64-wide
+    /// embeddings can take most of a minute's budget where the default network took seconds).
     /// </summary>
     internal sealed class Sweep
     {
         /// <summary>Below this many training rows trials are cross-validated.</summary>
         public const long CrossValidationBelowRows = 20_000;
+
+        /// <summary>A trial of random settings is stopped after this many times its trainer's default trial's time.</summary>
+        public const int SlowerThanDefaults = 4;
 
         private const int Folds = 3;
 
@@ -94,6 +102,7 @@ namespace MLExt.Cli.Training
         {
             var random = new Random(_data.Seed);
             var trials = new List<Trial>();
+            var defaultTimes = new Dictionary<TrainerCandidate, TimeSpan>();
             for (int round = 0; ; round++)
             {
                 foreach (TrainerCandidate candidate in _candidates)
@@ -103,7 +112,11 @@ namespace MLExt.Cli.Training
                     if (left < ShortestTrial || trials.Count == maxTrials)
                         return trials;
                     double[] point = round == 0 ? null : Enumerable.Range(0, candidate.Dimension).Select(_ => random.NextDouble()).ToArray();
-                    Trial trial = RunTrial(trials.Count + 1, candidate, point, left);
+                    // A second more than the multiple, so that a trainer whose defaults took no time is not stopped for its start-up.
+                    TimeSpan slow = point != null && defaultTimes.TryGetValue(candidate, out TimeSpan time) ? time * SlowerThanDefaults + TimeSpan.FromSeconds(1) : TimeSpan.MaxValue;
+                    Trial trial = RunTrial(trials.Count + 1, candidate, point, slow < left ? slow : left, slow < left);
+                    if (point == null && trial.Outcome == TrialOutcome.Finished)
+                        defaultTimes[candidate] = trial.Duration;
                     trials.Add(trial);
                     finished(trial);
                 }
@@ -122,7 +135,8 @@ namespace MLExt.Cli.Training
             return candidate.Fit(mlContext, _data, train, validation, point, out settings);
         }
 
-        private Trial RunTrial(int number, TrainerCandidate candidate, double[] point, TimeSpan limit)
+        /// <param name="limitIsSlowness">The limit is the trainer's time allowance, not the budget's end.</param>
+        private Trial RunTrial(int number, TrainerCandidate candidate, double[] point, TimeSpan limit, bool limitIsSlowness)
         {
             var clock = Stopwatch.StartNew();
             string settings = point == null ? "defaults" : "";
@@ -147,7 +161,7 @@ namespace MLExt.Cli.Training
             }
             catch (Exception e) when (clock.Elapsed >= limit || e is OperationCanceledException)
             {
-                return new Trial(number, candidate, point, settings, TrialOutcome.StoppedAtBudget, double.NaN, clock.Elapsed, null, null);
+                return new Trial(number, candidate, point, settings, limitIsSlowness ? TrialOutcome.StoppedSlow : TrialOutcome.StoppedAtBudget, double.NaN, clock.Elapsed, null, null);
             }
             catch (Exception e) when (e is InvalidOperationException || e is ArgumentException || e is FormatException || e is NotSupportedException)
             {

@@ -96,7 +96,7 @@ namespace MLExt.Neural
         /// zero ranks it (the hierarchical variant when <see cref="FieldGroupLassoHierarchy"/> is set). The trained weights are
         /// restored afterwards; the fitted model's FieldExitOrder gives the ranking.
         /// </summary>
-        [Range(0, 50, 0)]
+        // Not swept: it ranks the fields after training and leaves the model as it was, so a sweep would pay its epochs for nothing.
         public int FieldGroupLassoPath { get; set; }
 
         /// <summary>

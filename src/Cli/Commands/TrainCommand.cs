@@ -23,6 +23,9 @@ namespace MLExt.Cli.Commands
         // time (a margin for the machine's variations), and a second more for evaluating and saving.
         private const double RefitReserve = 1.25;
 
+        // Characters of a trial's settings the leaderboard table shows.
+        private const int SettingsShown = 28;
+
         public static Command Create(IAnsiConsole console)
         {
             var data = DataFile.Argument();
@@ -178,16 +181,16 @@ namespace MLExt.Cli.Commands
         private static Table Leaderboard(string metricName, string title)
         {
             var table = new Table().Title(title);
-            foreach (string heading in new[] { "trial", "trainer", metricName, "seconds", "outcome" })
+            foreach (string heading in new[] { "trial", "trainer", metricName, "seconds", "outcome", "settings" })
                 table.AddColumn(heading);
-            // The settings take one line, cut to the terminal's width (the trial lines and the "Best" line give them whole).
-            return table.AddColumn(new TableColumn("settings").NoWrap());
+            return table;
         }
 
         private static void AddRow(Table table, Trial trial) => table.AddRow(new Text(trial.Number.ToString(CultureInfo.InvariantCulture)), new Text(trial.Candidate.Name),
             new Text(double.IsNaN(trial.Metric) ? "" : trial.Metric.ToString("F4", CultureInfo.InvariantCulture)),
             new Text(trial.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)), new Text(Outcome(trial)),
-            new Text(trial.Settings) { Overflow = Overflow.Ellipsis });
+            // The settings cut short, so that a row fits a terminal's line; the trial lines and the "Best" line give them whole.
+            new Text(trial.Settings.Length <= SettingsShown ? trial.Settings : trial.Settings[..(SettingsShown - 1)] + "…"));
 
         private static string Outcome(Trial trial) => trial.Outcome switch
         {

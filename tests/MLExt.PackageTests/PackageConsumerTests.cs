@@ -20,6 +20,24 @@ namespace MLExt.PackageTests
         [Timeout(900_000, CooperativeCancellation = true)]
         public void AConsoleAppBuiltFromThePackagesTrainsSavesLoadsAndPredicts()
         {
+            string output = PackAndRunConsumer(extraPackages: "");
+            StringAssert.Contains(output, "mltorchsharptypes=absent");
+        }
+
+        [TestMethod]
+        [Timeout(900_000, CooperativeCancellation = true)]
+        public void AnAppWithMicrosoftMLTorchSharpBesideMLExtResolvesOneTorchSharpAndTrainsACtrModel()
+        {
+            // Microsoft.ML.TorchSharp 0.23.1 asks for TorchSharp 0.102.7 or later; MLExt for 0.107.0: NuGet resolves 0.107.0.
+            string output = PackAndRunConsumer(extraPackages: "\n    <PackageReference Include=\"Microsoft.ML.TorchSharp\" Version=\"0.23.1\" />");
+            StringAssert.Contains(output, "torchsharp=0.107.0");
+            Assert.IsFalse(output.Contains("mltorchsharptypes=absent"), output);
+        }
+
+        // Packs the three libraries under a fresh version, builds a console app from the packages (with extraPackages in its
+        // project), runs it, and checks what every variant must show.
+        private static string PackAndRunConsumer(string extraPackages)
+        {
             string repository = FindRepositoryRoot();
             string work = Path.Combine(Path.GetTempPath(), "mlext-package-test-" + Guid.NewGuid().ToString("N"));
             string packages = Path.Combine(work, "packages");
@@ -37,7 +55,8 @@ namespace MLExt.PackageTests
                     AssertReleaseMetadata(package);
 
                 string template = Path.Combine(AppContext.BaseDirectory, "Consumer");
-                File.WriteAllText(Path.Combine(app, "Consumer.csproj"), File.ReadAllText(Path.Combine(template, "Consumer.csproj.template")).Replace("@MLEXT_VERSION@", version));
+                File.WriteAllText(Path.Combine(app, "Consumer.csproj"), File.ReadAllText(Path.Combine(template, "Consumer.csproj.template"))
+                    .Replace("@MLEXT_VERSION@", version).Replace("@EXTRA_PACKAGES@", extraPackages));
                 File.Copy(Path.Combine(template, "Program.cs"), Path.Combine(app, "Program.cs"));
                 // The local folder is added to the machine's configured sources (not replacing them).
                 File.WriteAllText(Path.Combine(app, "nuget.config"),
@@ -49,9 +68,14 @@ namespace MLExt.PackageTests
 
                 string output = Run("dotnet", "run -c Release", app);
                 StringAssert.Contains(output, "CONSUMER OK");
+                Console.WriteLine(output.Split('\n').First(line => line.Contains("CONSUMER OK", StringComparison.Ordinal)));
                 StringAssert.Contains(output, "torch=3");
                 string auc = output.Split("auc=")[1].Split(' ')[0];
                 Assert.IsTrue(double.Parse(auc, System.Globalization.CultureInfo.InvariantCulture) > 0.9, output);
+                // Sites s0-s3 click at 0.7, the others at 0.2: a CTR model of the site ranks about 0.75.
+                string ctrAuc = output.Split("ctrauc=")[1].Split(' ')[0];
+                Assert.IsTrue(double.Parse(ctrAuc, System.Globalization.CultureInfo.InvariantCulture) > 0.7, output);
+                return output;
             }
             finally
             {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using System.Runtime.CompilerServices;
 
 namespace MLExt.Trainers.ElasticNet.Core
 {
@@ -139,6 +140,7 @@ namespace MLExt.Trainers.ElasticNet.Core
         }
 
         /// <summary>The smallest lambda at which all penalized coefficients are zero.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double LambdaMax()
         {
             double alpha = Math.Max(_problem.Alpha, 1e-3);
@@ -317,6 +319,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double Sweep(List<int> groups, double lambda)
         {
             double maxChange = 0;
@@ -338,6 +341,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             return Math.Max(maxChange, _curvatureSum * delta * delta);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double UpdateSingle(int j, double l1, double l2)
         {
             EnsureStats(j);
@@ -389,6 +393,7 @@ namespace MLExt.Trainers.ElasticNet.Core
         }
 
         // r ← r − δ·v·x̃_j, with the centering part folded into the shift.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ApplyChange(int j, double delta)
         {
             double s = _scale[j];
@@ -398,6 +403,7 @@ namespace MLExt.Trainers.ElasticNet.Core
         }
 
         // ∂/∂β_j of the (negative) quadratic model: Σ x̃_ij r_i.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double Gradient(int j)
         {
             EnsureStats(j);
@@ -430,6 +436,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             return false;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void EnsureStats(int j)
         {
             if (_statsStamp[j] == _stamp)
@@ -474,6 +481,7 @@ namespace MLExt.Trainers.ElasticNet.Core
         }
 
         // Recomputes η, the curvature weights v and the residual w(y − μ) at the current coefficients.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void PrepareWorkingResponse()
         {
             double offset = _intercept;
@@ -510,6 +518,7 @@ namespace MLExt.Trainers.ElasticNet.Core
         }
 
         /// <summary>The model's deviance at the last prepared η: −2·mean log-likelihood (binomial) or weighted RSS (gaussian).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double Deviance()
         {
             double sum = 0;

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace MLExt.Trainers.ElasticNet.Core
 {
@@ -8,6 +9,9 @@ namespace MLExt.Trainers.ElasticNet.Core
     /// One feature as a column over all rows: the unit coordinate descent works on. Dense or sparse;
     /// the solver only uses the operations below, so both storages share one algorithm.
     /// </summary>
+    // The loops below are the solver's time. They are compiled optimized from their first call
+    // (AggressiveOptimization): left to tiered compilation, a small problem's fits ran their unoptimized first-tier code,
+    // Vector<T> arithmetic included, for the first few dozen fits in a process (a 4,601 x 57 fit: 13 ms instead of 3).
     internal abstract class FeatureColumn
     {
         /// <summary>Σ x_i a_i.</summary>
@@ -37,6 +41,7 @@ namespace MLExt.Trainers.ElasticNet.Core
 
         public override double Dot(double[] a) => TensorPrimitives.Dot<double>(_values, a);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override (double Sum, double SquareSum) WeightedMoments(double[] a)
         {
             double[] x = _values;
@@ -61,6 +66,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             return (s, q);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void AddScaledProduct(double scale, double[] a, double[] target)
         {
             double[] x = _values;
@@ -73,6 +79,7 @@ namespace MLExt.Trainers.ElasticNet.Core
                 target[i] += scale * x[i] * a[i];
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void AddScaled(double scale, double[] target)
         {
             double[] x = _values;
@@ -105,6 +112,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             _values = values;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override double Dot(double[] a)
         {
             double sum = 0;
@@ -113,6 +121,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             return sum;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override (double Sum, double SquareSum) WeightedMoments(double[] a)
         {
             double sum = 0, square = 0;
@@ -125,6 +134,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             return (sum, square);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void AddScaledProduct(double scale, double[] a, double[] target)
         {
             for (int k = 0; k < _rows.Length; k++)
@@ -134,6 +144,7 @@ namespace MLExt.Trainers.ElasticNet.Core
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void AddScaled(double scale, double[] target)
         {
             for (int k = 0; k < _rows.Length; k++)
@@ -146,6 +157,7 @@ namespace MLExt.Trainers.ElasticNet.Core
                 visitor(_rows[k], _values[k]);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void WriteProduct(double[] a, double[] target)
         {
             Array.Clear(target);

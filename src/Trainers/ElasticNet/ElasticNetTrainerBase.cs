@@ -85,6 +85,7 @@ namespace MLExt.Trainers
             if (TrainerOptions.PenaltyFactors != null && TrainerOptions.PenaltyFactors.Length != slots)
                 throw Host.ExceptParam(nameof(TrainerOptions.PenaltyFactors),
                     $"PenaltyFactors has {TrainerOptions.PenaltyFactors.Length} entries but feature column '{data.Schema.Feature.Value.Name}' has {slots} slots.");
+            CheckOneFactorPerGroup(groups);
 
             var problem = new GlmProblem(table.Columns, table.RowCount, table.Labels, table.Weights, Family, TrainerOptions.Alpha,
                 TrainerOptions.Standardize, groups, TrainerOptions.PenaltyFactors, TrainerOptions.Tolerance, TrainerOptions.MaximumIterations);
@@ -120,6 +121,21 @@ namespace MLExt.Trainers
 
         private protected virtual void CheckLabels(double[] labels, string labelColumnName)
         {
+        }
+
+        // A group enters or leaves the model as a whole, so its slots share one penalty factor.
+        private void CheckOneFactorPerGroup(int[] groups)
+        {
+            double[] factors = TrainerOptions.PenaltyFactors;
+            if (groups == null || factors == null)
+                return;
+            for (int j = 0; j < groups.Length; j++)
+            {
+                int first = Array.IndexOf(groups, groups[j]);
+                if (factors[j] != factors[first])
+                    throw Host.ExceptParam(nameof(TrainerOptions.PenaltyFactors),
+                        $"Slots {first} and {j} are in group {groups[j]} but have the penalty factors {factors[first]} and {factors[j]}; give a group's slots one factor.");
+            }
         }
 
         private int[] ResolveGroups(DataViewSchema schema, DataViewSchema.Column featureColumn, int slots)

@@ -212,6 +212,10 @@ namespace MLExt.Trainers.Tests.ElasticNet
             IDataView good = mlContext.Data.LoadFromEnumerable(MakeRows(50, 8));
             ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(new ElasticNetTrainer.Options { Lambda = 0.1, Groups = new[] { 0, 0, 1 } }).Fit(good), "Groups has 3 entries");
             ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(new ElasticNetTrainer.Options { Lambda = 0.1, PenaltyFactors = new double[4] }).Fit(good), "PenaltyFactors has 4 entries");
+            ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(new ElasticNetTrainer.Options
+            {
+                Lambda = 0.1, Groups = new[] { 0, 0, 1, 1, 2, 3, 4, 5, 6, 7 }, PenaltyFactors = new double[] { 1, 1, 1, 2, 1, 1, 1, 1, 1, 1 },
+            }).Fit(good), "Slots 2 and 3 are in group 1 but have the penalty factors 1 and 2");
             ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(new ElasticNetTrainer.Options { Lambda = 0.1, GroupCategoricalSlots = true }).Fit(good), "categorical slot ranges");
             ConformanceKit.AssertThrowsMentioning(() => binary.ElasticNet(new ElasticNetTrainer.Options { Lambda = 0.1, ExampleWeightColumnName = "Missing" }).Fit(good), "Missing");
         }

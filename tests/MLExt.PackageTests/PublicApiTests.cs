@@ -15,7 +15,7 @@ namespace MLExt.PackageTests
     [TestClass]
     public class PublicApiTests
     {
-        [DataTestMethod]
+        [TestMethod]
         [DataRow("MLExt.Estimators")]
         [DataRow("MLExt.Transforms")]
         [DataRow("MLExt.Trainers")]

@@ -21,7 +21,7 @@ namespace MLExt.Cli.Data
         }
 
         /// <exception cref="CliException">The file is not in the binary format, or has a vector column.</exception>
-        public static BinaryDataFile Open(string path)
+        public static BinaryDataFile Read(string path)
         {
             var mlContext = new MLContext();
             IDataView view;

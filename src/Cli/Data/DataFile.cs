@@ -55,7 +55,7 @@ namespace MLExt.Cli.Data
         {
             if (!File.Exists(path))
                 throw new CliException($"The file '{path}' does not exist.");
-            return path.EndsWith(".idv", StringComparison.OrdinalIgnoreCase) ? BinaryDataFile.Open(path) : DelimitedFile.Scan(path);
+            return path.EndsWith(".idv", StringComparison.OrdinalIgnoreCase) ? BinaryDataFile.Read(path) : DelimitedFile.Scan(path);
         }
 
         /// <summary>The column's index.</summary>

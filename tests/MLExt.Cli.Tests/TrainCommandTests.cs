@@ -104,6 +104,18 @@ namespace MLExt.Cli.Tests
         }
 
         [TestMethod]
+        public void LargerFilesAreScoredOnAValidationSplitWithAQuarterRowsFirstFit()
+        {
+            // 25,000 rows leave 20,000 to train on: past cross-validation's limit.
+            string data = Write("big.csv", CliRunner.Rows(25000, ','));
+            var (code, text) = CliRunner.Mlext("train", data, "--label", "label", "--model", Path.Combine(Folder, "m.zip"), "--trainer", "lightgbm", "--max-trials", "4");
+            Assert.AreEqual(0, code, text);
+            StringAssert.Contains(text, "Trials are scored by fits on 80% of the training rows scored on the other 20%");
+            StringAssert.Contains(text, "ranked by validation AUC");
+            Assert.IsTrue(Auc(text.Split("Held-out test")[1]) > 0.7, text);
+        }
+
+        [TestMethod]
         public void TrainFailsClearlyOnBadInput()
         {
             string data = Write("loans.csv", CliRunner.Rows(300, ','));

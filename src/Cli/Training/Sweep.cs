@@ -90,7 +90,7 @@ namespace MLExt.Cli.Training
         /// <summary>How trials are scored, for the console.</summary>
         public string Scoring => CrossValidated
             ? $"{Folds}-fold cross-validation of the training rows (a trial stops after its first fold when that scores below the median of the first folds before it)"
-            : "80% of the training rows, scored on the other 20% (a trial stops after training on a quarter of them when that scores below the median before it)";
+            : "fits on 80% of the training rows scored on the other 20% (a trial stops after a first fit on a quarter of that 80% when it scores below the median of the first fits before it)";
 
         /// <summary>
         /// Runs trials until <paramref name="deadline"/> (on <paramref name="clock"/>) less the time <paramref name="reserve"/>

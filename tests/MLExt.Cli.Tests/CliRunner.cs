@@ -1,4 +1,9 @@
 using System;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
 using System.Globalization;
 using System.IO;
 using System.Text;
@@ -35,6 +40,21 @@ namespace MLExt.Cli.Tests
             console.Profile.Width = 400;
             int code = Program.Run(args, console);
             return (code, writer.ToString());
+        }
+
+        /// <summary>Compiles C# source against the test process's platform and package assemblies (Microsoft.ML among them).</summary>
+        public static Assembly Compile(string source)
+        {
+            var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")).Split(Path.PathSeparator)
+                .Concat(AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic && !string.IsNullOrEmpty(a.Location)).Select(a => a.Location))
+                .Where(path => path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+                .GroupBy(Path.GetFileName).Select(g => MetadataReference.CreateFromFile(g.First()));
+            CSharpCompilation compilation = CSharpCompilation.Create("Consumption", new[] { CSharpSyntaxTree.ParseText(source) }, references,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable));
+            using var image = new MemoryStream();
+            var result = compilation.Emit(image);
+            Assert.IsTrue(result.Success, string.Join("\n", result.Diagnostics));
+            return Assembly.Load(image.ToArray());
         }
     }
 }

@@ -91,6 +91,19 @@ namespace MLExt.Cli.Tests
             var (predictCode, prediction) = CliRunner.Mlext("predict", model, path, "--out", Path.Combine(Folder, "scores.csv"));
             Assert.AreEqual(0, predictCode, prediction);
             Assert.AreEqual(1201, File.ReadAllLines(Path.Combine(Folder, "scores.csv")).Length);
+
+            // The C# file types its properties as the file does: a Boolean label, a Double amount read as Single.
+            Type generated = CliRunner.Compile(File.ReadAllText(Path.Combine(Folder, "loans.consumption.cs"))).GetType("Loans");
+            generated.GetProperty("ModelPath").SetValue(null, model);
+            Type inputType = generated.GetNestedType("ModelInput");
+            Assert.AreEqual(typeof(bool), inputType.GetProperty("Label").PropertyType);
+            Assert.AreEqual(typeof(float), inputType.GetProperty("Amount").PropertyType);
+            object input = Activator.CreateInstance(inputType);
+            inputType.GetProperty("Grade").SetValue(input, "g1");
+            inputType.GetProperty("Amount").SetValue(input, 5f);
+            object output = generated.GetMethod("Predict").Invoke(null, new[] { input });
+            float probability = (float)output.GetType().GetProperty("Probability").GetValue(output);
+            Assert.IsTrue(probability > 0 && probability < 1, probability.ToString(CultureInfo.InvariantCulture));
         }
 
         [TestMethod]

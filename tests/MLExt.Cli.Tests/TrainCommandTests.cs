@@ -2,11 +2,8 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace MLExt.Cli.Tests
@@ -44,7 +41,7 @@ namespace MLExt.Cli.Tests
 
             // The C# file compiles against the test's own Microsoft.ML, and its Predict scores a row like the model does.
             string consumption = Path.Combine(Folder, "loans.consumption.cs");
-            Type generated = Compile(File.ReadAllText(consumption)).GetType("Loans");
+            Type generated = CliRunner.Compile(File.ReadAllText(consumption)).GetType("Loans");
             generated.GetProperty("ModelPath").SetValue(null, model);
             Type inputType = generated.GetNestedType("ModelInput");
             object Predict(string grade)
@@ -162,20 +159,5 @@ namespace MLExt.Cli.Tests
 
         private static double Metric(string text, string name)
             => double.Parse(Regex.Match(text, Regex.Escape(name) + @" (-?[0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
-
-        // Compiles C# source against the test process's platform and package assemblies (Microsoft.ML among them).
-        private static Assembly Compile(string source)
-        {
-            var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")).Split(Path.PathSeparator)
-                .Concat(AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic && !string.IsNullOrEmpty(a.Location)).Select(a => a.Location))
-                .Where(path => path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-                .GroupBy(Path.GetFileName).Select(g => MetadataReference.CreateFromFile(g.First()));
-            CSharpCompilation compilation = CSharpCompilation.Create("Consumption", new[] { CSharpSyntaxTree.ParseText(source) }, references,
-                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable));
-            using var image = new MemoryStream();
-            var result = compilation.Emit(image);
-            Assert.IsTrue(result.Success, string.Join("\n", result.Diagnostics));
-            return Assembly.Load(image.ToArray());
-        }
     }
 }

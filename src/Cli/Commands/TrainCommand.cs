@@ -135,7 +135,7 @@ namespace MLExt.Cli.Commands
                 string folder = Path.GetDirectoryName(Path.GetFullPath(modelPath));
                 Directory.CreateDirectory(folder);
                 mlContext.Model.Save(model, rows.Schema, modelPath);
-                string code = ConsumptionCode.Write(modelPath, file.Columns.Select((c, i) => (c, file.Numeric[i])).ToArray(), task, classes.Numeric,
+                string code = ConsumptionCode.Write(modelPath, rows.Schema, task, classes.Numeric,
                     $"Predicts '{label}' of {Path.GetFileName(path)} ({Lower(task)}, {best.Candidate.Name}); {quality}.",
                     best.Candidate.Packages);
                 console.WriteLine($"Wrote {modelPath} ({new FileInfo(modelPath).Length / 1024.0:N0} KB) and {code} in {clock.Elapsed.TotalSeconds:F0} s.");

@@ -4,6 +4,8 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLExt.Cli.Commands;
 
 namespace MLExt.Cli.Training
@@ -20,10 +22,10 @@ namespace MLExt.Cli.Training
         /// <summary>The C# class name for a model file: churn-model.zip -> ChurnModel.</summary>
         public static string ClassNameFor(string modelPath) => Identifier(Path.GetFileNameWithoutExtension(modelPath), "Model");
 
-        /// <param name="columns">The file's columns in order, each numeric (a float property) or not (a string).</param>
+        /// <param name="input">The model's input schema: the file's columns as loaded, each a property of the type it has there.</param>
         /// <param name="numericLabel">A multiclass label's classes are numbers (the predicted class is a float).</param>
         /// <param name="packages">The NuGet packages the model needs beside Microsoft.ML.</param>
-        public static string Write(string modelPath, IReadOnlyList<(string Name, bool Numeric)> columns, ModelTask task, bool numericLabel,
+        public static string Write(string modelPath, DataViewSchema input, ModelTask task, bool numericLabel,
             string description, IEnumerable<string> packages)
         {
             string className = ClassNameFor(modelPath);
@@ -52,13 +54,15 @@ namespace MLExt.Cli.Training
             code.AppendLine("    public sealed class ModelInput");
             code.AppendLine("    {");
             var used = new HashSet<string>(StringComparer.Ordinal) { "ModelInput", "ModelOutput" };
-            for (int i = 0; i < columns.Count; i++)
+            DataViewSchema.Column[] columns = input.Where(c => !c.IsHidden).ToArray();
+            for (int i = 0; i < columns.Length; i++)
             {
                 string property = Identifier(columns[i].Name, "Column" + i.ToString(CultureInfo.InvariantCulture));
                 for (int n = 2; !used.Add(property); n++)
                     property = Identifier(columns[i].Name, "Column") + n.ToString(CultureInfo.InvariantCulture);
-                code.AppendLine($"        [LoadColumn({i}), ColumnName({Literal(columns[i].Name)})]");
-                code.AppendLine($"        public {(columns[i].Numeric ? "float" : "string")} {property} {{ get; set; }}");
+                string key = columns[i].Type is KeyDataViewType keyType ? $", KeyType({keyType.Count})" : "";
+                code.AppendLine($"        [LoadColumn({i}), ColumnName({Literal(columns[i].Name)}){key}]");
+                code.AppendLine($"        public {TypeName(columns[i].Type.RawType)} {property} {{ get; set; }}");
                 code.AppendLine();
             }
             code.Length -= Environment.NewLine.Length;
@@ -99,6 +103,12 @@ namespace MLExt.Cli.Training
             File.WriteAllText(path, code.ToString());
             return path;
         }
+
+        // The C# keyword of a column's raw type (text is a string, as PredictionEngine maps it).
+        private static string TypeName(Type raw) => raw == typeof(ReadOnlyMemory<char>) ? "string"
+            : raw == typeof(float) ? "float" : raw == typeof(double) ? "double" : raw == typeof(bool) ? "bool" : raw == typeof(int) ? "int"
+            : raw == typeof(long) ? "long" : raw == typeof(uint) ? "uint" : raw == typeof(ulong) ? "ulong" : raw == typeof(short) ? "short"
+            : raw == typeof(ushort) ? "ushort" : raw == typeof(byte) ? "byte" : raw == typeof(sbyte) ? "sbyte" : raw.FullName;
 
         // A PascalCase C# identifier from a column name: letters and digits kept, words capitalized.
         private static string Identifier(string name, string fallback)

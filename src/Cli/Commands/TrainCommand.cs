@@ -216,17 +216,19 @@ namespace MLExt.Cli.Commands
             var clock = Stopwatch.StartNew();
             try
             {
-                if (left <= TimeSpan.Zero)
-                    throw new OperationCanceledException();
-                ITransformer model = sweep.Train(best.Candidate, best.Point, trainAll, validation: null, left, out _);
-                console.WriteLine($"Refitted on all {trainAllRows:N0} training rows in {clock.Elapsed.TotalSeconds:F1} s.");
-                return model;
+                if (left > TimeSpan.Zero)
+                {
+                    ITransformer model = sweep.Train(best.Candidate, best.Point, trainAll, validation: null, left, out _);
+                    console.WriteLine($"Refitted on all {trainAllRows:N0} training rows in {clock.Elapsed.TotalSeconds:F1} s.");
+                    return model;
+                }
             }
             catch (Exception) when (clock.Elapsed >= left)
             {
-                console.WriteLine("No time was left to refit on all the training rows: the trial's model is kept.");
-                return best.Model;
+                // Cancelled at the budget's end: fall through to the trial's model.
             }
+            console.WriteLine("No time was left to refit on all the training rows: the trial's model is kept.");
+            return best.Model;
         }
 
         private static (IDataView Train, IDataView Test) Split(MLContext mlContext, IDataView data, double testFraction, int seed)

@@ -61,10 +61,14 @@ namespace MLExt.Cli.Training
         private readonly (IDataView Train, IDataView Validation)[] _fits;
         private readonly List<double> _firstFitMetrics = new();
 
+        // Scores every fit; the trials' own contexts may be cancelled.
+        private readonly MLContext _evaluation;
+
         public Sweep(MLContext mlContext, IReadOnlyList<TrainerCandidate> candidates, TrialData data, IDataView train, long trainRows)
         {
             _candidates = candidates;
             _data = data;
+            _evaluation = mlContext;
             CrossValidated = trainRows < CrossValidationBelowRows;
             if (CrossValidated)
                 _fits = mlContext.Data.CrossValidationSplit(train, Folds, seed: data.Seed)
@@ -171,7 +175,8 @@ namespace MLExt.Cli.Training
 
         private double Score(ITransformer model, IDataView validation)
         {
-            double metric = TaskMetrics.Evaluate(new MLContext(_data.Seed), model.Transform(validation), _data.Label, _data.Task).Primary;            // A model that scores NaN (a diverged network) ranks last, not first.
+            double metric = TaskMetrics.Evaluate(_evaluation, model.Transform(validation), _data.Label, _data.Task).Primary;
+            // A model that scores NaN (a diverged network) ranks last, not first.
             return double.IsNaN(metric) ? double.NegativeInfinity : metric;
         }
 

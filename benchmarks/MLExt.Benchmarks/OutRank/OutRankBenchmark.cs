@@ -114,7 +114,7 @@ namespace MLExt.Benchmarks.OutRank
             log($"Cold: keys {keyCold:F3}s, text {lineCold:F3}s");
             // Interleaved, so every kind sees the same share of a busy machine.
             double keyWarm = double.MaxValue, lineWarm = double.MaxValue, sharedWarm = double.MaxValue;
-            for (int r = 0; r < 5; r++)
+            for (int r = 0; r < WarmRepeats; r++)
             {
                 keyWarm = Math.Min(keyWarm, Timing.BestOf(1, () => Rank(keyView)));
                 lineWarm = Math.Min(lineWarm, Timing.BestOf(1, () => Rank(lineView)));
@@ -130,7 +130,7 @@ namespace MLExt.Benchmarks.OutRank
             report.AppendLine($"Text against key columns: {rows:N0} rows x {Features} columns of the same kind ({rows * (long)Features:N0} values), " +
                 "ranked as key columns and as text columns (each code spelled as 8 hex digits), chance-adjusted. Text is sliced from one string " +
                 "per row (as TextLoader reads a line), or else is one shared string per distinct value (reading those strings is scattered across " +
-                "memory). Warm: best of 5 Fits of each, interleaved. Cold: each kind's first Fit in the process (keys first), after one Fit " +
+                $"memory). Warm: best of {WarmRepeats} Fits of each, interleaved. Cold: each kind's first Fit in the process (keys first), after one Fit " +
                 "on 2,000 rows of numeric columns.");
             report.AppendLine();
             report.AppendLine("| | key columns, seconds | text columns, seconds | text / key | target | met |");
@@ -143,6 +143,8 @@ namespace MLExt.Benchmarks.OutRank
             report.AppendLine();
             return report.ToString();
         }
+
+        private const int WarmRepeats = 10;
 
         private sealed class StreamedRow
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExt.Transforms.OutRanking.Core;
@@ -15,12 +16,50 @@ namespace MLExt.Transforms.OutRanking
     /// </summary>
     internal abstract class ColumnEncoder
     {
-        /// <summary>A function that returns the code of the feature's value in <paramref name="row"/>'s current row.</summary>
+        /// <summary>Rows read before their values are turned into codes (<see cref="BlockReader"/>).</summary>
+        public const int BlockRows = 256;
+
+        /// <summary>A reader of the feature's values in <paramref name="row"/>'s rows, a block of rows at a time.</summary>
         /// <param name="row">The cursor.</param>
         /// <param name="column">The column.</param>
         /// <param name="slot">The slot of a vector column, or −1 for a scalar column.</param>
         /// <param name="values">Shares one read of a vector per row among the slots of that vector.</param>
-        public abstract Func<int> Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values);
+        public abstract BlockReader Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values);
+
+        /// <summary>
+        /// Stores one feature's values row by row, then codes a block of them at once. For text, coding is a lookup in a
+        /// table of up to millions of keys, mostly a cache miss; looked up back to back, a block's misses overlap in the
+        /// processor, where one lookup per feature between the reads of a row waited for each miss in turn.
+        /// </summary>
+        internal abstract class BlockReader
+        {
+            /// <summary>Stores the value of the cursor's current row at <paramref name="index"/> of the block.</summary>
+            public abstract void Read(int index);
+
+            /// <summary>Writes the codes of the first <paramref name="count"/> stored values, in row order.</summary>
+            public abstract void Encode(Span<int> codes, int count);
+        }
+
+        // Reads values into a block with the column's getter; TStored is what a value is kept as until the block is coded.
+        private abstract class Reader<TValue, TStored> : BlockReader
+        {
+            private readonly ValueGetter<TValue> _getter;
+            protected readonly TStored[] Stored = new TStored[BlockRows];
+
+            protected Reader(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
+            {
+                _getter = values.Of<TValue>(row, column, slot);
+            }
+
+            /// <summary>The value in the cursor's current row.</summary>
+            protected TValue Next()
+            {
+                // A local, not a field: text values hold a reference, and storing one in the heap costs a GC write barrier.
+                TValue value = default;
+                _getter(ref value);
+                return value;
+            }
+        }
 
         /// <summary>Whether this encoder needs a sample of values (<see cref="SetSample"/>) before it can encode.</summary>
         public virtual bool NeedsSample => false;
@@ -52,36 +91,64 @@ namespace MLExt.Transforms.OutRanking
             Type raw = itemType.RawType;
             int cap = maxExactCardinality;
             if (itemType is TextDataViewType)
-                return new Nominal<ReadOnlyMemory<char>>(v => v.Length == 0 ? Missing : Present(StableHash.OfText(v.Span)), cap);
+                return new Nominal<ReadOnlyMemory<char>, TextKey>(cap);
             if (itemType is KeyDataViewType)
                 return new KeyEncoder();
             if (itemType is BooleanDataViewType)
-                return new Nominal<bool>(v => v ? 1UL : 2UL, cap);
+                return new Nominal<bool, BooleanKey>(cap);
             if (raw == typeof(float))
-                return binNumeric ? new Binned<float>(v => v, bins) : new Nominal<float>(v => float.IsNaN(v) ? Missing : NumberKey(v), cap);
+                return binNumeric ? new Binned<float>(v => v, bins) : new Nominal<float, NumberKey<float>>(cap);
             if (raw == typeof(double))
-                return binNumeric ? new Binned<double>(v => v, bins) : new Nominal<double>(v => double.IsNaN(v) ? Missing : NumberKey(v), cap);
-            if (raw == typeof(int)) return Integer<int>(v => v, cap);
-            if (raw == typeof(long)) return Integer<long>(v => v, cap);
-            if (raw == typeof(short)) return Integer<short>(v => v, cap);
-            if (raw == typeof(sbyte)) return Integer<sbyte>(v => v, cap);
-            if (raw == typeof(byte)) return Integer<byte>(v => v, cap);
-            if (raw == typeof(ushort)) return Integer<ushort>(v => v, cap);
-            if (raw == typeof(uint)) return Integer<uint>(v => v, cap);
-            if (raw == typeof(ulong)) return Integer<ulong>(v => (long)v, cap);
+                return binNumeric ? new Binned<double>(v => v, bins) : new Nominal<double, NumberKey<double>>(cap);
+            if (raw == typeof(int)) return new Nominal<int, IntegerKey<int>>(cap);
+            if (raw == typeof(long)) return new Nominal<long, IntegerKey<long>>(cap);
+            if (raw == typeof(short)) return new Nominal<short, IntegerKey<short>>(cap);
+            if (raw == typeof(sbyte)) return new Nominal<sbyte, IntegerKey<sbyte>>(cap);
+            if (raw == typeof(byte)) return new Nominal<byte, IntegerKey<byte>>(cap);
+            if (raw == typeof(ushort)) return new Nominal<ushort, IntegerKey<ushort>>(cap);
+            if (raw == typeof(uint)) return new Nominal<uint, IntegerKey<uint>>(cap);
+            if (raw == typeof(ulong)) return new Nominal<ulong, IntegerKey<ulong>>(cap);
             throw new NotSupportedException($"OutRank cannot encode values of type {itemType}.");
         }
 
         // The key of a missing value; every present value's key is a non-zero hash.
         private const ulong Missing = 0;
 
-        private static ColumnEncoder Integer<TValue>(Func<TValue, long> toLong, int cap) => new Nominal<TValue>(v => Present(StableHash.Of(toLong(v))), cap);
-
-        // −0 and +0 are one value, as they are to float equality.
-        private static ulong NumberKey(double v) => Present(StableHash.Of(v == 0 ? 0.0 : v));
-
         // A present value whose hash is 0 (the hash of the number 0) takes key 1.
         private static ulong Present(ulong hash) => hash == Missing ? 1 : hash;
+
+        // How a nominal value becomes its 64-bit key. A struct per kind of value, so that each encoder is compiled with its
+        // key inlined rather than calling a delegate per value.
+        private interface IValueKey<TValue>
+        {
+            static abstract ulong Of(TValue value);
+        }
+
+        private readonly struct TextKey : IValueKey<ReadOnlyMemory<char>>
+        {
+            public static ulong Of(ReadOnlyMemory<char> value) => value.Length == 0 ? Missing : Present(StableHash.OfText(value.Span));
+        }
+
+        private readonly struct BooleanKey : IValueKey<bool>
+        {
+            public static ulong Of(bool value) => value ? 1UL : 2UL;
+        }
+
+        // NaN is missing; −0 and +0 are one value, as they are to float equality.
+        private readonly struct NumberKey<T> : IValueKey<T> where T : INumberBase<T>
+        {
+            public static ulong Of(T value)
+            {
+                double number = double.CreateTruncating(value);
+                return double.IsNaN(number) ? Missing : Present(StableHash.Of(number == 0 ? 0.0 : number));
+            }
+        }
+
+        // Unsigned 64-bit values above long.MaxValue wrap to negative longs: one to one all the same.
+        private readonly struct IntegerKey<T> : IValueKey<T> where T : IBinaryInteger<T>
+        {
+            public static ulong Of(T value) => Present(StableHash.Of(long.CreateTruncating(value)));
+        }
 
         private static bool IsNumeric(Type raw)
             => raw == typeof(float) || raw == typeof(double) || raw == typeof(int) || raw == typeof(long) || raw == typeof(short)
@@ -92,58 +159,87 @@ namespace MLExt.Transforms.OutRanking
         // not compared, as in the CTR featurizer: two text values with one hash share a code (odds of about 1 in 37 million
         // for a million distinct values), the price of hashing the text in place of making a string of each value. Numbers
         // hash one to one; only 0, moved to key 1, can share a key, with one other 64-bit value.
-        private sealed class Nominal<TValue> : ColumnEncoder
+        private sealed class Nominal<TValue, TKey> : ColumnEncoder where TKey : IValueKey<TValue>
         {
             private const int OverflowBuckets = 1 << 16;
 
-            private readonly Func<TValue, ulong> _key;
             private readonly int _cap;
             // Key number n has code n + 1.
             private readonly KeyTable _codes = new KeyTable();
             private HyperLogLog _overflow;
 
-            public Nominal(Func<TValue, ulong> key, int cap)
+            public Nominal(int cap)
             {
-                _key = key;
                 _cap = cap;
             }
 
             // The values with codes of their own plus the distinct ones that overflowed (none of which has a code).
             public override long? EstimatedCardinality => _overflow == null ? null : _codes.Count + (long)Math.Round(_overflow.Estimate());
 
-            public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
+            public override BlockReader Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
+                => new KeyReader(this, row, column, slot, values);
+
+            private int Code(ulong key)
             {
-                ValueGetter<TValue> getter = values.Of<TValue>(row, column, slot);
-                TValue value = default;
-                return () =>
+                if (key == Missing)
+                    return 0;
+                // A known value is looked up, not added: Add would write its count, dirtying a cache line per value.
+                int number = _codes.IndexOf(key);
+                if (number >= 0)
+                    return 1 + number;
+                if (_codes.Count < _cap)
+                    return 1 + _codes.Add(key);
+                (_overflow ??= new HyperLogLog()).Add(key);
+                return _cap + 1 + (int)(key % OverflowBuckets);
+            }
+
+            // Hashes each value as it is read (the text is at hand then); looks the hashes up a block at a time.
+            private sealed class KeyReader : Reader<TValue, ulong>
+            {
+                private readonly Nominal<TValue, TKey> _encoder;
+
+                public KeyReader(Nominal<TValue, TKey> encoder, DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
+                    : base(row, column, slot, values)
                 {
-                    getter(ref value);
-                    ulong key = _key(value);
-                    if (key == Missing)
-                        return 0;
-                    // A known value is looked up, not added: Add would write its count, dirtying a cache line per value.
-                    int number = _codes.IndexOf(key);
-                    if (number >= 0)
-                        return 1 + number;
-                    if (_codes.Count < _cap)
-                        return 1 + _codes.Add(key);
-                    (_overflow ??= new HyperLogLog()).Add(key);
-                    return _cap + 1 + (int)(key % OverflowBuckets);
-                };
+                    _encoder = encoder;
+                }
+
+                public override void Read(int index) => Stored[index] = TKey.Of(Next());
+
+                // How many lookups ahead a key's slot is fetched: enough to cover a miss to memory.
+                private const int Ahead = 16;
+
+                public override void Encode(Span<int> codes, int count)
+                {
+                    KeyTable table = _encoder._codes;
+                    for (int i = 0; i < Math.Min(Ahead, count); i++)
+                        table.Prefetch(Stored[i]);
+                    for (int i = 0; i < count; i++)
+                    {
+                        if (i + Ahead < count)
+                            table.Prefetch(Stored[i + Ahead]);
+                        codes[i] = _encoder.Code(Stored[i]);
+                    }
+                }
             }
         }
 
         private sealed class KeyEncoder : ColumnEncoder
         {
-            public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
+            public override BlockReader Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
+                => new CodeReader(row, column, slot, values);
+
+            // A key is its own code.
+            private sealed class CodeReader : Reader<uint, int>
             {
-                ValueGetter<uint> getter = values.Of<uint>(row, column, slot);
-                uint value = 0;
-                return () =>
+                public CodeReader(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
+                    : base(row, column, slot, values)
                 {
-                    getter(ref value);
-                    return checked((int)value);
-                };
+                }
+
+                public override void Read(int index) => Stored[index] = checked((int)Next());
+
+                public override void Encode(Span<int> codes, int count) => Stored.AsSpan(0, count).CopyTo(codes);
             }
         }
 
@@ -178,21 +274,38 @@ namespace MLExt.Transforms.OutRanking
                 _edges = ReservoirSample.QuantileEdges(sample, _bins);
             }
 
-            public override Func<int> Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
+            public override BlockReader Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
+                => new BinReader(this, row, column, slot, values);
+
+            private sealed class BinReader : Reader<TValue, double>
             {
-                ValueGetter<TValue> getter = values.Of<TValue>(row, column, slot);
-                TValue value = default;
-                double[] edges = _edges ?? throw new InvalidOperationException("The numeric encoder has no bin edges yet.");
-                return () =>
+                private readonly Binned<TValue> _encoder;
+                private readonly double[] _edges;
+
+                public BinReader(Binned<TValue> encoder, DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
+                    : base(row, column, slot, values)
                 {
-                    getter(ref value);
-                    double x = _toDouble(value);
-                    if (double.IsNaN(x))
-                        return 0;
-                    // Values up to and including an edge fall in that edge's bin.
-                    int index = Array.BinarySearch(edges, x);
-                    return 1 + (index >= 0 ? index : ~index);
-                };
+                    _encoder = encoder;
+                    _edges = encoder._edges ?? throw new InvalidOperationException("The numeric encoder has no bin edges yet.");
+                }
+
+                public override void Read(int index) => Stored[index] = _encoder._toDouble(Next());
+
+                public override void Encode(Span<int> codes, int count)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        double x = Stored[i];
+                        if (double.IsNaN(x))
+                        {
+                            codes[i] = 0;
+                            continue;
+                        }
+                        // Values up to and including an edge fall in that edge's bin.
+                        int index = Array.BinarySearch(_edges, x);
+                        codes[i] = 1 + (index >= 0 ? index : ~index);
+                    }
+                }
             }
         }
     }

@@ -123,25 +123,41 @@ namespace MLExt.Transforms.OutRanking
                 var columns = mine.Select(j => sources[j].Column).Append(labelColumn).GroupBy(c => c.Index).Select(g => g.First());
                 using DataViewRowCursor cursor = data.GetRowCursor(columns);
                 var values = new RowValues();
-                Func<int> label = labelEncoder.Bind(cursor, labelColumn, -1, values);
-                Func<int>[] features = mine.Select(j => encoders[j].Bind(cursor, sources[j].Column, sources[j].Slot, values)).ToArray();
+                ColumnEncoder.BlockReader label = labelEncoder.Bind(cursor, labelColumn, -1, values);
+                ColumnEncoder.BlockReader[] features = mine.Select(j => encoders[j].Bind(cursor, sources[j].Column, sources[j].Slot, values)).ToArray();
+                var positions = new long[ColumnEncoder.BlockRows];
+                var blockLabels = new int[ColumnEncoder.BlockRows];
+                var blockCodes = new int[ColumnEncoder.BlockRows];
                 long rows = 0;
-                while (cursor.MoveNext())
+                // Rows are read into a block, then each feature's block is coded and counted in one go.
+                for (bool more = true; more;)
                 {
-                    if (!sample(cursor.Position))
-                        continue;
-                    int labelCode = label();
-                    if (labelCode == 0)
-                        throw host.Except($"Label column '{labelColumn.Name}' has a missing value in row {cursor.Position}.");
+                    int n = 0;
+                    while (n < ColumnEncoder.BlockRows && (more = cursor.MoveNext()))
+                    {
+                        if (!sample(cursor.Position))
+                            continue;
+                        positions[n] = cursor.Position;
+                        label.Read(n);
+                        foreach (ColumnEncoder.BlockReader feature in features)
+                            feature.Read(n);
+                        n++;
+                    }
+                    label.Encode(blockLabels, n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        if (blockLabels[i] == 0)
+                            throw host.Except($"Label column '{labelColumn.Name}' has a missing value in row {positions[i]}.");
+                    }
                     if (group == 0)
-                        labelCodes?.Add(labelCode);
+                        labelCodes?.AddRange(blockLabels.AsSpan(0, n));
                     for (int k = 0; k < mine.Length; k++)
                     {
-                        int code = features[k]();
-                        tables[mine[k]].Add(code, labelCode, 1);
-                        rowCodes?[mine[k]].Add(code);
+                        features[k].Encode(blockCodes, n);
+                        tables[mine[k]].Add(blockCodes.AsSpan(0, n), blockLabels.AsSpan(0, n));
+                        rowCodes?[mine[k]].AddRange(blockCodes.AsSpan(0, n));
                     }
-                    rows++;
+                    rows += n;
                 }
                 rowsSeen[group] = rows;
             });

@@ -150,6 +150,10 @@ namespace MLExt.Transforms.Tests.OutRanking
                 () => selection.SelectFeaturesByOutRank("Label", Ranked, 2).Fit(mlContext.Data.LoadFromEnumerable(rows.Select(r => { r.Label = true; return r; }).ToList())),
                 "single value");
             ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", Ranked, 2).Fit(mlContext.Data.LoadFromEnumerable(new List<Row>())), "empty");
+            // Rows are read in blocks of 256: the message still names the row past the first block.
+            var missingLabel = MakeRows(400, 5);
+            missingLabel[300].Colour = "";
+            ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Colour", Noise, 1).Fit(mlContext.Data.LoadFromEnumerable(missingLabel)), "row 300");
             IDataView vectors = mlContext.Data.LoadFromEnumerable(new[] { new VariableVectorRow { Colour = new float[2] } });
             ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", new[] { "Colour" }, 1).Fit(vectors), "Colour");
             ConformanceKit.AssertThrowsMentioning(() => selection.SelectFeaturesByOutRank("Label", new[] { "Colour" }, 1).GetOutputSchema(ConformanceKit.ShapeOf(vectors.Schema)), "Colour");

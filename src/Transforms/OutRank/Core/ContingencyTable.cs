@@ -76,12 +76,18 @@ namespace MLExt.Transforms.OutRanking.Core
 
         public static ContingencyTable Count(ReadOnlySpan<int> feature, ReadOnlySpan<int> label)
         {
+            var table = new ContingencyTable();
+            table.Add(feature, label);
+            return table;
+        }
+
+        /// <summary>Counts rows given as their feature and label codes.</summary>
+        public void Add(ReadOnlySpan<int> feature, ReadOnlySpan<int> label)
+        {
             if (feature.Length != label.Length)
                 throw new ArgumentException("The feature and the label must have the same number of rows.");
-            var table = new ContingencyTable();
             for (int i = 0; i < feature.Length; i++)
-                table.Add(feature[i], label[i], 1);
-            return table;
+                Add(feature[i], label[i], 1);
         }
 
         public void Add(int feature, int label, long count)

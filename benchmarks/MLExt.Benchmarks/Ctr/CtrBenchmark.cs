@@ -62,17 +62,34 @@ namespace MLExt.Benchmarks.Ctr
             report.AppendLine();
             report.AppendLine($"Machine: {Environment.ProcessorCount} cores, CPU (TorchSharp 0.107, libtorch 2.10). Generated Criteo-like rows (13 numeric, 26 categorical fields).");
             report.AppendLine();
-            int trainRows = quick ? 20_000 : 200_000, testRows = quick ? 5_000 : 50_000;
-            var mlContext = new MLContext(seed: 1);
-            var clicks = new CriteoLikeData(new CriteoLikeDataOptions { RowCount = trainRows + testRows, Seed = 2026 });
-            IDataView all = mlContext.Data.Cache(clicks);
-            all.GetColumn<bool>("Label").Count();
-            IDataView train = mlContext.Data.TakeRows(all, trainRows), test = mlContext.Data.SkipRows(all, trainRows);
+            var (mlContext, clicks, train, trainRows, test, testRows) = SpeedData(quick);
             report.Append(Throughput(mlContext, train, trainRows, clicks, quick, log));
             if (!quick)
                 report.Append(FitStartBenchmark.Run(log));
             report.Append(Scoring(mlContext, train, test, testRows, clicks, log));
             return report.ToString();
+        }
+
+        /// <summary>The CTR speed section of an earlier report with its scoring part measured again (--only ctr-scoring).</summary>
+        public static string RerunScoring(bool quick, string speedSection, Action<string> log)
+        {
+            var (mlContext, clicks, train, _, test, testRows) = SpeedData(quick);
+            string scoring = Scoring(mlContext, train, test, testRows, clicks, log);
+            int start = speedSection.IndexOf("### Scoring", StringComparison.Ordinal);
+            if (start < 0)
+                return speedSection + scoring;
+            int end = speedSection.IndexOf("\n### ", start, StringComparison.Ordinal);
+            return speedSection[..start] + scoring + (end < 0 ? "" : speedSection[(end + 1)..]);
+        }
+
+        private static (MLContext MLContext, CriteoLikeData Clicks, IDataView Train, int TrainRows, IDataView Test, int TestRows) SpeedData(bool quick)
+        {
+            int trainRows = quick ? 20_000 : 200_000, testRows = quick ? 5_000 : 50_000;
+            var mlContext = new MLContext(seed: 1);
+            var clicks = new CriteoLikeData(new CriteoLikeDataOptions { RowCount = trainRows + testRows, Seed = 2026 });
+            IDataView all = mlContext.Data.Cache(clicks);
+            all.GetColumn<bool>("Label").Count();
+            return (mlContext, clicks, mlContext.Data.TakeRows(all, trainRows), trainRows, mlContext.Data.SkipRows(all, trainRows), testRows);
         }
 
         internal static CtrTrainer.Options Options(CtrModel model, string[] categorical, string[] numeric, int epochs) => new CtrTrainer.Options
@@ -278,17 +295,17 @@ namespace MLExt.Benchmarks.Ctr
             text.AppendLine($"{rows:N0} cached rows scored by `Transform` (batches of 2,048 through the network, the next batch featurized while the " +
                 "network runs) and by a `PredictionEngine` loop (one forward pass per row); models trained for one epoch on 20,000 rows with the " +
                 "settings above. \"Network alone\" is the ceiling for batched scoring: the same architecture's forward passes over the rows already " +
-                "featurized in memory, so no batched path can pass network alone / PredictionEngine (the ceiling column). Each figure is the best of 3 runs.");
+                "featurized in memory, so no batched path can pass network alone / PredictionEngine (the ceiling column). PredictionEngine: best of 3 runs. " +
+                "Transform and network alone: warm (each run once first), best of 5 runs, alternating, so both see the same share of a busy machine.");
             text.AppendLine();
-            text.AppendLine("| model | Transform rows/s | network alone rows/s | PredictionEngine rows/s | ratio | ceiling | target >= 20x |");
-            text.AppendLine("|---|---|---|---|---|---|---|");
+            text.AppendLine("| model | Transform rows/s | network alone rows/s | Transform / network alone | target >= 0.9 | PredictionEngine rows/s | ratio | ceiling | target >= 20x |");
+            text.AppendLine("|---|---|---|---|---|---|---|---|---|");
             var host = ((IHostEnvironment)mlContext).Register("benchmark");
             foreach (CtrModel kind in new[] { CtrModel.DeepFM, CtrModel.DCNv2, CtrModel.FM })
             {
                 var options = Options(kind, clicks.CategoricalColumnNames.ToArray(), clicks.NumericColumnNames.ToArray(), 1);
                 options.ValidationFraction = 0;
                 using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(mlContext.Data.TakeRows(train, 20_000));
-                double batched = Timing.BestOf(3, () => model.Transform(scoreRows).GetColumn<float>("Probability").Count());
                 var engine = mlContext.Model.CreatePredictionEngine<CriteoRow, Prediction>(model);
                 double single = Timing.BestOf(3, () =>
                 {
@@ -296,15 +313,23 @@ namespace MLExt.Benchmarks.Ctr
                         engine.Predict(row);
                 });
                 var (featurizer, featurized) = NeuralFeaturizer.Learn(host, scoreRows, options, NeuralTask.Binary, options.Seed.Value, long.MaxValue);
-                double network;
+                double batched = double.MaxValue, network = double.MaxValue;
                 using (featurized)
                 using (NeuralNetwork alone = NeuralNetwork.Create(CtrTrainer.NetworkSpec(options, featurizer)))
                 {
                     var batch = new TensorBatch(2048, featurized.IdWidth, featurized.NumericFields);
-                    network = Timing.BestOf(3, () => TrainingLoop.Predict(alone, featurized, batch, torch.CPU));
+                    // Warm: each path once before the clock, then alternating.
+                    model.Transform(scoreRows).GetColumn<float>("Probability").Count();
+                    TrainingLoop.Predict(alone, featurized, batch, torch.CPU);
+                    for (int r = 0; r < 5; r++)
+                    {
+                        batched = Math.Min(batched, Timing.BestOf(1, () => model.Transform(scoreRows).GetColumn<float>("Probability").Count()));
+                        network = Math.Min(network, Timing.BestOf(1, () => TrainingLoop.Predict(alone, featurized, batch, torch.CPU)));
+                    }
                 }
                 log($"Scoring {kind}: batched {rows / batched:N0} rows/s, network alone {rows / network:N0}, PredictionEngine {rows / single:N0} rows/s");
-                text.AppendLine($"| {kind} | {rows / batched:N0} | {rows / network:N0} | {rows / single:N0} | {single / batched:F1}x | {single / network:F1}x | {(single / batched >= 20 ? "met" : "not met")} |");
+                text.AppendLine($"| {kind} | {rows / batched:N0} | {rows / network:N0} | {network / batched:F2} | {(network / batched >= 0.9 ? "met" : "not met")} | " +
+                    $"{rows / single:N0} | {single / batched:F1}x | {single / network:F1}x | {(single / batched >= 20 ? "met" : "not met")} |");
             }
             text.AppendLine();
             return text.ToString();

@@ -124,9 +124,9 @@ namespace MLExt.Neural.Featurization
             return 1 + _vocabulary.IndexOf(key);
         }
 
-        /// <summary>A function that fills a buffer of <see cref="Width"/> with the current row's keys and returns how many, telling
-        /// <paramref name="recorder"/> (when given) the value of each key.</summary>
-        public Func<ulong[], int> BindKeys(DataViewRow row, RowValues rowValues, ValueRecorder recorder = null)
+        /// <summary>A reader of the current row's keys (up to <see cref="Width"/>), telling <paramref name="recorder"/> (when given) the
+        /// value of each key.</summary>
+        public ColumnReader.KeysReader BindKeys(DataViewRow row, RowValues rowValues, ValueRecorder recorder = null)
         {
             DataViewSchema.Column column = row.Schema[Column];
             if (Kind == KeyKind.Value)

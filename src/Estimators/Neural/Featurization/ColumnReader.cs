@@ -34,8 +34,12 @@ namespace MLExt.Neural.Featurization
             return Convert<float>(values.Of<float>(row, column, slot), v => v);
         }
 
-        /// <summary>Fills the buffer with the row's keys (one for a scalar column, each stored value of a vector) and returns how many.</summary>
-        public static Func<ulong[], int> Keys(DataViewRow row, DataViewSchema.Column column, TextKeyHash textHash, ValueRecorder recorder = null) => KeyFunction(column, textHash) switch
+        /// <summary>Writes the current row's keys into <paramref name="keys"/> (one for a scalar column, each stored value of a vector
+        /// up to the span's length) and returns how many.</summary>
+        public delegate int KeysReader(Span<ulong> keys);
+
+        /// <summary>A reader of the row's keys (one for a scalar column, each stored value of a vector).</summary>
+        public static KeysReader Keys(DataViewRow row, DataViewSchema.Column column, TextKeyHash textHash, ValueRecorder recorder = null) => KeyFunction(column, textHash) switch
         {
             Func<ReadOnlyMemory<char>, ulong> key => Bind(row, column, Recording(key, recorder)),
             Func<uint, ulong> key => Bind(row, column, Recording(key, recorder)),
@@ -108,7 +112,7 @@ namespace MLExt.Neural.Featurization
         /// <summary>A hash that is neither the missing key nor the unused key.</summary>
         public static ulong Keyed(ulong hash) => hash == Missing ? 1 : hash == Unused ? Unused - 1 : hash;
 
-        private static Func<ulong[], int> Bind<T>(DataViewRow row, DataViewSchema.Column column, Func<T, ulong> key)
+        private static KeysReader Bind<T>(DataViewRow row, DataViewSchema.Column column, Func<T, ulong> key)
         {
             if (column.Type is VectorDataViewType)
             {
@@ -129,9 +133,10 @@ namespace MLExt.Neural.Featurization
                 };
             }
             var getter = row.GetGetter<T>(column);
-            T value = default;
             return keys =>
             {
+                // A local, not a captured variable: text values hold a reference, and storing one in the heap costs a GC write barrier.
+                T value = default;
                 getter(ref value);
                 keys[0] = key(value);
                 return 1;
@@ -140,9 +145,9 @@ namespace MLExt.Neural.Featurization
 
         private static Func<double> Convert<T>(ValueGetter<T> getter, Func<T, double> convert)
         {
-            T value = default;
             return () =>
             {
+                T value = default;
                 getter(ref value);
                 return convert(value);
             };

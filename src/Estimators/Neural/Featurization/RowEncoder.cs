@@ -48,18 +48,18 @@ namespace MLExt.Neural.Featurization
         {
             var rowValues = new RowValues();
             var keys = Fields.Select((f, i) => f.BindKeys(row, rowValues, Recorders?[i])).ToArray();
-            var buffers = Fields.Select(f => new ulong[f.Width]).ToArray();
             var values = Numeric.Select(n => ColumnReader.Number(row, row.Schema[n.Column], n.Slot, rowValues)).ToArray();
-            CategoricalField[] fields = Fields;
+            int[] widths = Fields.Select(f => f.Width).ToArray();
             int idWidth = IdWidth;
             return (rowKeys, numbers, at) =>
             {
                 int place = at * idWidth;
                 for (int f = 0; f < keys.Length; f++)
                 {
-                    int count = keys[f](buffers[f]);
-                    for (int k = 0; k < fields[f].Width; k++)
-                        rowKeys[place++] = k < count ? buffers[f][k] : ColumnReader.Unused;
+                    Span<ulong> fieldKeys = rowKeys.AsSpan(place, widths[f]);
+                    int count = keys[f](fieldKeys);
+                    fieldKeys[count..].Fill(ColumnReader.Unused);
+                    place += widths[f];
                 }
                 // Through float, as the training cache holds raw values: Double columns score exactly as they trained.
                 for (int n = 0; n < values.Length; n++)

@@ -10,6 +10,7 @@ using MLExt.Neural.Networks;
 using MLExt.Neural.Onnx;
 using MLExt.Neural.Tasks;
 using MLExt.Neural.Training;
+using MLExt.Threading;
 using TorchSharp;
 
 namespace MLExt.Neural.Scoring
@@ -151,7 +152,7 @@ namespace MLExt.Neural.Scoring
             private PendingBatch Queue(PendingBatch batch)
             {
                 var rows = FeaturizedRows.InMemory(_view._featurizer.IdWidth, _view._featurizer.NumericCount, batch.Ids, batch.Numeric, batch.Count);
-                batch.Scores = Task.Run(() => TrainingLoop.Predict(_view._network, rows, batch.Tensors, _view._device));
+                batch.Scores = TorchWorkThread.Run(() => TrainingLoop.Predict(_view._network, rows, batch.Tensors, _view._device));
                 return batch;
             }
 

@@ -67,6 +67,7 @@ namespace MLExt.Benchmarks.Ctr
             if (!quick)
                 report.Append(FitStartBenchmark.Run(log));
             report.Append(Scoring(mlContext, train, test, testRows, clicks, log));
+            report.Append(AttentionCostBenchmark.Run(log));
             return report.ToString();
         }
 
@@ -74,12 +75,21 @@ namespace MLExt.Benchmarks.Ctr
         public static string RerunScoring(bool quick, string speedSection, Action<string> log)
         {
             var (mlContext, clicks, train, _, test, testRows) = SpeedData(quick);
-            string scoring = Scoring(mlContext, train, test, testRows, clicks, log);
-            int start = speedSection.IndexOf("### Scoring", StringComparison.Ordinal);
+            return Replace(speedSection, "### Scoring", Scoring(mlContext, train, test, testRows, clicks, log));
+        }
+
+        /// <summary>The CTR speed section of an earlier report with its AutoInt+ part measured again (--only ctr-attention).</summary>
+        public static string RerunAttentionCost(string speedSection, Action<string> log)
+            => Replace(speedSection, AttentionCostBenchmark.Heading, AttentionCostBenchmark.Run(log));
+
+        // The "### " subsection that starts with the heading, replaced (or added at the end).
+        private static string Replace(string section, string heading, string subsection)
+        {
+            int start = section.IndexOf(heading, StringComparison.Ordinal);
             if (start < 0)
-                return speedSection + scoring;
-            int end = speedSection.IndexOf("\n### ", start, StringComparison.Ordinal);
-            return speedSection[..start] + scoring + (end < 0 ? "" : speedSection[(end + 1)..]);
+                return section + subsection;
+            int end = section.IndexOf("\n### ", start, StringComparison.Ordinal);
+            return section[..start] + subsection + (end < 0 ? "" : section[(end + 1)..]);
         }
 
         private static (MLContext MLContext, CriteoLikeData Clicks, IDataView Train, int TrainRows, IDataView Test, int TestRows) SpeedData(bool quick)

@@ -12,7 +12,7 @@ using MLExt.Benchmarks.OptFS;
 using MLExt.Benchmarks.OutRank;
 using MLExt.Benchmarks.QuickSelection;
 
-// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|quickselection-authors|cli-rank|cli-train|ctr|ctr-quality|ctr-speed|ctr-scoring|ctr-attention|neural|defaults|optfs|compression|compression-at-scale|text-hash|onnx]
+// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|quickselection-authors|cli-rank|cli-train|ctr|ctr-quality|ctr-speed|ctr-scoring|ctr-attention|ctr-fit-start|neural|defaults|optfs|compression|compression-at-scale|text-hash|onnx]
 // Runs the benchmarks and writes benchmarks/RESULTS.md (or RESULTS-quick.md for a small smoke run). With --only, the
 // other sections of an existing RESULTS.md are kept (ctr-speed: the CTR throughput and scoring alone, a few minutes;
 // ctr-quality: the CTR AUC tables alone, about 40 minutes; ctr: both; compression-at-scale: hours, resumable, never part of a
@@ -44,7 +44,8 @@ report.Append(selected is null or "cli-train" ? TrainCliBenchmark.Run(quick, Log
 report.Append(selected is null or "ctr" or "ctr-quality" ? CtrBenchmark.Run(quick, Log) : Section(previous, "## CTR trainer"));
 report.Append(selected is null or "ctr" or "ctr-speed" ? CtrBenchmark.RunSpeed(quick, Log)
     : selected == "ctr-scoring" ? CtrBenchmark.RerunScoring(quick, Section(previous, "## CTR speed"), Log)
-    : selected == "ctr-attention" ? CtrBenchmark.RerunAttentionCost(Section(previous, "## CTR speed"), Log) : Section(previous, "## CTR speed"));
+    : selected == "ctr-attention" ? CtrBenchmark.RerunAttentionCost(Section(previous, "## CTR speed"), Log)
+    : selected == "ctr-fit-start" ? CtrBenchmark.RerunFitStart(Section(previous, "## CTR speed"), Log) : Section(previous, "## CTR speed"));
 report.Append(selected is null or "neural" ? NeuralBenchmark.Run(quick, Log) : Section(previous, "## Neural regularizers and TabularNet"));
 report.Append(selected is null or "defaults" ? NeuralBenchmark.RunDefaults(Log) : Section(previous, "## Defaults chosen from the data"));
 report.Append(selected is null or "optfs" ? OptFSBenchmark.Run(quick, Log) : Section(previous, "## OptFS feature gates"));

@@ -82,6 +82,10 @@ namespace MLExt.Benchmarks.Ctr
         public static string RerunAttentionCost(string speedSection, Action<string> log)
             => Replace(speedSection, AttentionCostBenchmark.Heading, AttentionCostBenchmark.Run(log));
 
+        /// <summary>The CTR speed section of an earlier report with its one-epoch warm and cold part measured again (--only ctr-fit-start).</summary>
+        public static string RerunFitStart(string speedSection, Action<string> log)
+            => Replace(speedSection, "### One epoch, warm and cold", FitStartBenchmark.Run(log));
+
         // The "### " subsection that starts with the heading, replaced (or added at the end).
         private static string Replace(string section, string heading, string subsection)
         {

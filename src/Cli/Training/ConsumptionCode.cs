@@ -105,10 +105,14 @@ namespace MLExt.Cli.Training
         }
 
         // The C# keyword of a column's raw type (text is a string, as PredictionEngine maps it).
-        private static string TypeName(Type raw) => raw == typeof(ReadOnlyMemory<char>) ? "string"
-            : raw == typeof(float) ? "float" : raw == typeof(double) ? "double" : raw == typeof(bool) ? "bool" : raw == typeof(int) ? "int"
-            : raw == typeof(long) ? "long" : raw == typeof(uint) ? "uint" : raw == typeof(ulong) ? "ulong" : raw == typeof(short) ? "short"
-            : raw == typeof(ushort) ? "ushort" : raw == typeof(byte) ? "byte" : raw == typeof(sbyte) ? "sbyte" : raw.FullName;
+        private static readonly Dictionary<Type, string> Keywords = new()
+        {
+            [typeof(ReadOnlyMemory<char>)] = "string", [typeof(float)] = "float", [typeof(double)] = "double", [typeof(bool)] = "bool",
+            [typeof(int)] = "int", [typeof(long)] = "long", [typeof(uint)] = "uint", [typeof(ulong)] = "ulong", [typeof(short)] = "short",
+            [typeof(ushort)] = "ushort", [typeof(byte)] = "byte", [typeof(sbyte)] = "sbyte",
+        };
+
+        private static string TypeName(Type raw) => Keywords.GetValueOrDefault(raw, raw.FullName);
 
         // A PascalCase C# identifier from a column name: letters and digits kept, words capitalized.
         private static string Identifier(string name, string fallback)

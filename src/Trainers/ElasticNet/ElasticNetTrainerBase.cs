@@ -129,9 +129,11 @@ namespace MLExt.Trainers
             double[] factors = TrainerOptions.PenaltyFactors;
             if (groups == null || factors == null)
                 return;
+            // Each group's first slot, found in one pass: searching the groups afresh per slot is quadratic in the slots.
+            var firstSlot = new Dictionary<int, int>();
             for (int j = 0; j < groups.Length; j++)
             {
-                int first = Array.IndexOf(groups, groups[j]);
+                int first = firstSlot.TryAdd(groups[j], j) ? j : firstSlot[groups[j]];
                 if (factors[j] != factors[first])
                     throw Host.ExceptParam(nameof(TrainerOptions.PenaltyFactors),
                         $"Slots {first} and {j} are in group {groups[j]} but have the penalty factors {factors[first]} and {factors[j]}; give a group's slots one factor.");

@@ -102,6 +102,20 @@ namespace MLExt.Trainers.Tests.Ctr
         }
 
         [TestMethod]
+        public void ValuesFirstSeenAfterManyRowsAreNamedInTheVocabulary()
+        {
+            // Training reads rows in chunks of thousands and hands each value to the thread that numbers the keys; with 6,000 sites
+            // over 12,000 rows, sites are first seen in every chunk, and a value handed to the wrong key would map wrongly in ONNX.
+            var mlContext = new MLContext(seed: 1);
+            IDataView train = mlContext.Data.LoadFromEnumerable(Rows(12_000, 1, sites: 6000));
+            var options = Options(CtrModel.DeepFM);
+            options.NumberOfEpochs = 1;
+            using CtrTransformer model = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(train);
+
+            AssertSameScores(mlContext, model, mlContext.Data.LoadFromEnumerable(Rows(500, 2, sites: 6000)));
+        }
+
+        [TestMethod]
         [DataRow(CtrNumericHandling.LogBucket)]
         [DataRow(CtrNumericHandling.QuantileBins)]
         public void BucketedNumbersScoreTheSameInOnnxRuntime(CtrNumericHandling handling)

@@ -81,7 +81,7 @@ namespace MLExt.Neural.Featurization
             var ids = new int[keys.Length];
             foreach (int n in frequent)
                 ids[n] = 1 + _vocabulary.Add(keys[n].Key);
-            _vocabularyValues = frequent.Select(n => values.ValueOf(keys[n].Key)).ToArray();
+            _vocabularyValues = frequent.Select(n => values.ValueOf(n)).ToArray();
             return ids;
         }
 
@@ -132,11 +132,18 @@ namespace MLExt.Neural.Featurization
             if (Kind == KeyKind.Value)
                 return ColumnReader.Keys(row, column, TextHash, recorder);
             Func<double> number = ColumnReader.Number(row, column, Slot, rowValues);
+            ValueRecorder.Handover<long> handover = recorder?.For<long>();
             return keys =>
             {
-                long? bucket = Bucket(number());
-                keys[0] = bucket is long b ? ColumnReader.Keyed(StableHash.Of(b)) : Missing;
-                recorder?.Observe(keys[0], bucket ?? 0);
+                if (Bucket(number()) is long b)
+                {
+                    keys[0] = ColumnReader.Keyed(StableHash.Of(b));
+                    handover?.Hold(b);
+                }
+                else
+                {
+                    keys[0] = Missing;
+                }
                 return 1;
             };
         }

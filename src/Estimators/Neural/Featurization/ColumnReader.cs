@@ -41,35 +41,22 @@ namespace MLExt.Neural.Featurization
         /// <summary>A reader of the row's keys (one for a scalar column, each stored value of a vector).</summary>
         public static KeysReader Keys(DataViewRow row, DataViewSchema.Column column, TextKeyHash textHash, ValueRecorder recorder = null) => KeyFunction(column, textHash) switch
         {
-            Func<ReadOnlyMemory<char>, ulong> key => Bind(row, column, Recording(key, recorder)),
-            Func<uint, ulong> key => Bind(row, column, Recording(key, recorder)),
-            Func<bool, ulong> key => Bind(row, column, Recording(key, recorder)),
-            Func<float, ulong> key => Bind(row, column, Recording(key, recorder)),
-            Func<double, ulong> key => Bind(row, column, Recording(key, recorder)),
-            Func<int, ulong> key => Bind(row, column, Recording(key, recorder)),
-            Func<long, ulong> key => Bind(row, column, Recording(key, recorder)),
-            Func<ulong, ulong> key => Bind(row, column, Recording(key, recorder)),
-            Func<short, ulong> key => Bind(row, column, Recording(key, recorder)),
-            Func<ushort, ulong> key => Bind(row, column, Recording(key, recorder)),
-            Func<byte, ulong> key => Bind(row, column, Recording(key, recorder)),
-            Func<sbyte, ulong> key => Bind(row, column, Recording(key, recorder)),
+            Func<ReadOnlyMemory<char>, ulong> key => Bind(row, column, key, recorder),
+            Func<uint, ulong> key => Bind(row, column, key, recorder),
+            Func<bool, ulong> key => Bind(row, column, key, recorder),
+            Func<float, ulong> key => Bind(row, column, key, recorder),
+            Func<double, ulong> key => Bind(row, column, key, recorder),
+            Func<int, ulong> key => Bind(row, column, key, recorder),
+            Func<long, ulong> key => Bind(row, column, key, recorder),
+            Func<ulong, ulong> key => Bind(row, column, key, recorder),
+            Func<short, ulong> key => Bind(row, column, key, recorder),
+            Func<ushort, ulong> key => Bind(row, column, key, recorder),
+            Func<byte, ulong> key => Bind(row, column, key, recorder),
+            Func<sbyte, ulong> key => Bind(row, column, key, recorder),
             _ => throw new NotSupportedException($"Column '{column.Name}' of type {column.Type} cannot be a categorical field."),
         };
 
         /// <summary>The key of one value of a categorical column whose values are of type <typeparamref name="T"/>.</summary>
-        // The key function, telling the recorder (when there is one) each value it keys.
-        private static Func<T, ulong> Recording<T>(Func<T, ulong> key, ValueRecorder recorder)
-        {
-            if (recorder is null)
-                return key;
-            return value =>
-            {
-                ulong k = key(value);
-                recorder.Observe(k, value);
-                return k;
-            };
-        }
-
         public static Func<T, ulong> KeyOf<T>(DataViewSchema.Column column, TextKeyHash textHash) => (Func<T, ulong>)KeyFunction(column, textHash);
 
         // A Func<value, key> for the column's item type.
@@ -112,8 +99,10 @@ namespace MLExt.Neural.Featurization
         /// <summary>A hash that is neither the missing key nor the unused key.</summary>
         public static ulong Keyed(ulong hash) => hash == Missing ? 1 : hash == Unused ? Unused - 1 : hash;
 
-        private static KeysReader Bind<T>(DataViewRow row, DataViewSchema.Column column, Func<T, ulong> key)
+        // Reads the keys, handing the recorder (when there is one) the value of each present key.
+        private static KeysReader Bind<T>(DataViewRow row, DataViewSchema.Column column, Func<T, ulong> key, ValueRecorder recorder)
         {
+            ValueRecorder.Handover<T> handover = recorder?.For<T>();
             if (column.Type is VectorDataViewType)
             {
                 var vector = row.GetGetter<VBuffer<T>>(column);
@@ -126,8 +115,10 @@ namespace MLExt.Neural.Featurization
                     for (int i = 0; i < values.Length && count < keys.Length; i++)
                     {
                         ulong k = key(values[i]);
-                        if (k != Missing)
-                            keys[count++] = k;
+                        if (k == Missing)
+                            continue;
+                        keys[count++] = k;
+                        handover?.Hold(values[i]);
                     }
                     return count;
                 };
@@ -138,7 +129,10 @@ namespace MLExt.Neural.Featurization
                 // A local, not a captured variable: text values hold a reference, and storing one in the heap costs a GC write barrier.
                 T value = default;
                 getter(ref value);
-                keys[0] = key(value);
+                ulong k = key(value);
+                keys[0] = k;
+                if (k != Missing)
+                    handover?.Hold(value);
                 return 1;
             };
         }

@@ -50,6 +50,10 @@ namespace MLExt.Neural.Featurization
         public static FeaturizedRows InMemory(int idWidth, int numericWidth, int[] ids, float[] numeric, int rows)
             => new FeaturizedRows(new ArrayRowStore(idWidth, numericWidth, new[] { ids }, new[] { numeric }, Math.Max(rows, 1), rows), null, new float[rows], null);
 
+        /// <summary>The most rows <see cref="Read"/>'s reading thread is ahead of its encoding: the chunk being encoded and the
+        /// one being read.</summary>
+        public const int RowsInFlight = 2 * Chunk.Rows;
+
         /// <summary>Copies row <paramref name="row"/>'s ids and numeric values.</summary>
         public void CopyRow(int row, Span<long> ids, Span<float> numeric) => _store.Read(_rows?[row] ?? row, ids, numeric);
 

@@ -223,6 +223,9 @@ namespace MLExt.Neural.Featurization
             private readonly double[] _sums;
             private readonly double[] _squares;
             private readonly long[] _present;
+            // How many rows ahead a field's next key is prefetched: enough to cover a miss to memory.
+            private const int PrefetchRows = 16;
+
             // Rows whose numbers were observed, for the position in an error message.
             private long _rowsObserved;
 
@@ -230,26 +233,43 @@ namespace MLExt.Neural.Featurization
             {
                 _host = host;
                 _seen = fields.Select(_ => new KeyTable()).ToArray();
-                _recorders = fields.Select(_ => new ValueRecorder()).ToArray();
+                _recorders = fields.Select(field => new ValueRecorder(FeaturizedRows.RowsInFlight * field.Width)).ToArray();
                 _sums = new double[numeric.Length];
                 _squares = new double[numeric.Length];
                 _present = new long[numeric.Length];
             }
 
             /// <inheritdoc/>
-            /// <remarks>The reading thread records values; the encoding thread counts keys: each owns its tables.</remarks>
+            /// <remarks>The reading thread hands values over; the encoding thread counts keys and keeps the values of new ones.</remarks>
             protected override ValueRecorder[] Recorders => _recorders;
 
             /// <inheritdoc/>
             /// <remarks>Counts the keys and the present numbers, and writes provisional codes and raw numbers.</remarks>
             public override void Encode(ReadOnlySpan<ulong> keys, Span<int> ids, Span<float> numbers)
             {
-                for (int row = 0; row < keys.Length; row += IdWidth)
+                // Field by field, so that each table's slots are asked for a few rows ahead (see KeyTable.Prefetch) and their cache
+                // misses overlap; row by row within a field, the order its values were handed over in.
+                for (int first = 0; first < IdWidth; first += Fields[FieldOfPlace[first]].Width)
                 {
-                    for (int k = 0; k < IdWidth; k++)
+                    int f = FieldOfPlace[first], end = first + Fields[f].Width;
+                    KeyTable seen = _seen[f];
+                    ValueRecorder recorder = _recorders[f];
+                    for (int row = 0; row < keys.Length; row += IdWidth)
                     {
-                        ulong key = keys[row + k];
-                        ids[row + k] = key == ColumnReader.Unused ? -1 : key == CategoricalField.Missing ? 0 : 1 + _seen[FieldOfPlace[k]].Add(key);
+                        if (row + PrefetchRows * IdWidth < keys.Length)
+                            seen.Prefetch(keys[row + PrefetchRows * IdWidth + first]);
+                        for (int k = row + first; k < row + end; k++)
+                        {
+                            ulong key = keys[k];
+                            if (key == ColumnReader.Unused || key == CategoricalField.Missing)
+                            {
+                                ids[k] = key == ColumnReader.Unused ? -1 : 0;
+                                continue;
+                            }
+                            int known = seen.Count, number = seen.Add(key);
+                            recorder.Take(isNew: number == known);
+                            ids[k] = 1 + number;
+                        }
                     }
                 }
                 for (int row = 0; row < numbers.Length; row += NumericCount, _rowsObserved++)

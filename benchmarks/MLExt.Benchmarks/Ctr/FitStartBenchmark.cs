@@ -47,11 +47,13 @@ namespace MLExt.Benchmarks.Ctr
             var warmBare = new List<double>();
             for (int run = 0; run < 6; run++)
             {
+                long faults = Timing.PageFaults();
                 var (seconds, featurizing) = CtrBenchmark.TimedFit(mlContext, options, data, _ => { });
+                long fitFaults = Timing.PageFaults() - faults;
                 warmFit.Add(seconds);
                 warmFeaturizing.Add(featurizing);
                 warmBare.Add(CtrBenchmark.BareLoop(CtrTrainer.NetworkSpec(options, featurizer), cache, options, 1));
-                log($"Warm run {run + 1}: Fit {seconds:F2} s (featurizing {featurizing:F2} s), bare {warmBare[^1]:F2} s");
+                log($"Warm run {run + 1}: Fit {seconds:F2} s (featurizing {featurizing:F2} s, {fitFaults:N0} page faults), bare {warmBare[^1]:F2} s ({Timing.PageFaults() - faults - fitFaults:N0} page faults)");
             }
             cache.Dispose();
 

@@ -7,10 +7,9 @@ namespace MLExt.Neural.Featurization
     /// Remembers the value each key of a field was first made from while its vocabulary is learned, so the saved model can name
     /// its vocabulary (what an ONNX export maps raw values with, since the key hash has no ONNX operator). The reading thread
     /// hands over the value of every present key in read order (<see cref="For{T}"/>); the encoding thread, which numbers the
-    /// keys, keeps the value of each new one (<see cref="Take"/>). Telling new keys apart there costs no lookup of its own: the
-    /// reading thread, which bounds the learning pass, used to probe a table of its own per value for that. A value is kept once
-    /// per distinct key: text as a string, whole numbers (keys, Booleans as 1 and 0, bucket numbers) as longs, other numbers as
-    /// doubles.
+    /// keys, keeps the value of each new one (<see cref="Take"/>): its count table already tells new keys apart, so the reading
+    /// thread, which bounds the learning pass, probes no table for it. A value is kept once per distinct key: text as a string,
+    /// whole numbers (keys, Booleans as 1 and 0, bucket numbers) as longs, other numbers as doubles.
     /// </summary>
     internal sealed class ValueRecorder
     {

@@ -34,6 +34,9 @@ namespace MLExt.Hashing
             }
         }
 
+        /// <summary>How many lookups ahead to <see cref="Prefetch"/> a key: enough to cover a miss to memory.</summary>
+        public const int PrefetchDistance = 16;
+
         /// <summary>Asks the processor to bring the key's slot into the cache, so that a lookup of it a little later does not
         /// wait for memory; nothing happens where the processor has no prefetch instruction.</summary>
         public unsafe void Prefetch(ulong key)

@@ -206,18 +206,15 @@ namespace MLExt.Transforms.OutRanking
 
                 public override void Read(int index) => Stored[index] = TKey.Of(Next());
 
-                // How many lookups ahead a key's slot is fetched: enough to cover a miss to memory.
-                private const int Ahead = 16;
-
                 public override void Encode(Span<int> codes, int count)
                 {
                     KeyTable table = _encoder._codes;
-                    for (int i = 0; i < Math.Min(Ahead, count); i++)
+                    for (int i = 0; i < Math.Min(KeyTable.PrefetchDistance, count); i++)
                         table.Prefetch(Stored[i]);
                     for (int i = 0; i < count; i++)
                     {
-                        if (i + Ahead < count)
-                            table.Prefetch(Stored[i + Ahead]);
+                        if (i + KeyTable.PrefetchDistance < count)
+                            table.Prefetch(Stored[i + KeyTable.PrefetchDistance]);
                         codes[i] = _encoder.Code(Stored[i]);
                     }
                 }

@@ -223,9 +223,6 @@ namespace MLExt.Neural.Featurization
             private readonly double[] _sums;
             private readonly double[] _squares;
             private readonly long[] _present;
-            // How many rows ahead a field's next key is prefetched: enough to cover a miss to memory.
-            private const int PrefetchRows = 16;
-
             // Rows whose numbers were observed, for the position in an error message.
             private long _rowsObserved;
 
@@ -256,8 +253,8 @@ namespace MLExt.Neural.Featurization
                     ValueRecorder recorder = _recorders[f];
                     for (int row = 0; row < keys.Length; row += IdWidth)
                     {
-                        if (row + PrefetchRows * IdWidth < keys.Length)
-                            seen.Prefetch(keys[row + PrefetchRows * IdWidth + first]);
+                        if (row + KeyTable.PrefetchDistance * IdWidth < keys.Length)
+                            seen.Prefetch(keys[row + KeyTable.PrefetchDistance * IdWidth + first]);
                         for (int k = row + first; k < row + end; k++)
                         {
                             ulong key = keys[k];

@@ -20,10 +20,13 @@ namespace MLExt.Transforms.OutRanking.Core
         /// <summary>Entropy (nats) of the distribution with these counts.</summary>
         public static double Entropy(IEnumerable<long> counts)
         {
-            long[] values = counts.ToArray();
-            double n = values.Sum();
+            // Two passes over the counts rather than a copy of them: a feature can have millions of values.
+            long total = 0;
+            foreach (long count in counts)
+                total += count;
+            double n = total;
             double entropy = 0;
-            foreach (long count in values)
+            foreach (long count in counts)
             {
                 if (count == 0)
                     continue;
@@ -89,13 +92,11 @@ namespace MLExt.Transforms.OutRanking.Core
             double logN = Math.Log(n);
             double logFactorialN = LogFactorial(n);
             // Label values that share a count contribute alike too (this matters when the "label" is another feature).
-            var labelCounts = table.LabelTotals.GroupBy(t => t.Count).Select(g => (Count: g.Key, Values: g.Count())).ToArray();
+            var labelCounts = ValuesPerCount(table.LabelTotals);
             double expected = 0;
             // The terms depend on a feature value's count only, and most values share their count with many others.
-            foreach (var group in table.FeatureTotals.GroupBy(t => t.Count))
+            foreach (var (a, valuesWithThisCount) in ValuesPerCount(table.FeatureTotals))
             {
-                long a = group.Key;
-                int valuesWithThisCount = group.Count();
                 double logA = Math.Log(a);
                 foreach (var (b, labelValuesWithThisCount) in labelCounts)
                 {
@@ -126,6 +127,25 @@ namespace MLExt.Transforms.OutRanking.Core
                 }
             }
             return expected;
+        }
+
+        // How many values have each count, counts in order of first appearance. Only the counts are kept (GroupBy would keep
+        // every value in its group: megabytes for a feature of a million values).
+        private static List<(long Count, int Values)> ValuesPerCount(IEnumerable<(int Code, long Count)> totals)
+        {
+            var groups = new List<(long Count, int Values)>();
+            var groupOfCount = new Dictionary<long, int>();
+            foreach (var (_, count) in totals)
+            {
+                if (groupOfCount.TryGetValue(count, out int group))
+                    groups[group] = (count, groups[group].Values + 1);
+                else
+                {
+                    groupOfCount.Add(count, groups.Count);
+                    groups.Add((count, 1));
+                }
+            }
+            return groups;
         }
 
         /// <summary>Mutual information minus its expectation under independence: about zero for an unrelated feature of any cardinality.</summary>

@@ -108,11 +108,13 @@ namespace MLExt.Benchmarks.Compression
         // The method best at 0.01 with the grid's seed, once every method has been measured there (and the full model); else null.
         private static Cell BestAtHundredfold(Dictionary<string, Cell> cells, CtrModel model)
         {
-            var atHundredfold = CompressionBenchmark.Sized.Select(m => cells.GetValueOrDefault(Cell.Keys(model, m, 0.01))).ToList();
-            if (atHundredfold.Any(c => c is null) || !cells.ContainsKey(Cell.Keys(model, CtrEmbeddingCompression.None, 1)))
-                return null;
-            return atHundredfold.Where(c => c.Failure is null).OrderByDescending(c => c.Auc).FirstOrDefault();
+            bool measured = CompressionBenchmark.Sized.All(m => cells.ContainsKey(Cell.Keys(model, m, 0.01))) && cells.ContainsKey(Cell.Keys(model, CtrEmbeddingCompression.None, 1));
+            return measured ? Best(cells, model, 0.01) : null;
         }
+
+        // The sized method with the highest AUC among those measured at this ratio with the grid's seed; null when none is.
+        private static Cell Best(Dictionary<string, Cell> cells, CtrModel model, double ratio)
+            => CompressionBenchmark.Sized.Select(m => cells.GetValueOrDefault(Cell.Keys(model, m, ratio))).Where(c => c is { Failure: null }).OrderByDescending(c => c.Auc).FirstOrDefault();
 
         private static IEnumerable<(CtrModel Model, CtrEmbeddingCompression Method, double Ratio)> Grid()
         {
@@ -179,7 +181,7 @@ namespace MLExt.Benchmarks.Compression
                 }
                 foreach (double target in new[] { 0.01, 0.001 })
                 {
-                    var best = CompressionBenchmark.Sized.Select(m => cells.GetValueOrDefault(Cell.Keys(model, m, target))).Where(c => c is { Failure: null }).OrderByDescending(c => c.Auc).FirstOrDefault();
+                    Cell best = Best(cells, model, target);
                     double allowed = target == 0.01 ? 0.001 : 0.005;
                     text.AppendLine(best is null ? $"- At {1 / target:N0}x: not measured yet."
                         : $"- At {1 / target:N0}x the best is {best.Method} at {best.Auc:F4} ({best.Auc - full.Auc:+0.0000;-0.0000;0.0000}); target within {allowed} of the full model: {(full.Auc - best.Auc <= allowed ? "met" : "not met")}.");
@@ -204,8 +206,7 @@ namespace MLExt.Benchmarks.Compression
             text.AppendLine("| memory kept | their AUC | gap to their 0.5 | this grid's best (DeepFM) | gap to this grid's 0.5 best |");
             text.AppendLine("|---|---|---|---|---|");
             var theirs = new (double Ratio, double Auc)[] { (0.5, 0.8083), (0.1, 0.8082), (0.01, 0.8073), (0.001, 0.8033), (0.0001, 0.8021) };
-            double BestAt(double ratio) => CompressionBenchmark.Sized.Select(m => cells.GetValueOrDefault(Cell.Keys(CtrModel.DeepFM, m, ratio)))
-                .Where(c => c is { Failure: null }).Select(c => c.Auc).DefaultIfEmpty(double.NaN).Max();
+            double BestAt(double ratio) => Best(cells, CtrModel.DeepFM, ratio)?.Auc ?? double.NaN;
             double oursAtHalf = BestAt(0.5);
             foreach (var (ratio, auc) in theirs)
             {
@@ -230,7 +231,7 @@ namespace MLExt.Benchmarks.Compression
             if (rows.Any(r => r.Full is null || r.Best is null))
                 return $"Seed spread at 100x: not measured yet.{Environment.NewLine}{Environment.NewLine}";
             var text = new StringBuilder();
-            text.AppendLine($"The full model and {best.Method} at 0.01 trained with {Seeds.Length} seeds (the trainer's `Seed`: initialization, order and hash salts; the data stays):");
+            text.AppendLine($"The full model and {best.Method} at 0.01 trained with {Seeds.Length} seeds (the trainer's `Seed`: the initial weights and the order rows are trained in; the data and the hash functions stay):");
             text.AppendLine();
             text.AppendLine($"| seed | full tables | {best.Method} at 0.01 | gap |");
             text.AppendLine("|---|---|---|---|");

@@ -11,14 +11,19 @@ using MLExt.Benchmarks.Onnx;
 using MLExt.Benchmarks.OptFS;
 using MLExt.Benchmarks.OutRank;
 using MLExt.Benchmarks.QuickSelection;
+using MLExt.Devices;
 
-// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|quickselection-authors|cli-rank|cli-train|ctr|ctr-quality|ctr-speed|ctr-scoring|ctr-attention|ctr-fit-start|neural|defaults|optfs|compression|compression-at-scale|text-hash|onnx]
+// Usage: dotnet run -c Release --project benchmarks/MLExt.Benchmarks [-- --quick] [-- --only elasticnet|outrank|quickselection|quickselection-authors|cli-rank|cli-train|ctr|ctr-quality|ctr-speed|ctr-scoring|ctr-attention|ctr-fit-start|neural|defaults|optfs|compression|compression-at-scale|text-hash|onnx] [-- --keep-freed-memory]
 // Runs the benchmarks and writes benchmarks/RESULTS.md (or RESULTS-quick.md for a small smoke run). With --only, the
 // other sections of an existing RESULTS.md are kept (ctr-speed: the CTR throughput and scoring alone, a few minutes;
 // ctr-quality: the CTR AUC tables alone, about 40 minutes; ctr: both; compression-at-scale: hours, resumable, never part of a
 // full run, which reports the cells measured so far).
+// With --keep-freed-memory glibc keeps freed memory for reuse in this process and in the children it starts
+// (CpuAllocator.KeepFreedMemory), for the one-epoch Fit's figures with a steady allocator.
+if (args.Contains(FitStartBenchmark.KeepFreedMemoryArgument))
+    FitStartBenchmark.KeepsFreedMemory = CpuAllocator.KeepFreedMemory();
 // A child process of the CTR speed benchmark's cold measurement (FitStartBenchmark) does one measurement and exits.
-if (args.Length == 2 && args[0] == FitStartBenchmark.ChildArgument)
+if (args.Length >= 2 && args[0] == FitStartBenchmark.ChildArgument)
 {
     FitStartBenchmark.RunChild(args[1]);
     return;

@@ -9,6 +9,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLExt.Data;
+using MLExt.Devices;
 using MLExt.Neural.Featurization;
 using MLExt.Neural.Tasks;
 using MLExt.Trainers;
@@ -25,6 +26,11 @@ namespace MLExt.Benchmarks.Ctr
     internal static class FitStartBenchmark
     {
         public const string ChildArgument = "--fit-start-child";
+        public const string KeepFreedMemoryArgument = "--keep-freed-memory";
+
+        /// <summary>Whether this process keeps freed memory (<see cref="CpuAllocator.KeepFreedMemory"/>); its children then do too.</summary>
+        public static bool KeepsFreedMemory { get; set; }
+
         private const int Rows = 163_840;
 
         public static string Run(Action<string> log)
@@ -35,7 +41,8 @@ namespace MLExt.Benchmarks.Ctr
             text.AppendLine("The Fit a new user runs, one epoch without validation, against the bare loop over the same 40 steps. Warm: both in this " +
                 "process after one call of each (the same Fit, the same loop), six runs each, alternating. Cold: each side in a fresh process of its own (the data generated and " +
                 "cached before the clock starts; the bare loop's rows featurized before it), three processes each; the bare loop's cold time " +
-                "includes libtorch's start-up as the Fit's does.");
+                "includes libtorch's start-up as the Fit's does." +
+                (KeepsFreedMemory ? " Every process of this run kept freed memory for reuse (`--keep-freed-memory`: `CpuAllocator.KeepFreedMemory()`)." : ""));
             text.AppendLine();
 
             var (mlContext, data, options) = Setup();
@@ -131,7 +138,8 @@ namespace MLExt.Benchmarks.Ctr
         // Runs this benchmark program as a child for one cold measurement and reads the seconds it prints.
         private static double[] Child(string side)
         {
-            var start = new ProcessStartInfo("dotnet", $"\"{Assembly.GetEntryAssembly().Location}\" {ChildArgument} {side}") { RedirectStandardOutput = true };
+            string keep = KeepsFreedMemory ? $" {KeepFreedMemoryArgument}" : "";
+            var start = new ProcessStartInfo("dotnet", $"\"{Assembly.GetEntryAssembly().Location}\" {ChildArgument} {side}{keep}") { RedirectStandardOutput = true };
             using Process process = Process.Start(start);
             string output = process.StandardOutput.ReadToEnd();
             process.WaitForExit();

@@ -129,24 +129,10 @@ namespace MLExt.Transforms.OutRanking.Core
             return expected;
         }
 
-        // How many values have each count, counts in order of first appearance. Only the counts are kept (GroupBy would keep
-        // every value in its group: megabytes for a feature of a million values).
+        // How many values have each count. Only the counts are kept (GroupBy would keep every value in its group: megabytes for a
+        // feature of a million values).
         private static List<(long Count, int Values)> ValuesPerCount(IEnumerable<(int Code, long Count)> totals)
-        {
-            var groups = new List<(long Count, int Values)>();
-            var groupOfCount = new Dictionary<long, int>();
-            foreach (var (_, count) in totals)
-            {
-                if (groupOfCount.TryGetValue(count, out int group))
-                    groups[group] = (count, groups[group].Values + 1);
-                else
-                {
-                    groupOfCount.Add(count, groups.Count);
-                    groups.Add((count, 1));
-                }
-            }
-            return groups;
-        }
+            => totals.CountBy(t => t.Count).Select(group => (group.Key, group.Value)).ToList();
 
         /// <summary>Mutual information minus its expectation under independence: about zero for an unrelated feature of any cardinality.</summary>
         public static double ChanceAdjusted(ContingencyTable table) => Plain(table) - ExpectedUnderIndependence(table);

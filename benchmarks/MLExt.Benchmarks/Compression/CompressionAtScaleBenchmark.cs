@@ -17,7 +17,8 @@ namespace MLExt.Benchmarks.Compression
     /// appended to compression-at-scale.tsv and a later run goes on from where the last stopped; the section is written from the
     /// file. Training seconds are recorded but not reported as speed: the grid may share the machine (the 200,000-row section times
     /// the methods on an idle machine). Once a model's cells at 100x are in, the full model and the method best there are trained
-    /// again with two more seeds, so the target is judged against the spread that training alone gives.
+    /// again with two more seeds, so the target is judged against the spread that training alone gives, and the method best there is
+    /// measured at ratios between 0.1 and 0.01, to show how much memory it needs to come within 0.001 of the full model.
     /// </summary>
     internal static class CompressionAtScaleBenchmark
     {
@@ -28,6 +29,8 @@ namespace MLExt.Benchmarks.Compression
         private static readonly double[] Ratios = { 0.01, 0.001, 0.1, 0.5, 0.0001 };
         // The seeds the full model and the best method at 100x are trained with (the grid itself uses the first).
         private static readonly int[] Seeds = { 1, 2, 3 };
+        // The ratios between 0.1 and 0.01 the method best at 100x is measured at (with the grid's seed).
+        private static readonly double[] Between = { 0.05, 0.03, 0.02 };
 
         private sealed record Cell(CtrModel Model, CtrEmbeddingCompression Method, double Ratio, int Seed, double Auc, long EmbeddingBytes, long FileBytes, double TrainSeconds, string Failure)
         {
@@ -84,7 +87,8 @@ namespace MLExt.Benchmarks.Compression
             return Report(cells, grid, folder);
         }
 
-        // The grid's cells not measured yet, then the seed cells of each model whose cells at 100x are all in.
+        // The grid's cells not measured yet, then, for each model whose cells at 100x are all in, the seed cells and the cells between
+        // 0.1 and 0.01.
         private static IEnumerable<(CtrModel Model, CtrEmbeddingCompression Method, double Ratio, int Seed)> Missing(
             List<(CtrModel Model, CtrEmbeddingCompression Method, double Ratio)> grid, Dictionary<string, Cell> cells)
         {
@@ -102,6 +106,8 @@ namespace MLExt.Benchmarks.Compression
                             yield return (model, method, ratio, seed);
                     }
                 }
+                foreach (double ratio in Between.Where(r => !cells.ContainsKey(Cell.Keys(model, best.Method, r))))
+                    yield return (model, best.Method, ratio, 1);
             }
         }
 
@@ -188,6 +194,7 @@ namespace MLExt.Benchmarks.Compression
                 }
                 text.AppendLine();
                 text.Append(SeedSpread(cells, model));
+                text.Append(BetweenTenfoldAndHundredfold(cells, model, full));
                 var curves = CompressionBenchmark.Sized.ToDictionary(m => m, m => Ratios.Select(r => cells.GetValueOrDefault(Cell.Keys(model, m, r))).Where(c => c is { Failure: null })
                     .Select(c => (c.Ratio, c.Auc)).Prepend((1.0, full.Auc)).ToList());
                 string plot = $"compression-at-scale-{model}.svg";
@@ -244,6 +251,20 @@ namespace MLExt.Benchmarks.Compression
                 $"the mean gap, {bestMean - fullMean:+0.0000;-0.0000;0.0000}, against the target of 0.001: {(fullMean - bestMean <= 0.001 ? "met" : "not met")}.");
             text.AppendLine();
             return text.ToString();
+        }
+
+        // The method best at 100x at the ratios between 0.1 and 0.01, and the least memory at which it is within 0.001 of the full model.
+        private static string BetweenTenfoldAndHundredfold(Dictionary<string, Cell> cells, CtrModel model, Cell full)
+        {
+            if (BestAtHundredfold(cells, model) is not Cell best)
+                return "";
+            Cell[] measured = Between.Prepend(0.1).Append(0.01).Select(r => cells.GetValueOrDefault(Cell.Keys(model, best.Method, r))).ToArray();
+            if (measured.Any(c => c is null))
+                return $"{best.Method} between 0.1 and 0.01: not measured yet.{Environment.NewLine}{Environment.NewLine}";
+            Cell least = measured.Where(c => c.Failure is null && full.Auc - c.Auc <= 0.001).OrderBy(c => c.Ratio).FirstOrDefault();
+            return $"{best.Method} between 0.1 and 0.01 (seed 1): " + string.Join(", ", measured.Select(c => $"{c.Ratio:G} {Describe(c, full)}")) + ". " +
+                (least is null ? "It is within 0.001 of the full model at none of them." : $"It is within 0.001 of the full model down to {least.Ratio:G} ({1 / least.Ratio:N0}x less memory).")
+                + Environment.NewLine + Environment.NewLine;
         }
 
         // AUC and its gap to the full model, and the embedding bytes kept; or why the method could not meet the budget.

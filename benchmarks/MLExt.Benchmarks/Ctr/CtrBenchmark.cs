@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.ML;
@@ -218,7 +219,7 @@ namespace MLExt.Benchmarks.Ctr
                 double fitSeconds = double.MaxValue, featurizeSeconds = double.NaN, bareSeconds = double.MaxValue;
                 for (int repeat = 0; repeat < repeats; repeat++)
                 {
-                    var (seconds, featurizing) = TimedFit(mlContext, options, part, log);
+                    var (seconds, featurizing, _, _, _) = TimedFit(mlContext, options, part, log);
                     if (seconds < fitSeconds)
                         (fitSeconds, featurizeSeconds) = (seconds, featurizing);
                     bareSeconds = Math.Min(bareSeconds, BareLoop(CtrTrainer.NetworkSpec(options, featurizer), cache, options, epochs));
@@ -232,15 +233,25 @@ namespace MLExt.Benchmarks.Ctr
             return text.ToString();
         }
 
-        // Seconds for a whole Fit, and of those the featurizing, which the trainer reports.
-        internal static (double Seconds, double Featurizing) TimedFit(MLContext mlContext, CtrTrainer.Options options, IDataView data, Action<string> log)
+        /// <summary>A timed Fit: its seconds, the featurizing's (as the trainer reports them), the just-in-time compilation time (all
+        /// threads) in the whole Fit and up to the end of featurizing, and the page faults up to the end of featurizing.</summary>
+        internal readonly record struct FitTiming(double Seconds, double Featurizing, double Compiling, double FeaturizingCompiling, long FeaturizingFaults);
+
+        internal static FitTiming TimedFit(MLContext mlContext, CtrTrainer.Options options, IDataView data, Action<string> log)
         {
-            double featurizing = double.NaN;
+            double featurizing = double.NaN, featurizingCompiling = double.NaN;
+            long featurizingFaults = 0;
+            TimeSpan compiled = JitInfo.GetCompilationTime();
+            long faults = Timing.PageFaults();
             void Listen(object sender, LoggingEventArgs e)
             {
                 var match = Regex.Match(e.Message, @"Featurized \d+ rows in ([\d.]+) s");
                 if (match.Success)
+                {
                     featurizing = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+                    featurizingCompiling = (JitInfo.GetCompilationTime() - compiled).TotalSeconds;
+                    featurizingFaults = Timing.PageFaults() - faults;
+                }
                 if (e.Message.Contains("Epoch ", StringComparison.Ordinal) || match.Success)
                     log(e.Message);
             }
@@ -249,7 +260,7 @@ namespace MLExt.Benchmarks.Ctr
             mlContext.BinaryClassification.Trainers.Ctr(options).Fit(data).Dispose();
             double seconds = watch.Elapsed.TotalSeconds;
             mlContext.Log -= Listen;
-            return (seconds, featurizing);
+            return new FitTiming(seconds, featurizing, (JitInfo.GetCompilationTime() - compiled).TotalSeconds, featurizingCompiling, featurizingFaults);
         }
 
         // Seconds for the identical network (same spec, same seed) to train for the given epochs on the cached rows, already batched

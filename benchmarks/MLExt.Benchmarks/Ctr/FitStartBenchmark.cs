@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Reflection;
+using System.Runtime;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -58,7 +59,7 @@ namespace MLExt.Benchmarks.Ctr
             for (int run = 0; run < 6; run++)
             {
                 long faults = Timing.PageFaults();
-                var (seconds, featurizing) = CtrBenchmark.TimedFit(mlContext, options, data, _ => { });
+                var (seconds, featurizing, _, _, _) = CtrBenchmark.TimedFit(mlContext, options, data, _ => { });
                 long fitFaults = Timing.PageFaults() - faults;
                 warmFit.Add(seconds);
                 warmFeaturizing.Add(featurizing);
@@ -68,28 +69,30 @@ namespace MLExt.Benchmarks.Ctr
             cache.Dispose();
 
             var coldFit = new List<double[]>();
-            var coldBare = new List<double>();
+            var coldBare = new List<double[]>();
             for (int run = 0; run < 3; run++)
             {
                 coldFit.Add(Child("fit"));
-                coldBare.Add(Child("bare")[0]);
-                log($"Cold run {run + 1}: Fit {coldFit[^1][0]:F2} s (featurizing {coldFit[^1][1]:F2} s), bare {coldBare[^1]:F2} s");
+                coldBare.Add(Child("bare"));
+                log($"Cold run {run + 1}: Fit {coldFit[^1][0]:F2} s (featurizing {coldFit[^1][1]:F2} s; compiling {coldFit[^1][2]:F2} s, {coldFit[^1][3]:F2} s of it " +
+                    $"while featurizing; {coldFit[^1][4]:N0} page faults while featurizing), bare {coldBare[^1][0]:F2} s (compiling {coldBare[^1][1]:F2} s)");
             }
             double[] torchStart = Enumerable.Range(0, 3).Select(_ => Child("torch")[0]).ToArray();
 
             var warmRatios = warmFit.Zip(warmBare, (fit, bare) => bare / fit).ToArray();
-            var coldRatios = coldFit.Zip(coldBare, (fit, bare) => bare / fit[0]).ToArray();
+            var coldRatios = coldFit.Zip(coldBare, (fit, bare) => bare[0] / fit[0]).ToArray();
             text.AppendLine("| | Fit seconds (min-max) | of which featurizing | bare loop seconds (min-max) | ratio bare / Fit, every run | worst | target | met |");
             text.AppendLine("|---|---|---|---|---|---|---|---|");
             text.AppendLine($"| warm | {warmFit.Min():F2}-{warmFit.Max():F2} | {warmFeaturizing.Min():F2}-{warmFeaturizing.Max():F2} | {warmBare.Min():F2}-{warmBare.Max():F2} | " +
                 $"{string.Join(", ", warmRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} | {warmRatios.Min():F2} | >= 0.9 | {(warmRatios.Min() >= 0.9 ? "met" : "not met")} |");
-            text.AppendLine($"| cold | {coldFit.Min(f => f[0]):F2}-{coldFit.Max(f => f[0]):F2} | {coldFit.Min(f => f[1]):F2}-{coldFit.Max(f => f[1]):F2} | {coldBare.Min():F2}-{coldBare.Max():F2} | " +
+            text.AppendLine($"| cold | {coldFit.Min(f => f[0]):F2}-{coldFit.Max(f => f[0]):F2} | {coldFit.Min(f => f[1]):F2}-{coldFit.Max(f => f[1]):F2} | {coldBare.Min(b => b[0]):F2}-{coldBare.Max(b => b[0]):F2} | " +
                 $"{string.Join(", ", coldRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} | {coldRatios.Min():F2} | >= 0.8 | {(coldRatios.Min() >= 0.8 ? "met" : "not met")} |");
             text.AppendLine();
             double coldTraining = coldFit.Average(f => f[0] - f[1]), warmTraining = warmFit.Zip(warmFeaturizing, (fit, featurizing) => fit - featurizing).Average();
             text.AppendLine($"Where the cold Fit's time goes (averages): featurizing {coldFit.Average(f => f[1]):F2} s cold against {warmFeaturizing.Average():F2} s warm " +
-                $"(just-in-time compilation of the reading, hashing and counting code); the rest (network, training, model) {coldTraining:F2} s cold " +
-                $"against {warmTraining:F2} s warm, of which libtorch's first operation in a fresh process is {torchStart.Average():F2} s " +
+                $"(until featurizing ends, just-in-time compilation on all threads {coldFit.Average(f => f[3]):F2} s and {coldFit.Average(f => f[4]):N0} page faults); the rest (network, training, model) {coldTraining:F2} s cold " +
+                $"against {warmTraining:F2} s warm; compilation in the whole cold Fit {coldFit.Average(f => f[2]):F2} s, in the cold bare loop {coldBare.Average(b => b[1]):F2} s; " +
+                $"libtorch's first operation in a fresh process is {torchStart.Average():F2} s " +
                 $"({string.Join(", ", torchStart.Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))}), paid by the bare loop too.");
             text.AppendLine();
             return text.ToString();
@@ -108,14 +111,16 @@ namespace MLExt.Benchmarks.Ctr
             var (mlContext, data, options) = Setup();
             if (side == "fit")
             {
-                var (seconds, featurizing) = CtrBenchmark.TimedFit(mlContext, options, data, _ => { });
-                Console.WriteLine(string.Join(" ", new[] { seconds, featurizing }.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
+                var fit = CtrBenchmark.TimedFit(mlContext, options, data, _ => { });
+                Console.WriteLine(string.Join(" ", new[] { fit.Seconds, fit.Featurizing, fit.Compiling, fit.FeaturizingCompiling, fit.FeaturizingFaults }.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
                 return;
             }
             var host = ((IHostEnvironment)mlContext).Register("benchmark");
             var (featurizer, cache) = NeuralFeaturizer.Learn(host, data, options, NeuralTask.Binary, options.Seed.Value, long.MaxValue);
+            TimeSpan compiledBefore = JitInfo.GetCompilationTime();
             double bare = CtrBenchmark.BareLoop(CtrTrainer.NetworkSpec(options, featurizer), cache, options, 1);
-            Console.WriteLine(bare.ToString("R", CultureInfo.InvariantCulture));
+            double bareCompiling = (JitInfo.GetCompilationTime() - compiledBefore).TotalSeconds;
+            Console.WriteLine(string.Join(" ", new[] { bare, bareCompiling }.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
         }
 
         private static (MLContext MLContext, IDataView Data, CtrTrainer.Options Options) Setup()

@@ -69,7 +69,8 @@ namespace MLExt.Trainers
         /// <summary>DHE, deep hash embedding (Kang et al. 2021): 32 dense hash codes of the id through an MLP instead of a table.</summary>
         DeepHashEmbedding,
         /// <summary>Unified embedding (Coleman et al. 2023): the compressed fields share one table; each value's vector is chunks
-        /// looked up with the field's own per-chunk hash functions and concatenated.</summary>
+        /// looked up with the field's own per-chunk hash functions and concatenated. A field's most frequent values read every chunk,
+        /// its rarer ones the first alone (the rest of their vector is zero), so that the frequent ones collide less.</summary>
         Unified,
         /// <summary>Threshold pruning (PEP, Liu et al. 2021): a learned per-field threshold zeroes small entries during training;
         /// the largest entries the budget holds are kept and stored sparse (8 bytes an entry).</summary>

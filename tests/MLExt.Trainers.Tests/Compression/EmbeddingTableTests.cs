@@ -155,8 +155,8 @@ namespace MLExt.Trainers.Tests.Compression
         {
             using var scope = NewDisposeScope();
             var pool = new UnifiedTablePool();
-            using var first = new UnifiedFieldEmbeddingTable(0, 64, 8, pool);
-            using var second = new UnifiedFieldEmbeddingTable(1, 64, 8, pool);
+            using var first = new UnifiedFieldEmbeddingTable(0, 64, 8, 0, pool);
+            using var second = new UnifiedFieldEmbeddingTable(1, 64, 8, 0, pool);
             Assert.AreEqual(64 * 4, first.ParameterCount, "the owner holds the shared table of 4-wide rows");
             Assert.AreEqual(0, second.ParameterCount, "the other fields hold no weights of their own");
             Assert.AreEqual(64 * 4 * 4, first.StoredBytes + second.StoredBytes, "the shared table's bytes are split between its fields");
@@ -167,6 +167,26 @@ namespace MLExt.Trainers.Tests.Compression
             using (no_grad())
                 first.parameters().Single().fill_(1);
             Assert.IsTrue(second.forward(ids).eq(1).all().item<bool>(), "the second field reads the first field's table");
+        }
+
+        [TestMethod]
+        public void OnlyAUnifiedFieldsMostFrequentValuesReadEveryChunk()
+        {
+            using var scope = NewDisposeScope();
+            using var tiered = new UnifiedFieldEmbeddingTable(0, 64, 16, 10, new UnifiedTablePool());
+            using (no_grad())
+                tiered.parameters().Single().fill_(1);
+            // Ids are numbered most frequent first: ids 0-9 are the 10 values that read all 4 chunks.
+            Tensor vectors = tiered.forward(arange(20L).unsqueeze(0)).squeeze(0);
+            Assert.IsTrue(vectors.narrow(0, 0, 10).eq(1).all().item<bool>(), "the frequent values read every chunk");
+            Assert.IsTrue(vectors.narrow(0, 10, 10).narrow(1, 0, 4).eq(1).all().item<bool>(), "the rarer values read the first chunk");
+            Assert.IsTrue(vectors.narrow(0, 10, 10).narrow(1, 4, 12).eq(0).all().item<bool>(), "and nothing more");
+
+            // 0, as in models saved before the limit: every value reads every chunk.
+            using var untiered = new UnifiedFieldEmbeddingTable(0, 64, 16, 0, new UnifiedTablePool());
+            using (no_grad())
+                untiered.parameters().Single().fill_(1);
+            Assert.IsTrue(untiered.forward(arange(20L).unsqueeze(0)).eq(1).all().item<bool>());
         }
 
         [TestMethod]
@@ -192,6 +212,7 @@ namespace MLExt.Trainers.Tests.Compression
             Assert.AreEqual(plan[1].Rows, plan[2].Rows, "one shared table");
             budget = 0.01 * sizes.Sum() * 16 - 7 * 16;
             Assert.IsTrue(plan[1].Rows * 4 <= budget && plan[1].Rows * 4 > budget - 8, $"{plan[1].Rows} rows of 4 for a budget of {budget}");
+            Assert.IsTrue(plan.Skip(1).All(p => p.Rank == System.Math.Round(plan[1].Rows / 2.0)), "as many values read every chunk as half the shared table's rows");
             methods = new[] { CtrEmbeddingCompression.None, CtrEmbeddingCompression.None, CtrEmbeddingCompression.Pruning };
             plan = EmbeddingBudget.Plan(sizes, names, 16, 0.05, methods);
             Assert.AreEqual((long)((0.05 * sizes.Sum() * 16 - (7 + 1840) * 16) / 2), plan[2].Rows, 1);

@@ -11,7 +11,8 @@ namespace MLExt.Neural.Compression
     /// How one id field's tables are stored: the method and its size (Hashing, MultiHash: the table's rows; QuotientRemainder: the
     /// modulus; Robe: the shared array's length; Unified: the rows of the table the Unified fields share; Pruning: the entries kept,
     /// 0 while training; Rank for TensorTrain: the rank, MixedDimension: the first block's dimension, DeepHashEmbedding: the hidden
-    /// width; None, Int8 and Int4: one row per id), and the rows of its hashed first-order table (0: one first-order weight per id).
+    /// width, Unified: the values that read every chunk, 0 in models saved before there was such a limit; None, Int8 and Int4: one
+    /// row per id), and the rows of its hashed first-order table (0: one first-order weight per id).
     /// </summary>
     internal sealed record FieldTableSpec(CtrEmbeddingCompression Method, long Rows, int Rank, long FirstOrderRows)
     {
@@ -42,7 +43,7 @@ namespace MLExt.Neural.Compression
                 CtrEmbeddingCompression.Int4 => new QuantizedFieldEmbeddingTable(size, dimension, 4),
                 CtrEmbeddingCompression.MixedDimension => new MixedDimensionFieldEmbeddingTable(size, dimension, spec.Rank),
                 CtrEmbeddingCompression.DeepHashEmbedding => new DeepHashFieldEmbeddingTable(field, dimension, spec.Rank),
-                CtrEmbeddingCompression.Unified => new UnifiedFieldEmbeddingTable(field, spec.Rows, dimension, unified),
+                CtrEmbeddingCompression.Unified => new UnifiedFieldEmbeddingTable(field, spec.Rows, dimension, spec.Rank, unified),
                 CtrEmbeddingCompression.Pruning when spec.Rows == 0 => new ThresholdPrunedFieldEmbeddingTable(size, dimension),
                 CtrEmbeddingCompression.Pruning => new SparseFieldEmbeddingTable(size, dimension, spec.Rows),
                 _ => throw new ArgumentOutOfRangeException(nameof(spec), $"Unknown embedding compression {spec.Method}."),

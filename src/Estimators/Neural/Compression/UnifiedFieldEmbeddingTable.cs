@@ -21,12 +21,17 @@ namespace MLExt.Neural.Compression
     /// Unified embedding, feature multiplexing (Coleman et al. 2023): every Unified field of a network reads one shared table of
     /// <see cref="ChunkWidth"/>-wide rows; a value's vector is the concatenation of chunks, each the row that the field's own hash
     /// function for that chunk gives the value. Fields thus pool their budget, and a large field's collisions in one chunk are
-    /// unlikely to repeat in the others.
+    /// unlikely to repeat in the others. Only a field's most frequent values (its first ids) read every chunk; the rest read the
+    /// first chunk alone, the others zero: the rare values, most of a large vocabulary and too rarely seen for many dimensions to
+    /// learn from, then load the shared rows a quarter as much, and the frequent values collide less.
     /// </summary>
     internal sealed class UnifiedFieldEmbeddingTable : FieldEmbeddingTable
     {
         /// <summary>Entries per chunk (the whole vector when the dimension is smaller).</summary>
         public const int ChunkWidth = 4;
+
+        /// <summary>A field's values that read every chunk, per row of the shared table.</summary>
+        public const double FrequentValuesPerRow = 0.5;
 
         // The shared table on its owner; null on the other fields.
         private readonly Modules.Parameter table;
@@ -34,11 +39,15 @@ namespace MLExt.Neural.Compression
         private readonly ulong[] _salts;
         private readonly long _rows;
         private readonly int _dimension;
+        private readonly int _frequentValues;
 
-        public UnifiedFieldEmbeddingTable(int field, long rows, int dimension, UnifiedTablePool pool) : base(nameof(UnifiedFieldEmbeddingTable))
+        /// <param name="frequentValues">The field's values (ids, numbered most frequent first) that read every chunk; 0: every value
+        /// does, as in models saved before the rest read one chunk.</param>
+        public UnifiedFieldEmbeddingTable(int field, long rows, int dimension, int frequentValues, UnifiedTablePool pool) : base(nameof(UnifiedFieldEmbeddingTable))
         {
             _rows = rows;
             _dimension = dimension;
+            _frequentValues = frequentValues;
             _pool = pool;
             int width = Width(dimension), chunks = (dimension + width - 1) / width;
             // Salts apart from every other table's (see HashedFieldEmbeddingTable, RobeFieldEmbeddingTable).
@@ -55,6 +64,9 @@ namespace MLExt.Neural.Compression
 
         /// <summary>The width of the shared table's rows for embeddings of <paramref name="dimension"/>.</summary>
         public static int Width(int dimension) => System.Math.Min(ChunkWidth, dimension);
+
+        /// <summary>The values per field that read every chunk of a shared table of <paramref name="rows"/> rows.</summary>
+        public static int FrequentValues(long rows) => (int)System.Math.Clamp(System.Math.Round(FrequentValuesPerRow * rows), 1, int.MaxValue);
 
         /// <summary>This field's even share of the shared table's bytes (the owner's share takes the remainder).</summary>
         public override long StoredBytes
@@ -74,6 +86,12 @@ namespace MLExt.Neural.Compression
             Tensor shared = Shared;
             long width = shared.shape[1];
             var chunks = _salts.Select(salt => shared.index_select(0, IdHash.Row(localIds, salt, _rows).flatten()).view(localIds.shape.Append(width).ToArray())).ToArray();
+            if (_frequentValues > 0)
+            {
+                Tensor frequent = localIds.lt(_frequentValues).unsqueeze(-1).to(shared.dtype);
+                for (int c = 1; c < chunks.Length; c++)
+                    chunks[c] = chunks[c] * frequent;
+            }
             return cat(chunks, -1).narrow(-1, 0, _dimension);
         }
 

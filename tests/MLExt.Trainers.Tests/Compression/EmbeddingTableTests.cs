@@ -213,6 +213,8 @@ namespace MLExt.Trainers.Tests.Compression
             budget = 0.01 * sizes.Sum() * 16 - 7 * 16;
             Assert.IsTrue(plan[1].Rows * 4 <= budget && plan[1].Rows * 4 > budget - 8, $"{plan[1].Rows} rows of 4 for a budget of {budget}");
             Assert.IsTrue(plan.Skip(1).All(p => p.Rank == System.Math.Round(plan[1].Rows / 2.0)), "as many values read every chunk as half the shared table's rows");
+            plan = EmbeddingBudget.Plan(sizes, names, 16, 0.01, methods, idsByFrequency: new[] { true, true, false });
+            Assert.AreEqual(0, plan[2].Rank, "a field whose ids are not in frequency order (hash buckets) reads every chunk for every id");
             methods = new[] { CtrEmbeddingCompression.None, CtrEmbeddingCompression.None, CtrEmbeddingCompression.Pruning };
             plan = EmbeddingBudget.Plan(sizes, names, 16, 0.05, methods);
             Assert.AreEqual((long)((0.05 * sizes.Sum() * 16 - (7 + 1840) * 16) / 2), plan[2].Rows, 1);

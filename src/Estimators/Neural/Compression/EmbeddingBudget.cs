@@ -9,7 +9,8 @@ namespace MLExt.Neural.Compression
     /// Splits a memory budget over the id fields' embedding tables: the budget is a share of all full tables' parameters; every
     /// compressed field gets the same cap c, raised to its method's smallest form where that is larger (a field whose full table is
     /// no larger than that form stays full), and fields whose full table is under c stay full; c is the largest that fits (so large
-    /// vocabularies shrink most). Unified fields pool their shares into the one table they share, and read every chunk for their most frequent values, half as many as the table has rows. A compressed field's first-order
+    /// vocabularies shrink most). Unified fields pool their shares into the one table they share, and those whose ids are in frequency
+    /// order read every chunk for their most frequent values only, half as many as the table has rows. A compressed field's first-order
     /// weights are hashed into the same share of their rows. Int8 and Int4 are not sized: they store full tables at about a quarter
     /// and an eighth of their bytes.
     /// </summary>
@@ -17,9 +18,10 @@ namespace MLExt.Neural.Compression
     {
         /// <summary>
         /// Each id field's tables, or null when every field keeps a full table (the fused fast path). <paramref name="methods"/> gives
-        /// each field's method; fields kept full or quantized take their full tables' share of the budget first.
+        /// each field's method; fields kept full or quantized take their full tables' share of the budget first. <paramref name="idsByFrequency"/>
+        /// says which fields number their values most frequent first (all when null).
         /// </summary>
-        public static FieldTableSpec[] Plan(int[] sizes, string[] names, int dimension, double ratio, CtrEmbeddingCompression[] methods)
+        public static FieldTableSpec[] Plan(int[] sizes, string[] names, int dimension, double ratio, CtrEmbeddingCompression[] methods, bool[] idsByFrequency = null)
         {
             if (methods.All(m => m == CtrEmbeddingCompression.None))
                 return null;
@@ -60,7 +62,7 @@ namespace MLExt.Neural.Compression
             var unified = Enumerable.Range(0, sizes.Length).Where(f => specs[f].Method == CtrEmbeddingCompression.Unified).ToArray();
             long unifiedRows = (long)Math.Floor(unified.Sum(f => share[f]) / UnifiedFieldEmbeddingTable.Width(dimension));
             foreach (int f in unified)
-                specs[f] = specs[f] with { Rows = unifiedRows, Rank = UnifiedFieldEmbeddingTable.FrequentValues(unifiedRows) };
+                specs[f] = specs[f] with { Rows = unifiedRows, Rank = idsByFrequency?[f] == false ? 0 : UnifiedFieldEmbeddingTable.FrequentValues(unifiedRows) };
             // A budget every full table fits in: the fused full tables, the fast path.
             return specs.All(s => s == FieldTableSpec.Full) ? null : specs;
         }

@@ -21,7 +21,7 @@ namespace MLExt.Neural.Compression
     /// Unified embedding, feature multiplexing (Coleman et al. 2023): every Unified field of a network reads one shared table of
     /// <see cref="ChunkWidth"/>-wide rows; a value's vector is the concatenation of chunks, each the row that the field's own hash
     /// function for that chunk gives the value. Fields thus pool their budget, and a large field's collisions in one chunk are
-    /// unlikely to repeat in the others. Only a field's most frequent values (its first ids) read every chunk; the rest read the
+    /// unlikely to repeat in the others. Only a vocabulary's most frequent values (its first ids) read every chunk; the rest read the
     /// first chunk alone, the others zero: the rare values, most of a large vocabulary and too rarely seen for many dimensions to
     /// learn from, then load the shared rows a quarter as much, and the frequent values collide less.
     /// </summary>
@@ -41,8 +41,8 @@ namespace MLExt.Neural.Compression
         private readonly int _dimension;
         private readonly int _frequentValues;
 
-        /// <param name="frequentValues">The field's values (ids, numbered most frequent first) that read every chunk; 0: every value
-        /// does, as in models saved before the rest read one chunk.</param>
+        // frequentValues: the field's first ids (a vocabulary numbers its values most frequent first) that read every chunk; 0: every
+        // value does (fields whose ids are not in frequency order, and models saved before the rest read one chunk).
         public UnifiedFieldEmbeddingTable(int field, long rows, int dimension, int frequentValues, UnifiedTablePool pool) : base(nameof(UnifiedFieldEmbeddingTable))
         {
             _rows = rows;

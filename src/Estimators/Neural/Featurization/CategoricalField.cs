@@ -114,6 +114,9 @@ namespace MLExt.Neural.Featurization
         /// <summary>Whether the field hashes its values into buckets instead of keeping a vocabulary.</summary>
         public bool Hashed => _hashBuckets > 0;
 
+        /// <summary>Whether the ids number the values most frequent first: a vocabulary's, not hash buckets or numeric buckets.</summary>
+        public bool IdsByFrequency => Kind == KeyKind.Value && !Hashed;
+
         /// <summary>The id within the field's block.</summary>
         public int IdOf(ulong key)
         {

@@ -45,6 +45,9 @@ namespace MLExt.Neural.Featurization
 
         private static string Name(string column, int slot) => slot < 0 ? column : $"{column}[{slot}]";
 
+        /// <summary>Whether each id field numbers its values most frequent first (see <see cref="CategoricalField.IdsByFrequency"/>).</summary>
+        public bool[] FieldIdsByFrequency => Fields.Select(f => f.IdsByFrequency).ToArray();
+
         /// <summary>Each id field's places in a row's ids.</summary>
         public int[] FieldWidths => Fields.Select(f => f.Width).ToArray();
 

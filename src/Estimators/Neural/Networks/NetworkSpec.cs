@@ -43,7 +43,8 @@ namespace MLExt.Neural.Networks
             var methods = names.Select(name => byField.TryGetValue(name, out var method) ? method : options.EmbeddingCompression).ToArray();
             return new NetworkSpec(model, outputs, featurizer.FieldSizes, featurizer.FieldWidths, featurizer.NumericCount, options.EmbeddingDimension,
                 options.HiddenLayers, options.Dropout, options.BatchNorm, crossLayers, attentionLayers, attentionHeads,
-                Compression.EmbeddingBudget.Plan(featurizer.FieldSizes, names, options.EmbeddingDimension, options.EmbeddingMemoryRatio, methods));
+                Compression.EmbeddingBudget.Plan(featurizer.FieldSizes, names, options.EmbeddingDimension, options.EmbeddingMemoryRatio, methods,
+                    featurizer.FieldIdsByFrequency));
         }
 
         public void Save(ModelSaveContext ctx)

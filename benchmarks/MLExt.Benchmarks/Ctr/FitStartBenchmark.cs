@@ -68,30 +68,31 @@ namespace MLExt.Benchmarks.Ctr
             }
             cache.Dispose();
 
-            var coldFit = new List<double[]>();
-            var coldBare = new List<double[]>();
+            var coldFit = new List<CtrBenchmark.FitTiming>();
+            var coldBare = new List<(double Seconds, double Compiling)>();
             for (int run = 0; run < 3; run++)
             {
-                coldFit.Add(Child("fit"));
-                coldBare.Add(Child("bare"));
-                log($"Cold run {run + 1}: Fit {coldFit[^1][0]:F2} s (featurizing {coldFit[^1][1]:F2} s; compiling {coldFit[^1][2]:F2} s, {coldFit[^1][3]:F2} s of it " +
-                    $"while featurizing; {coldFit[^1][4]:N0} page faults while featurizing), bare {coldBare[^1][0]:F2} s (compiling {coldBare[^1][1]:F2} s)");
+                double[] fit = Child("fit"), bare = Child("bare");
+                coldFit.Add(new CtrBenchmark.FitTiming(fit[0], fit[1], fit[2], fit[3], (long)fit[4]));
+                coldBare.Add((bare[0], bare[1]));
+                log($"Cold run {run + 1}: Fit {fit[0]:F2} s (featurizing {fit[1]:F2} s; compiling {fit[2]:F2} s, {fit[3]:F2} s of it " +
+                    $"while featurizing; {fit[4]:N0} page faults while featurizing), bare {bare[0]:F2} s (compiling {bare[1]:F2} s)");
             }
             double[] torchStart = Enumerable.Range(0, 3).Select(_ => Child("torch")[0]).ToArray();
 
             var warmRatios = warmFit.Zip(warmBare, (fit, bare) => bare / fit).ToArray();
-            var coldRatios = coldFit.Zip(coldBare, (fit, bare) => bare[0] / fit[0]).ToArray();
+            var coldRatios = coldFit.Zip(coldBare, (fit, bare) => bare.Seconds / fit.Seconds).ToArray();
             text.AppendLine("| | Fit seconds (min-max) | of which featurizing | bare loop seconds (min-max) | ratio bare / Fit, every run | worst | target | met |");
             text.AppendLine("|---|---|---|---|---|---|---|---|");
             text.AppendLine($"| warm | {warmFit.Min():F2}-{warmFit.Max():F2} | {warmFeaturizing.Min():F2}-{warmFeaturizing.Max():F2} | {warmBare.Min():F2}-{warmBare.Max():F2} | " +
                 $"{string.Join(", ", warmRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} | {warmRatios.Min():F2} | >= 0.9 | {(warmRatios.Min() >= 0.9 ? "met" : "not met")} |");
-            text.AppendLine($"| cold | {coldFit.Min(f => f[0]):F2}-{coldFit.Max(f => f[0]):F2} | {coldFit.Min(f => f[1]):F2}-{coldFit.Max(f => f[1]):F2} | {coldBare.Min(b => b[0]):F2}-{coldBare.Max(b => b[0]):F2} | " +
+            text.AppendLine($"| cold | {coldFit.Min(f => f.Seconds):F2}-{coldFit.Max(f => f.Seconds):F2} | {coldFit.Min(f => f.Featurizing):F2}-{coldFit.Max(f => f.Featurizing):F2} | {coldBare.Min(b => b.Seconds):F2}-{coldBare.Max(b => b.Seconds):F2} | " +
                 $"{string.Join(", ", coldRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} | {coldRatios.Min():F2} | >= 0.8 | {(coldRatios.Min() >= 0.8 ? "met" : "not met")} |");
             text.AppendLine();
-            double coldTraining = coldFit.Average(f => f[0] - f[1]), warmTraining = warmFit.Zip(warmFeaturizing, (fit, featurizing) => fit - featurizing).Average();
-            text.AppendLine($"Where the cold Fit's time goes (averages): featurizing {coldFit.Average(f => f[1]):F2} s cold against {warmFeaturizing.Average():F2} s warm " +
-                $"(until featurizing ends, just-in-time compilation on all threads {coldFit.Average(f => f[3]):F2} s and {coldFit.Average(f => f[4]):N0} page faults); the rest (network, training, model) {coldTraining:F2} s cold " +
-                $"against {warmTraining:F2} s warm; compilation in the whole cold Fit {coldFit.Average(f => f[2]):F2} s, in the cold bare loop {coldBare.Average(b => b[1]):F2} s; " +
+            double coldTraining = coldFit.Average(f => f.Seconds - f.Featurizing), warmTraining = warmFit.Zip(warmFeaturizing, (fit, featurizing) => fit - featurizing).Average();
+            text.AppendLine($"Where the cold Fit's time goes (averages): featurizing {coldFit.Average(f => f.Featurizing):F2} s cold against {warmFeaturizing.Average():F2} s warm " +
+                $"(until featurizing ends, just-in-time compilation on all threads {coldFit.Average(f => f.FeaturizingCompiling):F2} s and {coldFit.Average(f => f.FeaturizingFaults):N0} page faults); the rest (network, training, model) {coldTraining:F2} s cold " +
+                $"against {warmTraining:F2} s warm; compilation in the whole cold Fit {coldFit.Average(f => f.Compiling):F2} s, in the cold bare loop {coldBare.Average(b => b.Compiling):F2} s; " +
                 $"libtorch's first operation in a fresh process is {torchStart.Average():F2} s " +
                 $"({string.Join(", ", torchStart.Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))}), paid by the bare loop too.");
             text.AppendLine();

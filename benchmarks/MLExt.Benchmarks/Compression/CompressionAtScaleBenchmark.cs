@@ -32,11 +32,30 @@ namespace MLExt.Benchmarks.Compression
         // The ratios between 0.1 and 0.01 the method best at 100x is measured at (with the grid's seed).
         private static readonly double[] Between = { 0.05, 0.03, 0.02 };
 
-        private sealed record Cell(CtrModel Model, CtrEmbeddingCompression Method, double Ratio, int Seed, double Auc, long EmbeddingBytes, long FileBytes, double TrainSeconds, string Failure)
+        // A method as the grid runs it: a compression method, with the Unified fields' shared table stored at a precision. Written
+        // "Unified" or "Unified Int8" (the file's cells from before the precision read as Float32).
+        private readonly record struct Storage(CtrEmbeddingCompression Method, CtrEmbeddingPrecision Precision = CtrEmbeddingPrecision.Float32)
+        {
+            public static implicit operator Storage(CtrEmbeddingCompression method) => new Storage(method);
+
+            public override string ToString() => Precision == CtrEmbeddingPrecision.Float32 ? Method.ToString() : $"{Method} {Precision}";
+
+            public static Storage Parse(string text)
+            {
+                string[] parts = text.Split(' ');
+                return new Storage(Enum.Parse<CtrEmbeddingCompression>(parts[0]), parts.Length > 1 ? Enum.Parse<CtrEmbeddingPrecision>(parts[1]) : CtrEmbeddingPrecision.Float32);
+            }
+        }
+
+        // The sized methods, then Unified with its shared table in 8 and in 4 bits.
+        private static readonly Storage[] Methods = CompressionBenchmark.Sized.Select(m => (Storage)m)
+            .Concat(new[] { CtrEmbeddingPrecision.Int8, CtrEmbeddingPrecision.Int4 }.Select(p => new Storage(CtrEmbeddingCompression.Unified, p))).ToArray();
+
+        private sealed record Cell(CtrModel Model, Storage Method, double Ratio, int Seed, double Auc, long EmbeddingBytes, long FileBytes, double TrainSeconds, string Failure)
         {
             public string Key => Keys(Model, Method, Ratio, Seed);
 
-            public static string Keys(CtrModel model, CtrEmbeddingCompression method, double ratio, int seed = 1)
+            public static string Keys(CtrModel model, Storage method, double ratio, int seed = 1)
                 => $"{model}\t{method}\t{ratio.ToString("R", CultureInfo.InvariantCulture)}\t{seed}";
 
             public string Line => string.Join('\t', Key, Auc.ToString("F6", CultureInfo.InvariantCulture), EmbeddingBytes, FileBytes,
@@ -45,7 +64,7 @@ namespace MLExt.Benchmarks.Compression
             public static Cell Parse(string line)
             {
                 string[] f = line.Split('\t');
-                return new Cell(Enum.Parse<CtrModel>(f[0]), Enum.Parse<CtrEmbeddingCompression>(f[1]), double.Parse(f[2], CultureInfo.InvariantCulture), int.Parse(f[3]),
+                return new Cell(Enum.Parse<CtrModel>(f[0]), Storage.Parse(f[1]), double.Parse(f[2], CultureInfo.InvariantCulture), int.Parse(f[3]),
                     double.Parse(f[4], CultureInfo.InvariantCulture), long.Parse(f[5]), long.Parse(f[6]), double.Parse(f[7], CultureInfo.InvariantCulture), f[8].Length == 0 ? null : f[8]);
             }
         }
@@ -89,8 +108,8 @@ namespace MLExt.Benchmarks.Compression
 
         // The grid's cells not measured yet, then, for each model whose cells at 100x are all in, the seed cells and the cells between
         // 0.1 and 0.01.
-        private static IEnumerable<(CtrModel Model, CtrEmbeddingCompression Method, double Ratio, int Seed)> Missing(
-            List<(CtrModel Model, CtrEmbeddingCompression Method, double Ratio)> grid, Dictionary<string, Cell> cells)
+        private static IEnumerable<(CtrModel Model, Storage Method, double Ratio, int Seed)> Missing(
+            List<(CtrModel Model, Storage Method, double Ratio)> grid, Dictionary<string, Cell> cells)
         {
             foreach (var (model, method, ratio) in grid.Where(g => !cells.ContainsKey(Cell.Keys(g.Model, g.Method, g.Ratio))))
                 yield return (model, method, ratio, 1);
@@ -100,7 +119,7 @@ namespace MLExt.Benchmarks.Compression
                     continue;
                 foreach (int seed in Seeds.Skip(1))
                 {
-                    foreach (var (method, ratio) in new[] { (CtrEmbeddingCompression.None, 1.0), (best.Method, best.Ratio) })
+                    foreach (var (method, ratio) in new[] { ((Storage)CtrEmbeddingCompression.None, 1.0), (best.Method, best.Ratio) })
                     {
                         if (!cells.ContainsKey(Cell.Keys(model, method, ratio, seed)))
                             yield return (model, method, ratio, seed);
@@ -114,22 +133,22 @@ namespace MLExt.Benchmarks.Compression
         // The method best at 0.01 with the grid's seed, once every method has been measured there (and the full model); else null.
         private static Cell BestAtHundredfold(Dictionary<string, Cell> cells, CtrModel model)
         {
-            bool measured = CompressionBenchmark.Sized.All(m => cells.ContainsKey(Cell.Keys(model, m, 0.01))) && cells.ContainsKey(Cell.Keys(model, CtrEmbeddingCompression.None, 1));
+            bool measured = Methods.All(m => cells.ContainsKey(Cell.Keys(model, m, 0.01))) && cells.ContainsKey(Cell.Keys(model, CtrEmbeddingCompression.None, 1));
             return measured ? Best(cells, model, 0.01) : null;
         }
 
         // The sized method with the highest AUC among those measured at this ratio with the grid's seed; null when none is.
         private static Cell Best(Dictionary<string, Cell> cells, CtrModel model, double ratio)
-            => CompressionBenchmark.Sized.Select(m => cells.GetValueOrDefault(Cell.Keys(model, m, ratio))).Where(c => c is { Failure: null }).OrderByDescending(c => c.Auc).FirstOrDefault();
+            => Methods.Select(m => cells.GetValueOrDefault(Cell.Keys(model, m, ratio))).Where(c => c is { Failure: null }).OrderByDescending(c => c.Auc).FirstOrDefault();
 
-        private static IEnumerable<(CtrModel Model, CtrEmbeddingCompression Method, double Ratio)> Grid()
+        private static IEnumerable<(CtrModel Model, Storage Method, double Ratio)> Grid()
         {
             foreach (CtrModel model in Models)
             {
                 yield return (model, CtrEmbeddingCompression.None, 1);
                 foreach (double ratio in Ratios)
                 {
-                    foreach (CtrEmbeddingCompression method in CompressionBenchmark.Sized)
+                    foreach (Storage method in Methods)
                         yield return (model, method, ratio);
                 }
                 yield return (model, CtrEmbeddingCompression.Int8, 1);
@@ -137,26 +156,28 @@ namespace MLExt.Benchmarks.Compression
             }
         }
 
-        private static CtrTrainer.Options Options(CriteoLikeData clicks, CtrModel model, CtrEmbeddingCompression method, double ratio, int seed) => new CtrTrainer.Options
+        private static CtrTrainer.Options Options(CriteoLikeData clicks, CtrModel model, Storage method, double ratio, int seed) => new CtrTrainer.Options
         {
             CategoricalColumnNames = clicks.CategoricalColumnNames.ToArray(),
             NumericColumnNames = clicks.NumericColumnNames.ToArray(),
             Model = model,
             NumberOfEpochs = 1,
             ValidationFraction = 0,
-            EmbeddingCompression = method,
+            EmbeddingCompression = method.Method,
+            EmbeddingPrecision = method.Precision,
             EmbeddingMemoryRatio = ratio,
             Seed = seed,
         };
 
-        private static string Report(Dictionary<string, Cell> cells, List<(CtrModel Model, CtrEmbeddingCompression Method, double Ratio)> grid, string folder)
+        private static string Report(Dictionary<string, Cell> cells, List<(CtrModel Model, Storage Method, double Ratio)> grid, string folder)
         {
             var text = new StringBuilder();
             text.AppendLine("## Embedding compression at scale");
             text.AppendLine();
             text.AppendLine($"Generated Criteo-like data, {TrainRows:N0} training rows and {TestRows:N0} held out (13 numeric and 26 categorical fields of 2 to 1,000,000 values, " +
                 "power-law frequencies); embedding 16, MLP 400-400-400, batch 4096, one epoch, no validation split, seed 1. \"Memory kept\" is `EmbeddingMemoryRatio` " +
-                "(the share of the full tables' parameters a sized method may keep; Int8 and Int4 store full tables quantized); \"embeddings\" the stored bytes " +
+                "(the share of the full tables' parameters a sized method may keep, in bytes; Int8 and Int4 store full tables quantized; \"Unified Int8\" and \"Unified Int4\" " +
+                "are Unified with its shared table stored in 8 or 4 bits, `EmbeddingPrecision`, so the same bytes hold 3.8 or 7.1 times the rows); \"embeddings\" the stored bytes " +
                 "(`EmbeddingBytes`) against the full tables'. Cells are measured by `--only compression-at-scale`, which appends each to " +
                 $"[{CellsFile}]({CellsFile}) and goes on from there in a later run. Speed is in the 200,000-row section above (this grid may share the machine).");
             text.AppendLine();
@@ -172,7 +193,7 @@ namespace MLExt.Benchmarks.Compression
                 text.AppendLine();
                 text.AppendLine("| method | " + string.Join(" | ", Ratios.OrderByDescending(r => r).Select(r => $"{r:G}")) + " |");
                 text.AppendLine("|---|" + string.Concat(Ratios.Select(_ => "---|")));
-                foreach (CtrEmbeddingCompression method in CompressionBenchmark.Sized)
+                foreach (Storage method in Methods)
                 {
                     text.Append($"| {method} |");
                     foreach (double ratio in Ratios.OrderByDescending(r => r))
@@ -195,7 +216,7 @@ namespace MLExt.Benchmarks.Compression
                 text.AppendLine();
                 text.Append(SeedSpread(cells, model));
                 text.Append(BetweenTenfoldAndHundredfold(cells, model, full));
-                var curves = CompressionBenchmark.Sized.ToDictionary(m => m, m => Ratios.Select(r => cells.GetValueOrDefault(Cell.Keys(model, m, r))).Where(c => c is { Failure: null })
+                var curves = Methods.ToDictionary(m => m.ToString(), m => Ratios.Select(r => cells.GetValueOrDefault(Cell.Keys(model, m, r))).Where(c => c is { Failure: null })
                     .Select(c => (c.Ratio, c.Auc)).Prepend((1.0, full.Auc)).ToList());
                 string plot = $"compression-at-scale-{model}.svg";
                 File.WriteAllText(Path.Combine(folder, plot), CompressionBenchmark.Plot(curves, full.Auc, $"{model} test AUC against embedding memory kept ({TrainRows:N0} generated rows)"));

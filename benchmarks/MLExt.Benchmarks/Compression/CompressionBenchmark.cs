@@ -84,7 +84,7 @@ namespace MLExt.Benchmarks.Compression
             text.AppendLine($"| full tables | 1 | {full.Auc:F4} | | {full.EmbeddingBytes / 1024.0:N0} KiB | {full.FileBytes / 1024.0:N0} KiB | 1.00 ({full.TrainSeconds:F0} s) | 1.00 |");
             log($"Compression: full AUC {full.Auc:F4} ({full.TrainSeconds:F0} s)");
             var settings = new List<(CtrEmbeddingCompression Method, double Ratio)> { (CtrEmbeddingCompression.Int8, 1), (CtrEmbeddingCompression.Int4, 1) };
-            var curves = Sized.ToDictionary(method => method, _ => new List<(double Ratio, double Auc)> { (1, full.Auc) });
+            var curves = Sized.ToDictionary(method => method.ToString(), _ => new List<(double Ratio, double Auc)> { (1, full.Auc) });
             foreach (double ratio in quick ? new[] { 0.01 } : new[] { 0.1, 0.01, 0.001 })
                 settings.AddRange(Sized.Select(method => (method, ratio)));
             foreach (var (method, ratio) in settings)
@@ -96,7 +96,7 @@ namespace MLExt.Benchmarks.Compression
                     line = $"| {method} | {ratio:G} | {m.Auc:F4} | {m.Auc - full.Auc:+0.0000;-0.0000;0.0000} | {m.EmbeddingBytes / 1024.0:N0} KiB ({(double)m.EmbeddingBytes / full.EmbeddingBytes:P2}) | " +
                         $"{m.FileBytes / 1024.0:N0} KiB | {m.TrainSeconds / full.TrainSeconds:F2} ({m.TrainSeconds:F0} s) | {m.ScoreSeconds / full.ScoreSeconds:F2} |";
                     log($"Compression: {method} {ratio:G} AUC {m.Auc:F4} ({m.TrainSeconds:F0} s)");
-                    if (curves.TryGetValue(method, out var curve))
+                    if (curves.TryGetValue(method.ToString(), out var curve))
                         curve.Add((ratio, m.Auc));
                 }
                 catch (ArgumentOutOfRangeException error)
@@ -117,15 +117,15 @@ namespace MLExt.Benchmarks.Compression
             return text.ToString();
         }
 
-        /// <summary>Test AUC against the memory kept (log scale), a line per method, the full model's AUC dashed.</summary>
-        public static string Plot(Dictionary<CtrEmbeddingCompression, List<(double Ratio, double Auc)>> curves, double fullAuc, string title)
+        /// <summary>Test AUC against the memory kept (log scale), a line per method (keyed by its label), the full model's AUC dashed.</summary>
+        public static string Plot(Dictionary<string, List<(double Ratio, double Auc)>> curves, double fullAuc, string title)
         {
             const int width = 720, height = 420, left = 70, right = 190, top = 30, bottom = 50;
             double minAuc = Math.Floor(curves.Values.SelectMany(c => c).Min(p => p.Auc) * 100) / 100, maxAuc = Math.Ceiling(fullAuc * 100 + 0.5) / 100;
             double minLog = curves.Values.SelectMany(c => c).Min(p => Math.Log10(p.Ratio));
             double X(double ratio) => left + (Math.Log10(ratio) - minLog) / (0 - minLog) * (width - left - right);
             double Y(double auc) => top + (maxAuc - auc) / (maxAuc - minAuc) * (height - top - bottom);
-            string[] colours = { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22" };
+            string[] colours = { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000080" };
             var svg = new StringBuilder();
             svg.AppendLine($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">");
             svg.AppendLine($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>");

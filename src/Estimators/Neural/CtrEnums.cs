@@ -78,4 +78,18 @@ namespace MLExt.Trainers
         /// <summary>Post-training quantization to 4 bits a value with a per-row scale, dequantized at lookup.</summary>
         Int4,
     }
+
+    /// <summary>How the shared table of <see cref="CtrEmbeddingCompression.Unified"/> fields is stored once trained (see the trainer's
+    /// EmbeddingPrecision).</summary>
+    public enum CtrEmbeddingPrecision
+    {
+        /// <summary>32-bit floats, as trained.</summary>
+        Float32,
+        /// <summary>8-bit integers, quantized after training with one scale for every 64 values and dequantized at lookup: the memory
+        /// budget holds about 3.8 times as many values.</summary>
+        Int8,
+        /// <summary>4-bit integers (−7 to 7 times the scale), two to a byte, with one scale for every 64 values: the budget holds
+        /// about 7 times as many values.</summary>
+        Int4,
+    }
 }

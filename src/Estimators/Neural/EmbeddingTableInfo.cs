@@ -11,5 +11,7 @@ namespace MLExt.Neural
     /// <param name="Dimension">The embedding dimension.</param>
     /// <param name="Bytes">Bytes stored for the field: its embedding table and its first-order weights (a Unified field: its even
     /// share of the shared table).</param>
-    public sealed record EmbeddingTableInfo(string Field, CtrEmbeddingCompression Method, long Rows, int Dimension, long Bytes);
+    /// <param name="Precision">How a Unified field's shared table is stored (Float32 for every other method).</param>
+    public sealed record EmbeddingTableInfo(string Field, CtrEmbeddingCompression Method, long Rows, int Dimension, long Bytes,
+        CtrEmbeddingPrecision Precision = CtrEmbeddingPrecision.Float32);
 }

@@ -157,6 +157,14 @@ namespace MLExt.Neural
         // Not swept: a ratio below 1 needs a compression method, which trades accuracy for memory rather than tuning it.
         public double EmbeddingMemoryRatio { get; set; } = 1;
 
+        /// <summary>
+        /// How the table the Unified fields share is stored (default: 32-bit floats). Int8 trains the table in floats at the rows the
+        /// budget holds in 8 bits (about 3.8 times as many), then quantizes it: one byte a value and a 4-byte scale for every 64
+        /// values; Int4 the same at half a byte a value (about 7 times as many rows). Applies to Unified fields only; a field compressed by another sized method, or already quantized (Int8, Int4),
+        /// is refused with its name.
+        /// </summary>
+        public CtrEmbeddingPrecision EmbeddingPrecision { get; set; } = CtrEmbeddingPrecision.Float32;
+
         /// <summary>Per-field methods that replace <see cref="EmbeddingCompression"/> for the fields named (a categorical column,
         /// or a bucketed numeric column's field name); null: none.</summary>
         public IDictionary<string, CtrEmbeddingCompression> EmbeddingCompressionByField { get; set; }
@@ -253,6 +261,8 @@ namespace MLExt.Neural
                 throw ectx.ExceptParam(nameof(EmbeddingMemoryRatio), $"EmbeddingMemoryRatio must be in (0, 1]; it is {EmbeddingMemoryRatio}.");
             if (EmbeddingMemoryRatio < 1 && !CompressesEmbeddings)
                 throw ectx.ExceptParam(nameof(EmbeddingMemoryRatio), "An EmbeddingMemoryRatio below 1 needs an EmbeddingCompression method to meet it.");
+            if (EmbeddingPrecision != CtrEmbeddingPrecision.Float32 && !CompressesEmbeddings)
+                throw ectx.ExceptParam(nameof(EmbeddingPrecision), $"EmbeddingPrecision {EmbeddingPrecision} stores the table Unified fields share: set EmbeddingCompression to Unified.");
             if (!(FieldGroupLasso >= 0) || float.IsInfinity(FieldGroupLasso))
                 throw ectx.ExceptParam(nameof(FieldGroupLasso), $"FieldGroupLasso must be a finite strength of at least 0 (0: off); it is {FieldGroupLasso}.");
         }

@@ -103,7 +103,7 @@ namespace MLExt.Neural
                     FieldTableSpec table = spec.Tables?[f] ?? FieldTableSpec.Full;
                     long rows = table.Rows > 0 ? table.Rows : spec.FieldSizes[f];
                     long bytes = spec.Tables is null ? (long)spec.FieldSizes[f] * (spec.EmbeddingDimension + 1) * sizeof(float) : _network.Embedding.StoredBytesOf(f);
-                    return new EmbeddingTableInfo(names[f], table.Method, rows, spec.EmbeddingDimension, bytes);
+                    return new EmbeddingTableInfo(names[f], table.Method, rows, spec.EmbeddingDimension, bytes, table.Precision);
                 }).ToArray();
             }
         }

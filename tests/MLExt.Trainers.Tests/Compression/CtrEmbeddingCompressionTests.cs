@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using MLExt.Data;
+using MLExt.Neural;
 using MLExt.Testing;
 
 namespace MLExt.Trainers.Tests.Compression
@@ -84,6 +85,36 @@ namespace MLExt.Trainers.Tests.Compression
         }
 
         [TestMethod]
+        [DataRow(CtrEmbeddingPrecision.Int8)]
+        [DataRow(CtrEmbeddingPrecision.Int4)]
+        public void AQuantizedUnifiedTableHoldsMoreRowsInTheSameBudgetAndSurvivesSaveAndLoad(CtrEmbeddingPrecision precision)
+        {
+            var mlContext = new MLContext(seed: 1);
+            var (train, test) = Split(mlContext);
+            using CtrTransformer floats = mlContext.BinaryClassification.Trainers.Ctr(Options(CtrEmbeddingCompression.Unified, 0.1)).Fit(train);
+            var options = Options(CtrEmbeddingCompression.Unified, 0.1);
+            options.EmbeddingPrecision = precision;
+            using CtrTransformer quantized = mlContext.BinaryClassification.Trainers.Ctr(options).Fit(train);
+
+            EmbeddingTableInfo shared = quantized.EmbeddingTables.First(t => t.Method == CtrEmbeddingCompression.Unified);
+            Assert.AreEqual(precision, shared.Precision);
+            long floatRows = floats.EmbeddingTables.First(t => t.Method == CtrEmbeddingCompression.Unified).Rows;
+            double more = precision == CtrEmbeddingPrecision.Int8 ? 16 / 4.25 : 16 / 2.25;
+            Assert.AreEqual(floatRows * more, shared.Rows, more + 1, "the bytes of a float row hold more quantized rows");
+            Assert.IsTrue(quantized.EmbeddingBytes <= 0.1 * 1.05 * quantized.UncompressedEmbeddingBytes,
+                $"{quantized.EmbeddingBytes} embedding bytes of {quantized.UncompressedEmbeddingBytes}");
+            Assert.AreEqual(quantized.EmbeddingBytes, quantized.EmbeddingTables.Sum(t => t.Bytes) + 4L * (8 + 1) * Clicks.NumericColumnNames.Count,
+                "the per-field table adds up to the embedding bytes");
+
+            double floatAuc = mlContext.BinaryClassification.Evaluate(floats.Transform(test)).AreaUnderRocCurve;
+            double auc = mlContext.BinaryClassification.Evaluate(quantized.Transform(test)).AreaUnderRocCurve;
+            Assert.IsTrue(auc > floatAuc - 0.02, $"{precision}: test AUC {auc:F4}, in floats {floatAuc:F4}");
+
+            ConformanceKit.AssertRowMapperAgreesWithBatch(quantized, test, quantized.Transform(test));
+            ConformanceKit.AssertSaveLoadRoundTrip(mlContext, quantized, train.Schema, test, quantized.Transform(test));
+        }
+
+        [TestMethod]
         public void PerFieldMethodsOverrideTheDefaultAndSmallFieldsStayFull()
         {
             var mlContext = new MLContext(seed: 1);
@@ -111,6 +142,18 @@ namespace MLExt.Trainers.Tests.Compression
             var unknown = Options(CtrEmbeddingCompression.Hashing, 0.1);
             unknown.EmbeddingCompressionByField = new Dictionary<string, CtrEmbeddingCompression> { ["Nope"] = CtrEmbeddingCompression.Robe };
             ConformanceKit.AssertThrowsMentioning(() => ctr.Ctr(unknown).Fit(train), "Nope");
+
+            // EmbeddingPrecision stores the Unified fields' shared table: refused without it, with another method, or on a quantized field.
+            var noMethod = Options(CtrEmbeddingCompression.None, 1);
+            noMethod.EmbeddingPrecision = CtrEmbeddingPrecision.Int8;
+            ConformanceKit.AssertThrowsMentioning(() => ctr.Ctr(noMethod).Fit(train), "set EmbeddingCompression to Unified");
+            var hashed = Options(CtrEmbeddingCompression.Unified, 0.1);
+            hashed.EmbeddingPrecision = CtrEmbeddingPrecision.Int8;
+            hashed.EmbeddingCompressionByField = new Dictionary<string, CtrEmbeddingCompression> { ["C5"] = CtrEmbeddingCompression.Hashing };
+            ConformanceKit.AssertThrowsMentioning(() => ctr.Ctr(hashed).Fit(train), "field 'C5' uses Hashing");
+            var twice = Options(CtrEmbeddingCompression.Int8, 1);
+            twice.EmbeddingPrecision = CtrEmbeddingPrecision.Int4;
+            ConformanceKit.AssertThrowsMentioning(() => ctr.Ctr(twice).Fit(train), "quantizes it already");
         }
 
         [TestMethod]

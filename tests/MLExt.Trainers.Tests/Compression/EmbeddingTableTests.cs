@@ -110,6 +110,49 @@ namespace MLExt.Trainers.Tests.Compression
         }
 
         [TestMethod]
+        public void RowsSharingAScaleComeBackWithinHalfAStepOfTheirBlocksScale()
+        {
+            using var scope = NewDisposeScope();
+            // 21 rows in blocks of 4: five full blocks and a last one of a single row.
+            Tensor rows = randn(21, 4) * linspace(0.1, 10, 21).unsqueeze(-1);
+            using var table = new QuantizedFieldEmbeddingTable(21, 4, 8, rowsPerScale: 4);
+            table.SetRows(rows);
+            Tensor back = table.forward(arange(21L).view(3, 7)).view(21, 4);
+            Tensor blockMax = nn.functional.pad(rows, new long[] { 0, 0, 0, 3 }).view(6, 16).abs().amax(new long[] { 1 });
+            Tensor step = blockMax.repeat_interleave(4L).narrow(0, 0, 21).unsqueeze(-1) / 127;
+            Assert.IsTrue((back - rows).abs().le(step / 2 + 1e-5).all().item<bool>(), "within half a step of the block's scale");
+            Assert.IsTrue((back - rows).abs().gt(rows.abs().amax(new long[] { 1 }, keepdim: true) / 127 / 2 + 1e-5).any().item<bool>(),
+                "a row smaller than its block's largest is coarser than with a scale of its own");
+            Assert.AreEqual(21 * 4 + 6 * 4, table.StoredBytes, "one byte a value and a float scale per block of 4 rows");
+        }
+
+        [TestMethod]
+        public void AQuantizedUnifiedTableReadsTheTrainedTableBackWithinItsSteps()
+        {
+            using var scope = NewDisposeScope();
+            var trainedPool = new UnifiedTablePool();
+            using var trainedFirst = new UnifiedFieldEmbeddingTable(0, 64, 8, 0, CtrEmbeddingPrecision.Float32, trainedPool);
+            using var trainedSecond = new UnifiedFieldEmbeddingTable(1, 64, 8, 0, CtrEmbeddingPrecision.Float32, trainedPool);
+            using (no_grad())
+                trainedFirst.parameters().Single().copy_(randn(64, 4));
+            var pool = new UnifiedTablePool();
+            using var first = new UnifiedFieldEmbeddingTable(0, 64, 8, 0, CtrEmbeddingPrecision.Int8, pool);
+            using var second = new UnifiedFieldEmbeddingTable(1, 64, 8, 0, CtrEmbeddingPrecision.Int8, pool);
+            first.CompressFrom(trainedFirst, 500);
+            second.CompressFrom(trainedSecond, 500);
+            Assert.AreEqual(0, first.ParameterCount + second.ParameterCount, "stored, not trained");
+            Assert.AreEqual(64 * 4 + 64 / UnifiedFieldEmbeddingTable.RowsPerScale * 4, first.StoredBytes + second.StoredBytes, "a byte a value and a scale per 16 rows");
+            Tensor ids = arange(500L).unsqueeze(0);
+            foreach (var (stored, trained) in new[] { (first, trainedFirst), (second, trainedSecond) })
+            {
+                Tensor expected = trained.forward(ids), read = stored.forward(ids);
+                double step = trainedFirst.parameters().Single().abs().max().item<float>() / 127;
+                Assert.IsTrue((read - expected).abs().le(step / 2 + 1e-5).all().item<bool>(), "each field reads the same rows, dequantized");
+                Assert.IsFalse(read.eq(expected).all().item<bool>(), "in 8 bits, not as floats");
+            }
+        }
+
+        [TestMethod]
         public void ThePrunedTableKeepsTheLargestEntriesStoredSparse()
         {
             using var scope = NewDisposeScope();
@@ -155,8 +198,8 @@ namespace MLExt.Trainers.Tests.Compression
         {
             using var scope = NewDisposeScope();
             var pool = new UnifiedTablePool();
-            using var first = new UnifiedFieldEmbeddingTable(0, 64, 8, 0, pool);
-            using var second = new UnifiedFieldEmbeddingTable(1, 64, 8, 0, pool);
+            using var first = new UnifiedFieldEmbeddingTable(0, 64, 8, 0, CtrEmbeddingPrecision.Float32, pool);
+            using var second = new UnifiedFieldEmbeddingTable(1, 64, 8, 0, CtrEmbeddingPrecision.Float32, pool);
             Assert.AreEqual(64 * 4, first.ParameterCount, "the owner holds the shared table of 4-wide rows");
             Assert.AreEqual(0, second.ParameterCount, "the other fields hold no weights of their own");
             Assert.AreEqual(64 * 4 * 4, first.StoredBytes + second.StoredBytes, "the shared table's bytes are split between its fields");
@@ -173,7 +216,7 @@ namespace MLExt.Trainers.Tests.Compression
         public void OnlyAUnifiedFieldsMostFrequentValuesReadEveryChunk()
         {
             using var scope = NewDisposeScope();
-            using var tiered = new UnifiedFieldEmbeddingTable(0, 64, 16, 10, new UnifiedTablePool());
+            using var tiered = new UnifiedFieldEmbeddingTable(0, 64, 16, 10, CtrEmbeddingPrecision.Float32, new UnifiedTablePool());
             using (no_grad())
                 tiered.parameters().Single().fill_(1);
             // Ids are numbered most frequent first: ids 0-9 are the 10 values that read all 4 chunks.
@@ -183,7 +226,7 @@ namespace MLExt.Trainers.Tests.Compression
             Assert.IsTrue(vectors.narrow(0, 10, 10).narrow(1, 4, 12).eq(0).all().item<bool>(), "and nothing more");
 
             // 0, as in models saved before the limit: every value reads every chunk.
-            using var untiered = new UnifiedFieldEmbeddingTable(0, 64, 16, 0, new UnifiedTablePool());
+            using var untiered = new UnifiedFieldEmbeddingTable(0, 64, 16, 0, CtrEmbeddingPrecision.Float32, new UnifiedTablePool());
             using (no_grad())
                 untiered.parameters().Single().fill_(1);
             Assert.IsTrue(untiered.forward(arange(20L).unsqueeze(0)).eq(1).all().item<bool>());
@@ -215,6 +258,14 @@ namespace MLExt.Trainers.Tests.Compression
             Assert.IsTrue(plan.Skip(1).All(p => p.Rank == System.Math.Round(plan[1].Rows / 2.0)), "as many values read every chunk as half the shared table's rows");
             plan = EmbeddingBudget.Plan(sizes, names, 16, 0.01, methods, idsByFrequency: new[] { true, true, false });
             Assert.AreEqual(0, plan[2].Rank, "a field whose ids are not in frequency order (hash buckets) reads every chunk for every id");
+            // Stored in 8 (4) bits, a row of 4 takes 4 (2) bytes and a 16th of a 4-byte scale: the same bytes hold more rows.
+            foreach (var (precision, rowBytes) in new[] { (CtrEmbeddingPrecision.Int8, 4.25), (CtrEmbeddingPrecision.Int4, 2.25) })
+            {
+                FieldTableSpec[] stored = EmbeddingBudget.Plan(sizes, names, 16, 0.01, methods, precision: precision);
+                Assert.IsTrue(stored.Skip(1).All(p => p.Precision == precision) && stored[0].Precision == CtrEmbeddingPrecision.Float32, "only the shared table");
+                Assert.IsTrue(stored[1].Rows * rowBytes <= budget * 4 && stored[1].Rows * rowBytes > budget * 4 - rowBytes, $"{stored[1].Rows} rows of {rowBytes} bytes for {budget * 4} bytes");
+                Assert.AreEqual(CtrEmbeddingPrecision.Float32, stored[1].TrainingForm.Precision, "trained in floats");
+            }
             methods = new[] { CtrEmbeddingCompression.None, CtrEmbeddingCompression.None, CtrEmbeddingCompression.Pruning };
             plan = EmbeddingBudget.Plan(sizes, names, 16, 0.05, methods);
             Assert.AreEqual((long)((0.05 * sizes.Sum() * 16 - (7 + 1840) * 16) / 2), plan[2].Rows, 1);

@@ -10,7 +10,8 @@ namespace MLExt.Neural.Compression
     /// compressed field gets the same cap c, raised to its method's smallest form where that is larger (a field whose full table is
     /// no larger than that form stays full), and fields whose full table is under c stay full; c is the largest that fits (so large
     /// vocabularies shrink most). Unified fields pool their shares into the one table they share, and those whose ids are in frequency
-    /// order read every chunk for their most frequent values only, half as many as the table has rows. A compressed field's first-order
+    /// order read every chunk for their most frequent values only, half as many as the table has rows; stored in 8 bits, the table has
+    /// as many rows as the same bytes hold. A compressed field's first-order
     /// weights are hashed into the same share of their rows. Int8 and Int4 are not sized: they store full tables at about a quarter
     /// and an eighth of their bytes.
     /// </summary>
@@ -19,14 +20,18 @@ namespace MLExt.Neural.Compression
         /// <summary>
         /// Each id field's tables, or null when every field keeps a full table (the fused fast path). <paramref name="methods"/> gives
         /// each field's method; fields kept full or quantized take their full tables' share of the budget first. <paramref name="idsByFrequency"/>
-        /// says which fields number their values most frequent first (all when null).
+        /// says which fields number their values most frequent first (all when null); <paramref name="precision"/> how the Unified
+        /// fields' shared table is stored.
         /// </summary>
-        public static FieldTableSpec[] Plan(int[] sizes, string[] names, int dimension, double ratio, CtrEmbeddingCompression[] methods, bool[] idsByFrequency = null)
+        public static FieldTableSpec[] Plan(int[] sizes, string[] names, int dimension, double ratio, CtrEmbeddingCompression[] methods, bool[] idsByFrequency = null,
+            CtrEmbeddingPrecision precision = CtrEmbeddingPrecision.Float32)
         {
             if (methods.All(m => m == CtrEmbeddingCompression.None))
                 return null;
             if (!(ratio > 0 && ratio <= 1))
                 throw Contracts.ExceptParam("EmbeddingMemoryRatio", $"EmbeddingMemoryRatio must be in (0, 1]; it is {ratio}.");
+            if (precision != CtrEmbeddingPrecision.Float32)
+                CheckPrecision(names, methods, precision);
             double[] full = sizes.Select(size => (double)size * dimension).ToArray();
             var sized = Enumerable.Range(0, sizes.Length).Where(f => !Unsized(methods[f])).ToArray();
             // The budget left for the sized fields once the others take their full (or quantized) tables, in parameters.
@@ -60,11 +65,28 @@ namespace MLExt.Neural.Compression
                 specs[f] = new FieldTableSpec(methods[f], sizes[f], 0, 0);
             // The Unified fields' shares make up the one table they share.
             var unified = Enumerable.Range(0, sizes.Length).Where(f => specs[f].Method == CtrEmbeddingCompression.Unified).ToArray();
-            long unifiedRows = (long)Math.Floor(unified.Sum(f => share[f]) / UnifiedFieldEmbeddingTable.Width(dimension));
+            long unifiedRows = (long)Math.Floor(unified.Sum(f => share[f]) * sizeof(float) / UnifiedFieldEmbeddingTable.RowBytes(dimension, precision));
             foreach (int f in unified)
-                specs[f] = specs[f] with { Rows = unifiedRows, Rank = idsByFrequency?[f] == false ? 0 : UnifiedFieldEmbeddingTable.FrequentValues(unifiedRows) };
+            {
+                specs[f] = specs[f] with
+                {
+                    Rows = unifiedRows, Rank = idsByFrequency?[f] == false ? 0 : UnifiedFieldEmbeddingTable.FrequentValues(unifiedRows), Precision = precision,
+                };
+            }
             // A budget every full table fits in: the fused full tables, the fast path.
             return specs.All(s => s == FieldTableSpec.Full) ? null : specs;
+        }
+
+        // Only the Unified fields' shared table has another precision; a field another method compresses, or that is quantized
+        // already, is named.
+        private static void CheckPrecision(string[] names, CtrEmbeddingCompression[] methods, CtrEmbeddingPrecision precision)
+        {
+            int quantized = Array.FindIndex(methods, m => m is CtrEmbeddingCompression.Int8 or CtrEmbeddingCompression.Int4);
+            if (quantized >= 0)
+                throw Contracts.ExceptParam("EmbeddingPrecision", $"EmbeddingPrecision {precision} cannot apply to field '{names[quantized]}': its method, {methods[quantized]}, quantizes it already.");
+            int other = Array.FindIndex(methods, m => m is not (CtrEmbeddingCompression.None or CtrEmbeddingCompression.Unified));
+            if (other >= 0)
+                throw Contracts.ExceptParam("EmbeddingPrecision", $"EmbeddingPrecision {precision} stores the table Unified fields share; field '{names[other]}' uses {methods[other]}, whose tables are stored in floats. Use Unified for it, or EmbeddingPrecision Float32.");
         }
 
         // Post-training quantization stores full tables; it is not sized to the budget.

@@ -12,10 +12,14 @@ namespace MLExt.Neural.Compression
     /// modulus; Robe: the shared array's length; Unified: the rows of the table the Unified fields share; Pruning: the entries kept,
     /// 0 while training; Rank for TensorTrain: the rank, MixedDimension: the first block's dimension, DeepHashEmbedding: the hidden
     /// width, Unified: the values that read every chunk, 0 in models saved before there was such a limit; None, Int8 and Int4: one
-    /// row per id), and the rows of its hashed first-order table (0: one first-order weight per id).
+    /// row per id), and the rows of its hashed first-order table (0: one first-order weight per id). <see cref="Precision"/>: how
+    /// Unified's shared table is stored.
     /// </summary>
     internal sealed record FieldTableSpec(CtrEmbeddingCompression Method, long Rows, int Rank, long FirstOrderRows)
     {
+        /// <summary>How a Unified field's shared table is stored (floats in models saved before there was a choice).</summary>
+        public CtrEmbeddingPrecision Precision { get; init; } = CtrEmbeddingPrecision.Float32;
+
         /// <summary>A full table of one row per id.</summary>
         public static FieldTableSpec Full { get; } = new FieldTableSpec(CtrEmbeddingCompression.None, 0, 0, 0);
 
@@ -43,7 +47,7 @@ namespace MLExt.Neural.Compression
                 CtrEmbeddingCompression.Int4 => new QuantizedFieldEmbeddingTable(size, dimension, 4),
                 CtrEmbeddingCompression.MixedDimension => new MixedDimensionFieldEmbeddingTable(size, dimension, spec.Rank),
                 CtrEmbeddingCompression.DeepHashEmbedding => new DeepHashFieldEmbeddingTable(field, dimension, spec.Rank),
-                CtrEmbeddingCompression.Unified => new UnifiedFieldEmbeddingTable(field, spec.Rows, dimension, spec.Rank, unified),
+                CtrEmbeddingCompression.Unified => new UnifiedFieldEmbeddingTable(field, spec.Rows, dimension, spec.Rank, spec.Precision, unified),
                 CtrEmbeddingCompression.Pruning when spec.Rows == 0 => new ThresholdPrunedFieldEmbeddingTable(size, dimension),
                 CtrEmbeddingCompression.Pruning => new SparseFieldEmbeddingTable(size, dimension, spec.Rows),
                 _ => throw new ArgumentOutOfRangeException(nameof(spec), $"Unknown embedding compression {spec.Method}."),
@@ -52,12 +56,13 @@ namespace MLExt.Neural.Compression
 
         /// <summary>
         /// The tables the field trains with: full tables for the quantized methods, the thresholded full table for Pruning, otherwise
-        /// the stored ones (see <see cref="PostTrainingCompression"/>).
+        /// the float form of a quantized Unified table, otherwise the stored ones (see <see cref="PostTrainingCompression"/>).
         /// </summary>
         public FieldTableSpec TrainingForm => Method switch
         {
             CtrEmbeddingCompression.Int8 or CtrEmbeddingCompression.Int4 => Full,
             CtrEmbeddingCompression.Pruning => this with { Rows = 0 },
+            CtrEmbeddingCompression.Unified => this with { Precision = CtrEmbeddingPrecision.Float32 },
             _ => this,
         };
 
@@ -78,6 +83,15 @@ namespace MLExt.Neural.Compression
                     writer.Write(spec.FirstOrderRows);
                 }
             });
+            // Stream "EmbeddingPrecision", only when a table is not stored in floats (older models have none): int per field
+            if (specs.Any(s => s.Precision != CtrEmbeddingPrecision.Float32))
+            {
+                ctx.SaveBinaryStream(PrecisionStreamName, writer =>
+                {
+                    foreach (FieldTableSpec spec in specs)
+                        writer.Write((int)spec.Precision);
+                });
+            }
         }
 
         /// <summary>The saved specs, or null for a model whose fields share the fused full tables.</summary>
@@ -90,9 +104,17 @@ namespace MLExt.Neural.Compression
                 for (int f = 0; f < specs.Length; f++)
                     specs[f] = new FieldTableSpec((CtrEmbeddingCompression)reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt64());
             });
+            if (specs != null)
+            {
+                ctx.TryLoadBinaryStream(PrecisionStreamName, reader =>
+                {
+                    for (int f = 0; f < specs.Length; f++)
+                        specs[f] = specs[f] with { Precision = (CtrEmbeddingPrecision)reader.ReadInt32() };
+                });
+            }
             return specs;
         }
 
-        private const string StreamName = "EmbeddingTables";
+        private const string StreamName = "EmbeddingTables", PrecisionStreamName = "EmbeddingPrecision";
     }
 }

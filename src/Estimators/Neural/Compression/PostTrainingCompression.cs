@@ -7,7 +7,7 @@ namespace MLExt.Neural.Compression
 {
     /// <summary>
     /// Compression after training: a network whose quantized or pruned fields trained in their training form (see
-    /// <see cref="FieldTableSpec.TrainingForm"/>) becomes the network of the final spec, those fields' trained rows quantized or
+    /// <see cref="FieldTableSpec.TrainingForm"/>) becomes the network of the final spec, those fields' trained tables quantized or
     /// pruned to the largest entries and every other weight copied.
     /// </summary>
     internal static class PostTrainingCompression
@@ -36,8 +36,7 @@ namespace MLExt.Neural.Compression
                 {
                     if (final.Tables[f].Trains)
                         continue;
-                    Tensor ids = arange(final.FieldSizes[f], dtype: ScalarType.Int64, device: device).unsqueeze(0);
-                    compressed.Embedding.TableOf(f).SetRows(trained.Embedding.TableOf(f).forward(ids).squeeze(0));
+                    compressed.Embedding.TableOf(f).CompressFrom(trained.Embedding.TableOf(f), final.FieldSizes[f]);
                 }
                 compressed.eval();
                 return compressed;

@@ -5,9 +5,10 @@ using static TorchSharp.torch;
 namespace MLExt.Neural.Compression
 {
     /// <summary>
-    /// A trained table quantized after training: each row stored as 8-bit or 4-bit integers with a per-row scale (its largest
-    /// magnitude over 127, or over 7), dequantized at lookup. Four-bit codes are packed two to a byte (offset by 8, so each nibble is
-    /// unsigned). Holds buffers, not parameters: it scores, it does not train.
+    /// A trained table quantized after training: each row stored as 8-bit or 4-bit integers with a scale per row, or per block of
+    /// rows (the block's largest magnitude over 127, or over 7), dequantized at lookup. Narrow rows share a scale so that it does not
+    /// cost as much as the row. Four-bit codes are packed two to a byte (offset by 8, so each nibble is unsigned). Holds buffers,
+    /// not parameters: it scores, it does not train.
     /// </summary>
     internal sealed class QuantizedFieldEmbeddingTable : FieldEmbeddingTable
     {
@@ -15,14 +16,16 @@ namespace MLExt.Neural.Compression
         private readonly Tensor scales;
         private readonly int _bits;
         private readonly int _dimension;
+        private readonly int _rowsPerScale;
 
-        public QuantizedFieldEmbeddingTable(int size, int dimension, int bits) : base(nameof(QuantizedFieldEmbeddingTable))
+        public QuantizedFieldEmbeddingTable(long size, int dimension, int bits, int rowsPerScale = 1) : base(nameof(QuantizedFieldEmbeddingTable))
         {
             System.Diagnostics.Debug.Assert(bits == 8 || bits == 4);
             _bits = bits;
             _dimension = dimension;
+            _rowsPerScale = rowsPerScale;
             codes = bits == 8 ? zeros(size, dimension, dtype: ScalarType.Int8) : zeros(size, (dimension + 1) / 2, dtype: ScalarType.Byte);
-            scales = zeros(size);
+            scales = zeros((size + rowsPerScale - 1) / rowsPerScale);
             register_buffer(nameof(codes), codes);
             register_buffer(nameof(scales), scales);
         }
@@ -36,7 +39,7 @@ namespace MLExt.Neural.Compression
 
         public override Tensor SquaredNorm()
         {
-            using Tensor all = arange(scales.shape[0], dtype: ScalarType.Int64, device: scales.device);
+            using Tensor all = arange(codes.shape[0], dtype: ScalarType.Int64, device: scales.device);
             return forward(all).square().sum();
         }
 
@@ -45,8 +48,12 @@ namespace MLExt.Neural.Compression
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            Tensor scale = rows.abs().amax(new long[] { 1 }).clamp_min(1e-12) / Levels;
-            Tensor quantized = (rows / scale.unsqueeze(-1)).round().clamp(-Levels, Levels);
+            long size = rows.shape[0], padding = scales.shape[0] * _rowsPerScale - size;
+            // Each block of rows as one line (the last block padded with zeros), so that a line's largest magnitude sets its scale.
+            Tensor blocks = nn.functional.pad(rows, new long[] { 0, 0, 0, padding }).view(scales.shape[0], -1);
+            Tensor scale = blocks.abs().amax(new long[] { 1 }).clamp_min(1e-12) / Levels;
+            Tensor rowScale = scale.repeat_interleave(_rowsPerScale).narrow(0, 0, size);
+            Tensor quantized = (rows / rowScale.unsqueeze(-1)).round().clamp(-Levels, Levels);
             if (_bits == 8)
                 codes.copy_(quantized.to_type(ScalarType.Int8));
             else
@@ -72,7 +79,8 @@ namespace MLExt.Neural.Compression
                 Tensor wide = stored.to_type(ScalarType.Int32);
                 values = stack(new[] { wide.remainder(16), wide.floor_divide(16) }, -1).flatten(1).narrow(1, 0, _dimension).to_type(scales.dtype) - 8;
             }
-            return values.mul(scales.index_select(0, flat).unsqueeze(-1)).view(localIds.shape.Append(_dimension).ToArray());
+            Tensor block = _rowsPerScale == 1 ? flat : flat.div(_rowsPerScale, rounding_mode: RoundingMode.floor);
+            return values.mul(scales.index_select(0, block).unsqueeze(-1)).view(localIds.shape.Append(_dimension).ToArray());
         }
     }
 }

@@ -37,6 +37,15 @@ namespace MLExt.Neural.Networks
         /// that hold one row per id.</summary>
         public virtual void SetRows(Tensor rows) => throw new System.NotSupportedException($"{GetName()} does not hold one row per id.");
 
+        /// <summary>Fills this table, the stored form of a field compressed after training, from <paramref name="trained"/>, the
+        /// table the field trained (of <paramref name="size"/> ids); by default from every id's trained vector.</summary>
+        public virtual void CompressFrom(FieldEmbeddingTable trained, int size)
+        {
+            using var scope = NewDisposeScope();
+            Tensor ids = arange(size, dtype: ScalarType.Int64, device: trained.parameters().First().device).unsqueeze(0);
+            SetRows(trained.forward(ids).squeeze(0));
+        }
+
         /// <summary>The squared L2 norm of the table's weights (a scalar).</summary>
         public virtual Tensor SquaredNorm() => parameters().Select(p => p.square().sum()).Aggregate((a, b) => a + b);
 

@@ -44,7 +44,7 @@ namespace MLExt.Neural.Networks
             return new NetworkSpec(model, outputs, featurizer.FieldSizes, featurizer.FieldWidths, featurizer.NumericCount, options.EmbeddingDimension,
                 options.HiddenLayers, options.Dropout, options.BatchNorm, crossLayers, attentionLayers, attentionHeads,
                 Compression.EmbeddingBudget.Plan(featurizer.FieldSizes, names, options.EmbeddingDimension, options.EmbeddingMemoryRatio, methods,
-                    featurizer.FieldIdsByFrequency));
+                    featurizer.FieldIdsByFrequency, options.EmbeddingPrecision));
         }
 
         public void Save(ModelSaveContext ctx)

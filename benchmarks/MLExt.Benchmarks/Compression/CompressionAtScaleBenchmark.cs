@@ -8,6 +8,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLExt.Data;
 using MLExt.Trainers;
+using Storage = MLExt.Benchmarks.Compression.CompressionBenchmark.Storage;
 
 namespace MLExt.Benchmarks.Compression
 {
@@ -31,25 +32,6 @@ namespace MLExt.Benchmarks.Compression
         private static readonly int[] Seeds = { 1, 2, 3 };
         // The ratios between 0.1 and 0.01 the method best at 100x is measured at (with the grid's seed).
         private static readonly double[] Between = { 0.05, 0.03, 0.02 };
-
-        // A method as the grid runs it: a compression method, with the Unified fields' shared table stored at a precision. Written
-        // "Unified" or "Unified Int8" (the file's cells from before the precision read as Float32).
-        private readonly record struct Storage(CtrEmbeddingCompression Method, CtrEmbeddingPrecision Precision = CtrEmbeddingPrecision.Float32)
-        {
-            public static implicit operator Storage(CtrEmbeddingCompression method) => new Storage(method);
-
-            public override string ToString() => Precision == CtrEmbeddingPrecision.Float32 ? Method.ToString() : $"{Method} {Precision}";
-
-            public static Storage Parse(string text)
-            {
-                string[] parts = text.Split(' ');
-                return new Storage(Enum.Parse<CtrEmbeddingCompression>(parts[0]), parts.Length > 1 ? Enum.Parse<CtrEmbeddingPrecision>(parts[1]) : CtrEmbeddingPrecision.Float32);
-            }
-        }
-
-        // The sized methods, then Unified with its shared table in 8 and in 4 bits.
-        private static readonly Storage[] Methods = CompressionBenchmark.Sized.Select(m => (Storage)m)
-            .Concat(new[] { CtrEmbeddingPrecision.Int8, CtrEmbeddingPrecision.Int4 }.Select(p => new Storage(CtrEmbeddingCompression.Unified, p))).ToArray();
 
         private sealed record Cell(CtrModel Model, Storage Method, double Ratio, int Seed, double Auc, long EmbeddingBytes, long FileBytes, double TrainSeconds, string Failure)
         {
@@ -133,13 +115,13 @@ namespace MLExt.Benchmarks.Compression
         // The method best at 0.01 with the grid's seed, once every method has been measured there (and the full model); else null.
         private static Cell BestAtHundredfold(Dictionary<string, Cell> cells, CtrModel model)
         {
-            bool measured = Methods.All(m => cells.ContainsKey(Cell.Keys(model, m, 0.01))) && cells.ContainsKey(Cell.Keys(model, CtrEmbeddingCompression.None, 1));
+            bool measured = CompressionBenchmark.Methods.All(m => cells.ContainsKey(Cell.Keys(model, m, 0.01))) && cells.ContainsKey(Cell.Keys(model, CtrEmbeddingCompression.None, 1));
             return measured ? Best(cells, model, 0.01) : null;
         }
 
         // The sized method with the highest AUC among those measured at this ratio with the grid's seed; null when none is.
         private static Cell Best(Dictionary<string, Cell> cells, CtrModel model, double ratio)
-            => Methods.Select(m => cells.GetValueOrDefault(Cell.Keys(model, m, ratio))).Where(c => c is { Failure: null }).OrderByDescending(c => c.Auc).FirstOrDefault();
+            => CompressionBenchmark.Methods.Select(m => cells.GetValueOrDefault(Cell.Keys(model, m, ratio))).Where(c => c is { Failure: null }).OrderByDescending(c => c.Auc).FirstOrDefault();
 
         private static IEnumerable<(CtrModel Model, Storage Method, double Ratio)> Grid()
         {
@@ -148,7 +130,7 @@ namespace MLExt.Benchmarks.Compression
                 yield return (model, CtrEmbeddingCompression.None, 1);
                 foreach (double ratio in Ratios)
                 {
-                    foreach (Storage method in Methods)
+                    foreach (Storage method in CompressionBenchmark.Methods)
                         yield return (model, method, ratio);
                 }
                 yield return (model, CtrEmbeddingCompression.Int8, 1);
@@ -193,7 +175,7 @@ namespace MLExt.Benchmarks.Compression
                 text.AppendLine();
                 text.AppendLine("| method | " + string.Join(" | ", Ratios.OrderByDescending(r => r).Select(r => $"{r:G}")) + " |");
                 text.AppendLine("|---|" + string.Concat(Ratios.Select(_ => "---|")));
-                foreach (Storage method in Methods)
+                foreach (Storage method in CompressionBenchmark.Methods)
                 {
                     text.Append($"| {method} |");
                     foreach (double ratio in Ratios.OrderByDescending(r => r))
@@ -216,7 +198,7 @@ namespace MLExt.Benchmarks.Compression
                 text.AppendLine();
                 text.Append(SeedSpread(cells, model));
                 text.Append(BetweenTenfoldAndHundredfold(cells, model, full));
-                var curves = Methods.ToDictionary(m => m.ToString(), m => Ratios.Select(r => cells.GetValueOrDefault(Cell.Keys(model, m, r))).Where(c => c is { Failure: null })
+                var curves = CompressionBenchmark.Methods.ToDictionary(m => m.ToString(), m => Ratios.Select(r => cells.GetValueOrDefault(Cell.Keys(model, m, r))).Where(c => c is { Failure: null })
                     .Select(c => (c.Ratio, c.Auc)).Prepend((1.0, full.Auc)).ToList());
                 string plot = $"compression-at-scale-{model}.svg";
                 File.WriteAllText(Path.Combine(folder, plot), CompressionBenchmark.Plot(curves, full.Auc, $"{model} test AUC against embedding memory kept ({TrainRows:N0} generated rows)"));

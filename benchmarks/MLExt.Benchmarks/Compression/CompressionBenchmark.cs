@@ -28,6 +28,25 @@ namespace MLExt.Benchmarks.Compression
             CtrEmbeddingCompression.Unified, CtrEmbeddingCompression.Pruning,
         };
 
+        /// <summary>A method as the benchmarks run it: a compression method, with the Unified fields' shared table stored at a precision.
+        /// Written "Unified" or "Unified Int8".</summary>
+        public readonly record struct Storage(CtrEmbeddingCompression Method, CtrEmbeddingPrecision Precision = CtrEmbeddingPrecision.Float32)
+        {
+            public static implicit operator Storage(CtrEmbeddingCompression method) => new Storage(method);
+
+            public override string ToString() => Precision == CtrEmbeddingPrecision.Float32 ? Method.ToString() : $"{Method} {Precision}";
+
+            public static Storage Parse(string text)
+            {
+                string[] parts = text.Split(' ');
+                return new Storage(Enum.Parse<CtrEmbeddingCompression>(parts[0]), parts.Length > 1 ? Enum.Parse<CtrEmbeddingPrecision>(parts[1]) : CtrEmbeddingPrecision.Float32);
+            }
+        }
+
+        /// <summary>The sized methods, then Unified with its shared table in 8 and in 4 bits (EmbeddingPrecision).</summary>
+        public static readonly Storage[] Methods = Sized.Select(m => (Storage)m)
+            .Concat(new[] { CtrEmbeddingPrecision.Int8, CtrEmbeddingPrecision.Int4 }.Select(p => new Storage(CtrEmbeddingCompression.Unified, p))).ToArray();
+
         public static string Run(bool quick, string folder, Action<string> log)
         {
             var report = new StringBuilder();
@@ -69,12 +88,13 @@ namespace MLExt.Benchmarks.Compression
             text.AppendLine();
             text.AppendLine("| method | memory kept | test AUC | AUC vs full | embeddings | model file | training time vs full | scoring time vs full |");
             text.AppendLine("|---|---|---|---|---|---|---|---|");
-            CtrTrainer.Options Options(CtrEmbeddingCompression method, double ratio) => new CtrTrainer.Options
+            CtrTrainer.Options Options(Storage method, double ratio) => new CtrTrainer.Options
             {
                 CategoricalColumnNames = clicks.CategoricalColumnNames.ToArray(),
                 NumericColumnNames = clicks.NumericColumnNames.ToArray(),
                 Model = CtrModel.DeepFM,
-                EmbeddingCompression = method,
+                EmbeddingCompression = method.Method,
+                EmbeddingPrecision = method.Precision,
                 EmbeddingMemoryRatio = ratio,
                 Seed = 1,
             };
@@ -83,10 +103,10 @@ namespace MLExt.Benchmarks.Compression
             var full = Measure(mlContext, Options(CtrEmbeddingCompression.None, 1), train, test);
             text.AppendLine($"| full tables | 1 | {full.Auc:F4} | | {full.EmbeddingBytes / 1024.0:N0} KiB | {full.FileBytes / 1024.0:N0} KiB | 1.00 ({full.TrainSeconds:F0} s) | 1.00 |");
             log($"Compression: full AUC {full.Auc:F4} ({full.TrainSeconds:F0} s)");
-            var settings = new List<(CtrEmbeddingCompression Method, double Ratio)> { (CtrEmbeddingCompression.Int8, 1), (CtrEmbeddingCompression.Int4, 1) };
-            var curves = Sized.ToDictionary(method => method.ToString(), _ => new List<(double Ratio, double Auc)> { (1, full.Auc) });
+            var settings = new List<(Storage Method, double Ratio)> { (CtrEmbeddingCompression.Int8, 1), (CtrEmbeddingCompression.Int4, 1) };
+            var curves = Methods.ToDictionary(method => method.ToString(), _ => new List<(double Ratio, double Auc)> { (1, full.Auc) });
             foreach (double ratio in quick ? new[] { 0.01 } : new[] { 0.1, 0.01, 0.001 })
-                settings.AddRange(Sized.Select(method => (method, ratio)));
+                settings.AddRange(Methods.Select(method => (method, ratio)));
             foreach (var (method, ratio) in settings)
             {
                 string line;

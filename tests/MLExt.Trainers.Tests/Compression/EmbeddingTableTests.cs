@@ -266,6 +266,9 @@ namespace MLExt.Trainers.Tests.Compression
                 Assert.IsTrue(stored[1].Rows * rowBytes <= budget * 4 && stored[1].Rows * rowBytes > budget * 4 - rowBytes, $"{stored[1].Rows} rows of {rowBytes} bytes for {budget * 4} bytes");
                 Assert.AreEqual(CtrEmbeddingPrecision.Float32, stored[1].TrainingForm.Precision, "trained in floats");
             }
+            FieldTableSpec[] generous = EmbeddingBudget.Plan(sizes, names, 16, 0.5, methods, precision: CtrEmbeddingPrecision.Int4);
+            Assert.AreEqual(CtrEmbeddingCompression.None, generous[1].Method, "under half the budget: kept full");
+            Assert.AreEqual(100_000 * 16 / 4, generous[2].Rows, "never more values than the full table holds");
             methods = new[] { CtrEmbeddingCompression.None, CtrEmbeddingCompression.None, CtrEmbeddingCompression.Pruning };
             plan = EmbeddingBudget.Plan(sizes, names, 16, 0.05, methods);
             Assert.AreEqual((long)((0.05 * sizes.Sum() * 16 - (7 + 1840) * 16) / 2), plan[2].Rows, 1);

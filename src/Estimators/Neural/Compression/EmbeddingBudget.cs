@@ -65,7 +65,9 @@ namespace MLExt.Neural.Compression
                 specs[f] = new FieldTableSpec(methods[f], sizes[f], 0, 0);
             // The Unified fields' shares make up the one table they share.
             var unified = Enumerable.Range(0, sizes.Length).Where(f => specs[f].Method == CtrEmbeddingCompression.Unified).ToArray();
-            long unifiedRows = (long)Math.Floor(unified.Sum(f => share[f]) * sizeof(float) / UnifiedFieldEmbeddingTable.RowBytes(dimension, precision));
+            // Stored in fewer bits, the shares hold more rows, but never more values than the fields' full tables.
+            long unifiedRows = (long)Math.Min(Math.Floor(unified.Sum(f => share[f]) * sizeof(float) / UnifiedFieldEmbeddingTable.RowBytes(dimension, precision)),
+                Math.Floor(unified.Sum(f => full[f]) / UnifiedFieldEmbeddingTable.Width(dimension)));
             foreach (int f in unified)
             {
                 specs[f] = specs[f] with

@@ -10,8 +10,8 @@ namespace MLExt.Neural.Compression
     /// compressed field gets the same cap c, raised to its method's smallest form where that is larger (a field whose full table is
     /// no larger than that form stays full), and fields whose full table is under c stay full; c is the largest that fits (so large
     /// vocabularies shrink most). Unified fields pool their shares into the one table they share, and those whose ids are in frequency
-    /// order read every chunk for their most frequent values only, half as many as the table has rows; stored in 8 bits, the table has
-    /// as many rows as the same bytes hold. A compressed field's first-order
+    /// order read every chunk for their most frequent values only, half as many as the table has rows; stored in 8 or 4 bits, the table
+    /// has as many rows as the same bytes hold. A compressed field's first-order
     /// weights are hashed into the same share of their rows. Int8 and Int4 are not sized: they store full tables at about a quarter
     /// and an eighth of their bytes.
     /// </summary>

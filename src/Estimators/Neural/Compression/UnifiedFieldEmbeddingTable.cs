@@ -102,13 +102,13 @@ namespace MLExt.Neural.Compression
         // Read through the owner's registered parameter, which moving the network to a device replaces.
         private Tensor Shared => _pool.Owner.get_parameter(nameof(table));
 
-        // The shared table's rows [ids' shape, width].
-        private Tensor Rows(Tensor rows)
+        // The shared table's rows at rowIds [rowIds' shape, width], dequantized where the table is stored quantized.
+        private Tensor Rows(Tensor rowIds)
         {
             if (_pool.Owner.quantized is QuantizedFieldEmbeddingTable stored)
-                return stored.forward(rows);
+                return stored.forward(rowIds);
             Tensor shared = Shared;
-            return shared.index_select(0, rows.flatten()).view(rows.shape.Append(shared.shape[1]).ToArray());
+            return shared.index_select(0, rowIds.flatten()).view(rowIds.shape.Append(shared.shape[1]).ToArray());
         }
 
         public override Tensor forward(Tensor localIds)

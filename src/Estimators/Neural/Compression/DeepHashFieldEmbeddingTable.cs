@@ -1,4 +1,5 @@
 using System.Linq;
+using MLExt.Devices;
 using MLExt.Neural.Networks;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -33,7 +34,7 @@ namespace MLExt.Neural.Compression
 
         public override Tensor forward(Tensor localIds)
         {
-            Tensor codes = stack(_salts.Select(salt => IdHash.Row(localIds, salt, Buckets)).ToArray(), -1).to_type(ScalarType.Float32) * (2.0 / (Buckets - 1)) - 1;
+            Tensor codes = stack(_salts.Select(salt => IdHash.Row(localIds, salt, Buckets)).ToArray(), -1).to_type(ScalarType.Float32).Times(2.0 / (Buckets - 1)).Minus(1);
             return mlp.forward(codes);
         }
     }

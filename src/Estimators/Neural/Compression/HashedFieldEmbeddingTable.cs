@@ -1,4 +1,5 @@
 using System.Linq;
+using MLExt.Devices;
 using MLExt.Neural.Networks;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -32,7 +33,7 @@ namespace MLExt.Neural.Compression
         {
             Tensor sum = table.forward(IdHash.Row(localIds, _salts[0], _rows));
             for (int k = 1; k < _salts.Length; k++)
-                sum = sum + table.forward(IdHash.Row(localIds, _salts[k], _rows));
+                sum = sum.Plus(table.forward(IdHash.Row(localIds, _salts[k], _rows)));
             return sum;
         }
     }

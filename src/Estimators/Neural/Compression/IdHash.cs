@@ -1,3 +1,4 @@
+using MLExt.Devices;
 using MLExt.Hashing;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ namespace MLExt.Neural.Compression
         {
             ulong mixed = StableHash.Mix(salt);
             long a = 1 + (long)(mixed % (Prime - 1)), b = (long)((mixed >> 32) % Prime);
-            return (ids * a + b).remainder(Prime).remainder(rows);
+            return ids.Times(a).Plus(b).With(Prime, static (t, prime) => t.remainder(prime)).With(rows, static (t, count) => t.remainder(count));
         }
 
         /// <summary>The salt of hash function <paramref name="k"/> of field <paramref name="field"/>.</summary>

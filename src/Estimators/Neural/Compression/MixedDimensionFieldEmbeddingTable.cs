@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MLExt.Devices;
 using MLExt.Neural.Networks;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ namespace MLExt.Neural.Compression
                 foreach (var block in blocks)
                     init.normal_(block.weight, std: 1e-4);
                 foreach (int d in dims)
-                    projections.Add(new Modules.Parameter(normal(0, 1 / Math.Sqrt(d), new long[] { d, dimension })));
+                    projections.Add(new Modules.Parameter(TorchScalars.Normal(0, 1 / Math.Sqrt(d), new long[] { d, dimension })));
             }
             RegisterComponents();
         }
@@ -59,12 +60,12 @@ namespace MLExt.Neural.Compression
             Tensor sum = null;
             for (int b = 0; b < _starts.Length; b++)
             {
-                Tensor inBlock = localIds.ge(_starts[b]);
+                Tensor inBlock = localIds.With(_starts[b], static (t, start) => t.ge(start));
                 if (b + 1 < _starts.Length)
-                    inBlock = inBlock.logical_and(localIds.lt(_starts[b + 1]));
-                Tensor rows = (localIds - _starts[b]).clamp(0, _rows[b] - 1);
+                    inBlock = inBlock.logical_and(localIds.With(_starts[b + 1], static (t, end) => t.lt(end)));
+                Tensor rows = localIds.Minus(_starts[b]).Clamp(0, _rows[b] - 1);
                 Tensor part = blocks[b].forward(rows).matmul(projections[b]) * inBlock.unsqueeze(-1).to_type(ScalarType.Float32);
-                sum = sum is null ? part : sum + part;
+                sum = sum is null ? part : sum.Plus(part);
             }
             return sum;
         }

@@ -1,4 +1,5 @@
 using System.Linq;
+using MLExt.Devices;
 using MLExt.Neural.Networks;
 using static TorchSharp.torch;
 
@@ -39,8 +40,8 @@ namespace MLExt.Neural.Compression
 
         public override Tensor SquaredNorm()
         {
-            using Tensor all = arange(codes.shape[0], dtype: ScalarType.Int64, device: scales.device);
-            return forward(all).square().sum();
+            using Tensor all = TorchScalars.Range(codes.shape[0], scales.device);
+            return forward(all).Squared().sum();
         }
 
         /// <summary>Stores <paramref name="rows"/> [size, dimension], quantized.</summary>
@@ -51,9 +52,9 @@ namespace MLExt.Neural.Compression
             long size = rows.shape[0], padding = scales.shape[0] * _rowsPerScale - size;
             // Each block of rows as one line (the last block padded with zeros), so that a line's largest magnitude sets its scale.
             Tensor blocks = nn.functional.pad(rows, new long[] { 0, 0, 0, padding }).view(scales.shape[0], -1);
-            Tensor scale = blocks.abs().amax(new long[] { 1 }).clamp_min(1e-12) / Levels;
+            Tensor scale = blocks.abs().amax(new long[] { 1 }).With(1e-12, static (t, least) => t.clamp_min(least)).DividedBy(Levels);
             Tensor rowScale = scale.repeat_interleave(_rowsPerScale).narrow(0, 0, size);
-            Tensor quantized = (rows / rowScale.unsqueeze(-1)).round().clamp(-Levels, Levels);
+            Tensor quantized = (rows / rowScale.unsqueeze(-1)).round().Clamp(-Levels, Levels);
             if (_bits == 8)
                 codes.copy_(quantized.to_type(ScalarType.Int8));
             else
@@ -61,8 +62,8 @@ namespace MLExt.Neural.Compression
                 // Pad to an even width, then pack each pair (low nibble first) into one byte.
                 if (_dimension % 2 == 1)
                     quantized = nn.functional.pad(quantized, new long[] { 0, 1 });
-                Tensor pairs = (quantized + 8).view(quantized.shape[0], -1, 2);
-                codes.copy_((pairs.select(-1, 0) + pairs.select(-1, 1) * 16).to_type(ScalarType.Byte));
+                Tensor pairs = quantized.Plus(8).view(quantized.shape[0], -1, 2);
+                codes.copy_(pairs.select(-1, 0).Plus(pairs.select(-1, 1).Times(16)).to_type(ScalarType.Byte));
             }
             scales.copy_(scale);
         }
@@ -77,9 +78,9 @@ namespace MLExt.Neural.Compression
             else
             {
                 Tensor wide = stored.to_type(ScalarType.Int32);
-                values = stack(new[] { wide.remainder(16), wide.floor_divide(16) }, -1).flatten(1).narrow(1, 0, _dimension).to_type(scales.dtype) - 8;
+                values = stack(new[] { wide.With(16, static (t, n) => t.remainder(n)), wide.With(16, static (t, n) => t.floor_divide(n)) }, -1).flatten(1).narrow(1, 0, _dimension).to_type(scales.dtype).Minus(8);
             }
-            Tensor block = _rowsPerScale == 1 ? flat : flat.div(_rowsPerScale, rounding_mode: RoundingMode.floor);
+            Tensor block = _rowsPerScale == 1 ? flat : flat.With(_rowsPerScale, static (t, n) => t.div(n, rounding_mode: RoundingMode.floor));
             return values.mul(scales.index_select(0, block).unsqueeze(-1)).view(localIds.shape.Append(_dimension).ToArray());
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using MLExt.Devices;
 using MLExt.Neural.Networks;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -37,6 +38,6 @@ namespace MLExt.Neural.Compression
         public static long SmallestModulus(long size) => Math.Max(1, (long)Math.Ceiling(Math.Sqrt(size)));
 
         public override Tensor forward(Tensor localIds)
-            => remainders.forward(localIds.remainder(_modulus)) * quotients.forward(localIds.div(_modulus, rounding_mode: RoundingMode.floor));
+            => remainders.forward(localIds.With(_modulus, static (t, m) => t.remainder(m))) * quotients.forward(localIds.With(_modulus, static (t, m) => t.div(m, rounding_mode: RoundingMode.floor)));
     }
 }

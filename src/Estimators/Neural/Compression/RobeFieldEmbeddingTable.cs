@@ -1,4 +1,5 @@
 using System.Linq;
+using MLExt.Devices;
 using MLExt.Neural.Networks;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,15 +29,15 @@ namespace MLExt.Neural.Compression
             // Salts apart from the hashed tables' (see HashedFieldEmbeddingTable), the first-order array's apart from the embeddings'.
             _salts = Enumerable.Range(0, chunks).Select(c => IdHash.Salt(field, (firstOrder ? 2000 : 3000) + c)).ToArray();
             using (no_grad())
-                array = new Modules.Parameter(normal(0, 1e-4, new long[] { length }));
+                array = new Modules.Parameter(TorchScalars.Normal(0, 1e-4, new long[] { length }));
             _dimension = dimension;
             RegisterComponents();
         }
 
         public override Tensor forward(Tensor localIds)
         {
-            var offsets = arange(_chunk, dtype: ScalarType.Int64, device: localIds.device);
-            var parts = _salts.Select(salt => (IdHash.Row(localIds, salt, _length).unsqueeze(-1) + offsets).remainder(_length)).ToArray();
+            var offsets = TorchScalars.Range(_chunk, localIds.device);
+            var parts = _salts.Select(salt => IdHash.Row(localIds, salt, _length).unsqueeze(-1).Plus(offsets).With(_length, static (t, n) => t.remainder(n))).ToArray();
             Tensor positions = cat(parts, -1).narrow(-1, 0, _dimension);
             return array.index_select(0, positions.flatten()).view(positions.shape);
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MLExt.Devices;
 using MLExt.Neural.Networks;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ namespace MLExt.Neural.Compression
             if ((long)size * dimension > int.MaxValue)
                 throw new ArgumentOutOfRangeException(nameof(size), $"A pruned table holds at most {int.MaxValue:N0} entries; this one would hold {(long)size * dimension:N0}.");
             _dimension = dimension;
-            positions = arange(entries, dtype: ScalarType.Int32);
+            positions = TorchScalars.Range(entries).to_type(ScalarType.Int32);
             values = zeros(entries);
             register_buffer(nameof(positions), positions);
             register_buffer(nameof(values), values);
@@ -30,7 +31,7 @@ namespace MLExt.Neural.Compression
 
         public override long ParameterBytes => 0;
 
-        public override Tensor SquaredNorm() => values.square().sum();
+        public override Tensor SquaredNorm() => values.Squared().sum();
 
         /// <summary>Keeps the largest-magnitude entries of <paramref name="rows"/> [size, dimension] that the table has room for.</summary>
         public override void SetRows(Tensor rows)
@@ -45,12 +46,12 @@ namespace MLExt.Neural.Compression
 
         public override Tensor forward(Tensor localIds)
         {
-            Tensor starts = localIds.flatten().to_type(ScalarType.Int32) * _dimension;
+            Tensor starts = localIds.flatten().to_type(ScalarType.Int32).Times(_dimension);
             // Each id's entries are the run of positions in [start, start + dimension): at most one per column.
-            Tensor first = searchsorted(positions, starts), end = searchsorted(positions, starts + _dimension);
-            Tensor slots = first.unsqueeze(1) + arange(_dimension, dtype: ScalarType.Int64, device: localIds.device);
+            Tensor first = searchsorted(positions, starts), end = searchsorted(positions, starts.Plus(_dimension));
+            Tensor slots = first.unsqueeze(1).Plus(TorchScalars.Range(_dimension, localIds.device));
             Tensor present = slots.lt(end.unsqueeze(1));
-            Tensor entries = slots.clamp_max(Math.Max(0, positions.shape[0] - 1)).flatten();
+            Tensor entries = slots.With(Math.Max(0, positions.shape[0] - 1), static (t, last) => t.clamp_max(last)).flatten();
             Tensor columns = (positions.index_select(0, entries).view(slots.shape) - starts.unsqueeze(1)).to_type(ScalarType.Int64);
             columns = where(present, columns, zeros_like(columns));
             Tensor found = values.index_select(0, entries).view(slots.shape) * present.to_type(values.dtype);

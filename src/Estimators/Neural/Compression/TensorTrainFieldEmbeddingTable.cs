@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MLExt.Devices;
 using MLExt.Neural.Networks;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -29,9 +30,9 @@ namespace MLExt.Neural.Compression
             double spread = Math.Pow(1e-6 / ((double)rank * rank), 1.0 / 6);
             using (no_grad())
             {
-                first = new Modules.Parameter(normal(0, spread, new long[] { _radix[0], _factors[0] * rank }));
-                middle = new Modules.Parameter(normal(0, spread, new long[] { _radix[1], rank * _factors[1] * rank }));
-                last = new Modules.Parameter(normal(0, spread, new long[] { _radix[2], rank * _factors[2] }));
+                first = new Modules.Parameter(TorchScalars.Normal(0, spread, new long[] { _radix[0], _factors[0] * rank }));
+                middle = new Modules.Parameter(TorchScalars.Normal(0, spread, new long[] { _radix[1], rank * _factors[1] * rank }));
+                last = new Modules.Parameter(TorchScalars.Normal(0, spread, new long[] { _radix[2], rank * _factors[2] }));
             }
             RegisterComponents();
         }
@@ -81,9 +82,9 @@ namespace MLExt.Neural.Compression
         {
             long[] shape = localIds.shape;
             Tensor ids = localIds.flatten();
-            Tensor i1 = ids.div(_radix[1] * _radix[2], rounding_mode: RoundingMode.floor);
-            Tensor i2 = ids.div(_radix[2], rounding_mode: RoundingMode.floor).remainder(_radix[1]);
-            Tensor i3 = ids.remainder(_radix[2]);
+            Tensor i1 = ids.With(_radix[1] * _radix[2], static (t, n) => t.div(n, rounding_mode: RoundingMode.floor));
+            Tensor i2 = ids.With(_radix[2], static (t, n) => t.div(n, rounding_mode: RoundingMode.floor)).With(_radix[1], static (t, n) => t.remainder(n));
+            Tensor i3 = ids.With(_radix[2], static (t, n) => t.remainder(n));
             long batch = ids.shape[0];
             Tensor a = first.index_select(0, i1).view(batch, _factors[0], _rank);
             Tensor b = middle.index_select(0, i2).view(batch, _rank, _factors[1] * _rank);

@@ -1,3 +1,4 @@
+using MLExt.Devices;
 using MLExt.Neural.Networks;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,7 +22,7 @@ namespace MLExt.Neural.Compression
         public ThresholdPrunedFieldEmbeddingTable(int size, int dimension) : base(nameof(ThresholdPrunedFieldEmbeddingTable))
         {
             table = Embedding(size, dimension);
-            threshold = new Modules.Parameter(full(1, InitialThreshold));
+            threshold = new Modules.Parameter(TorchScalars.Full(1, InitialThreshold));
             using (no_grad())
                 init.normal_(table.weight, std: 1e-4);
             RegisterComponents();
@@ -34,7 +35,7 @@ namespace MLExt.Neural.Compression
         }
 
         // The threshold is not a weight to shrink or scale: only the table's entries are.
-        public override Tensor SquaredNorm() => table.weight.square().sum();
+        public override Tensor SquaredNorm() => table.weight.Squared().sum();
 
         public override void Scale(Tensor factor)
         {

@@ -1,4 +1,5 @@
 using System.Linq;
+using MLExt.Devices;
 using MLExt.Neural.Networks;
 using MLExt.Trainers;
 using Modules = TorchSharp.Modules;
@@ -67,7 +68,7 @@ namespace MLExt.Neural.Compression
                 else
                 {
                     using (no_grad())
-                        table = new Modules.Parameter(normal(0, 1e-4, new long[] { rows, width }));
+                        table = new Modules.Parameter(TorchScalars.Normal(0, 1e-4, new long[] { rows, width }));
                 }
                 pool.Owner = this;
             }
@@ -116,7 +117,7 @@ namespace MLExt.Neural.Compression
             var chunks = _salts.Select(salt => Rows(IdHash.Row(localIds, salt, _rows))).ToArray();
             if (_frequentValues > 0)
             {
-                Tensor frequent = localIds.lt(_frequentValues).unsqueeze(-1).to(chunks[0].dtype);
+                Tensor frequent = localIds.With(_frequentValues, static (t, count) => t.lt(count)).unsqueeze(-1).to(chunks[0].dtype);
                 for (int c = 1; c < chunks.Length; c++)
                     chunks[c] = chunks[c] * frequent;
             }
@@ -134,7 +135,7 @@ namespace MLExt.Neural.Compression
         public override Tensor SquaredNorm()
         {
             if (ReferenceEquals(_pool.Owner, this))
-                return quantized is null ? Shared.square().sum() : quantized.SquaredNorm();
+                return quantized is null ? Shared.Squared().sum() : quantized.SquaredNorm();
             QuantizedFieldEmbeddingTable stored = _pool.Owner.quantized;
             return zeros(new long[0], device: (stored is null ? Shared : stored.buffers().First()).device);
         }

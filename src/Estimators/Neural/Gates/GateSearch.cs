@@ -2,10 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Runtime;
+using MLExt.Devices;
 using MLExt.Neural.Featurization;
 using MLExt.Neural.Networks;
 using MLExt.Neural.Tasks;
 using MLExt.Neural.Training;
+using MLExt.Trainers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -57,7 +59,7 @@ namespace MLExt.Neural.Gates
             using var gates = new ValueGates(spec.IdCount + 1, spec.NumericCount, device);
             using var optimizer = TrainingLoop.Optimizer(network, options);
             double gateRate = settings.GateLearningRate(options.LearningRate, train.Rows, sizes.BatchSize);
-            using var gateOptimizer = torch.optim.Adam(new[] { gates.Logits }, lr: gateRate);
+            using var gateOptimizer = ParameterOptimizer.For(CtrOptimizer.Adam, new[] { gates.Logits }, gateRate);
             channel.Info($"Gate search: {settings.SearchEpochs} epochs, strength {settings.Strength:G3} / {train.Rows} rows, temperature 1 to {settings.FinalTemperature:G4}, gate learning rate {gateRate:G3}.");
             network.Embedding.Gates = gates;
             // The strength is over the whole training set; the batch loss is a mean over rows.
@@ -129,10 +131,10 @@ namespace MLExt.Neural.Gates
         private sealed class GatePenalty : TrainingHook
         {
             private readonly ValueGates _gates;
-            private readonly torch.optim.Optimizer _optimizer;
+            private readonly ParameterOptimizer _optimizer;
             private readonly float _strength;
 
-            public GatePenalty(ValueGates gates, torch.optim.Optimizer optimizer, float strength)
+            public GatePenalty(ValueGates gates, ParameterOptimizer optimizer, float strength)
             {
                 _gates = gates;
                 _optimizer = optimizer;
@@ -141,11 +143,11 @@ namespace MLExt.Neural.Gates
 
             public override Tensor Loss(Tensor loss, TrainingStep step)
             {
-                _optimizer.zero_grad();
-                return loss + _strength * _gates.Penalty();
+                _optimizer.ZeroGrad();
+                return loss.Plus(_gates.Penalty().Times(_strength));
             }
 
-            public override void AfterStep(TrainingStep step) => _optimizer.step();
+            public override void AfterStep(TrainingStep step) => _optimizer.Step();
         }
     }
 }

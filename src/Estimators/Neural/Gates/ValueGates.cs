@@ -1,4 +1,5 @@
 using System;
+using MLExt.Devices;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -28,7 +29,7 @@ namespace MLExt.Neural.Gates
         {
             _ids = ids;
             using var noGrad = no_grad();
-            Logits = new Modules.Parameter(full(ids + numericFields, Initial, device: device));
+            Logits = new Modules.Parameter(TorchScalars.Full(ids + numericFields, Initial, device));
         }
 
         /// <summary>The logits m [ids + numeric fields]: ids first, then numeric fields.</summary>
@@ -44,17 +45,17 @@ namespace MLExt.Neural.Gates
         public Tensor OfNumeric() => Gate(Logits.narrow(0, _ids, Logits.shape[0] - _ids));
 
         /// <summary>The sum of the soft gates σ(t·m) over every value: the sparsity penalty (before its strength).</summary>
-        public Tensor Penalty() => sigmoid(Logits * Temperature).sum();
+        public Tensor Penalty() => sigmoid(Logits.Times(Temperature)).sum();
 
         /// <summary>Whether each id and numeric field is kept (m &gt; 0), ids first.</summary>
         public bool[] Kept()
         {
             using var noGrad = no_grad();
-            using Tensor open = Logits.gt(0).cpu();
+            using Tensor open = Logits.With(0, static (t, zero) => t.gt(zero)).cpu();
             return open.data<bool>().ToArray();
         }
 
-        private Tensor Gate(Tensor logits) => sigmoid(logits * Temperature) * Scale;
+        private Tensor Gate(Tensor logits) => sigmoid(logits.Times(Temperature)).Times(Scale);
 
         public void Dispose() => Logits.Dispose();
     }

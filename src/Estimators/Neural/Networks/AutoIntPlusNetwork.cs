@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MLExt.Devices;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -48,14 +49,14 @@ namespace MLExt.Neural.Networks
                 Tensor q = Split(queries[layer].forward(h)), k = Split(keys[layer].forward(h)), v = Split(values[layer].forward(h));
                 // softmax(q kᵀ / √width) v in one fused kernel (fewer, smaller intermediate tensors than the four separate steps).
                 Tensor merged = functional.scaled_dot_product_attention(q, k, v, null, 0, false).transpose(1, 2).reshape(batch, count, d);
-                h = functional.relu(merged + residuals[layer].forward(h));
+                h = functional.relu(merged.Plus(residuals[layer].forward(h)));
             }
             // The head reads the attention output and the MLP's side by side.
             return new NetworkBody(cat(new[] { Flatten(h), mlp.forward(Flatten(fields)) }, 1), null);
         }
 
         protected override Tensor Output(Tensor hidden)
-            => attentionOutput.forward(hidden.narrow(1, 0, _attentionWidth)) + output.forward(hidden.narrow(1, _attentionWidth, hidden.shape[1] - _attentionWidth));
+            => attentionOutput.forward(hidden.narrow(1, 0, _attentionWidth)).Plus(output.forward(hidden.narrow(1, _attentionWidth, hidden.shape[1] - _attentionWidth)));
 
         protected override Tensor OutputBias => output.bias;
 

@@ -1,4 +1,5 @@
 using System.Linq;
+using MLExt.Devices;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -27,7 +28,7 @@ namespace MLExt.Neural.Networks
         {
             Tensor x0 = Flatten(fields), x = x0;
             foreach (Modules.Linear layer in cross)
-                x = x0 * layer.forward(x) + x;
+                x = (x0 * layer.forward(x)).Plus(x);
             return new NetworkBody(cat(new[] { x, mlp.forward(x0) }, 1), null);
         }
 

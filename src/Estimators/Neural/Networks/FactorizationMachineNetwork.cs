@@ -1,3 +1,4 @@
+using MLExt.Devices;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -25,9 +26,9 @@ namespace MLExt.Neural.Networks
         public override bool HasHiddenFeatures => mlp != null;
 
         protected override NetworkBody Interact(Tensor fields, Tensor linear)
-            => new NetworkBody(mlp?.forward(Flatten(fields)), linear + PairwiseInteractions(fields));
+            => new NetworkBody(mlp?.forward(Flatten(fields)), linear.Plus(PairwiseInteractions(fields)));
 
-        protected override Tensor Output(Tensor hidden) => hidden is null ? bias : output.forward(hidden) + bias;
+        protected override Tensor Output(Tensor hidden) => hidden is null ? bias : output.forward(hidden).Plus(bias);
 
         protected override (string Hidden, string Additive) ExportInteract(Onnx.OnnxGraph graph, string fields, string linear)
             => (mlp?.ExportOnnx(graph, ExportFlatten(graph, fields)), graph.Add(linear, ExportPairwiseInteractions(graph, fields)));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MLExt.Devices;
 using TorchSharp;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -118,7 +119,7 @@ namespace MLExt.Neural.Networks
             }
             Tensor numericPart = numeric.unsqueeze(-1) * numericWeights;
             Tensor fields = cat(new[] { idEmbeddings, numericPart }, 1);
-            Tensor linear = idFirstOrder.sum(new long[] { 1, 2 }) + numeric.matmul(numericLinear);
+            Tensor linear = idFirstOrder.sum(new long[] { 1, 2 }).Plus(numeric.matmul(numericLinear));
             return (fields, linear);
         }
 
@@ -173,7 +174,7 @@ namespace MLExt.Neural.Networks
         /// <summary>The squared norm of the embeddings and first-order weights the rows' ids use, summed over the rows (the pad id excluded).</summary>
         public Tensor UsedSquaredNorm(Tensor ids)
         {
-            Tensor perPlace = LookUp(ids).square().sum(-1) + LookUpFirstOrder(ids).squeeze(-1).square();
+            Tensor perPlace = LookUp(ids).Squared().sum(-1).Plus(LookUpFirstOrder(ids).squeeze(-1).Squared());
             return _multiValued ? (perPlace * Used(ids, perPlace.dtype).squeeze(-1)).sum() : perPlace.sum();
         }
 
@@ -182,11 +183,11 @@ namespace MLExt.Neural.Networks
         /// weight. With <paramref name="rowWeights"/> [ids + 1] each id's row counts with that weight (a numeric field's with 1).
         /// </summary>
         public Tensor FieldSquaredNorms(Tensor rowWeights = null)
-            => cat(new[] { IdFieldSquaredNorms(rowWeights, linearOnly: false), numericEmbeddings.square().sum(-1) + numericFirstOrder.square() }, 0);
+            => cat(new[] { IdFieldSquaredNorms(rowWeights, linearOnly: false), numericEmbeddings.Squared().sum(-1).Plus(numericFirstOrder.Squared()) }, 0);
 
         /// <summary>Each field's squared norm over its first-order (linear) weights alone [fields], ids weighted as in <see cref="FieldSquaredNorms"/>.</summary>
         public Tensor LinearSquaredNorms(Tensor rowWeights = null)
-            => cat(new[] { IdFieldSquaredNorms(rowWeights, linearOnly: true), numericFirstOrder.square() }, 0);
+            => cat(new[] { IdFieldSquaredNorms(rowWeights, linearOnly: true), numericFirstOrder.Squared() }, 0);
 
         // The id fields' squared norms [id fields]: of their first-order weights, and unless linearOnly of their embeddings too.
         private Tensor IdFieldSquaredNorms(Tensor rowWeights, bool linearOnly)
@@ -197,14 +198,14 @@ namespace MLExt.Neural.Networks
                     return zeros(0, device: numericFirstOrder.device);
                 return stack(Enumerable.Range(0, _idFields).Select(f => linearOnly
                     ? TableSquaredNorm(fieldFirstOrder[f], f, rowWeights)
-                    : TableSquaredNorm(fieldFirstOrder[f], f, rowWeights) + TableSquaredNorm(fieldTables[f], f, rowWeights)).ToArray());
+                    : TableSquaredNorm(fieldFirstOrder[f], f, rowWeights).Plus(TableSquaredNorm(fieldTables[f], f, rowWeights))).ToArray());
             }
-            Tensor rowNorms = firstOrder.weight.squeeze(-1).square();
+            Tensor rowNorms = firstOrder.weight.squeeze(-1).Squared();
             if (!linearOnly)
-                rowNorms = rowNorms + embeddings.weight.square().sum(-1);
+                rowNorms = rowNorms.Plus(embeddings.weight.Squared().sum(-1));
             if (rowWeights is not null)
                 rowNorms = rowNorms * rowWeights;
-            return zeros(_idFields + 1, dtype: rowNorms.dtype, device: rowNorms.device).index_add_(0, FieldOfRow(), rowNorms, 1).narrow(0, 0, _idFields);
+            return zeros(_idFields + 1, dtype: rowNorms.dtype, device: rowNorms.device).AddAtInPlace(0, FieldOfRow(), rowNorms).narrow(0, 0, _idFields);
         }
 
         /// <summary>Multiplies each field's first-order (linear) weights by its factor [fields], without gradients.</summary>
@@ -227,8 +228,8 @@ namespace MLExt.Neural.Networks
             if (rowWeights is null)
                 return table.SquaredNorm();
             int size = _sizes[field];
-            Tensor rows = table.forward(arange(size, device: rowWeights.device).unsqueeze(0)).squeeze(0);
-            return (rows.square().sum(-1) * rowWeights.narrow(0, _offsets[field], size)).sum();
+            Tensor rows = table.forward(TorchScalars.Range(size, rowWeights.device).unsqueeze(0)).squeeze(0);
+            return (rows.Squared().sum(-1) * rowWeights.narrow(0, _offsets[field], size)).sum();
         }
 
         // The field of each fused table row, on the tables' device.
@@ -283,14 +284,14 @@ namespace MLExt.Neural.Networks
             for (int f = 0; f < _widths.Length; f++)
             {
                 Tensor places = ids.narrow(1, start, _widths[f]);
-                Tensor local = _widths[f] > 1 ? where(places.eq(_padId), zeros_like(places), places - _offsets[f]) : places - _offsets[f];
+                Tensor local = _widths[f] > 1 ? where(places.With(_padId, static (t, pad) => t.eq(pad)), zeros_like(places), places.Minus(_offsets[f])) : places.Minus(_offsets[f]);
                 parts[f] = tables[f].forward(local);
                 start += _widths[f];
             }
             return cat(parts, 1);
         }
 
-        private Tensor Used(Tensor ids, ScalarType type) => ids.ne(_padId).unsqueeze(-1).to_type(type);
+        private Tensor Used(Tensor ids, ScalarType type) => ids.With(_padId, static (t, pad) => t.ne(pad)).unsqueeze(-1).to_type(type);
 
         // [batch, places, d] to [batch, fields, d]: each multi-valued field's places summed over the ones in use.
         private Tensor Pool(Tensor places, Tensor used)

@@ -1,4 +1,5 @@
 using System.Linq;
+using MLExt.Devices;
 using TorchSharp;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -42,12 +43,12 @@ namespace MLExt.Neural.Networks
         public virtual void CompressFrom(FieldEmbeddingTable trained, int size)
         {
             using var scope = NewDisposeScope();
-            Tensor ids = arange(size, dtype: ScalarType.Int64, device: trained.parameters().First().device).unsqueeze(0);
+            Tensor ids = TorchScalars.Range(size, trained.parameters().First().device).unsqueeze(0);
             SetRows(trained.forward(ids).squeeze(0));
         }
 
         /// <summary>The squared L2 norm of the table's weights (a scalar).</summary>
-        public virtual Tensor SquaredNorm() => parameters().Select(p => p.square().sum()).Aggregate((a, b) => a + b);
+        public virtual Tensor SquaredNorm() => parameters().Select(p => p.Squared().sum()).Aggregate((a, b) => a.Plus(b));
 
         /// <summary>Multiplies every weight by <paramref name="factor"/> (a scalar tensor), without gradients.</summary>
         public virtual void Scale(Tensor factor)

@@ -1,3 +1,4 @@
+using MLExt.Devices;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -25,7 +26,7 @@ namespace MLExt.Neural.Networks
         {
             // All inner products at once, [batch, fields, fields], weighted per pair.
             Tensor products = fields.bmm(fields.transpose(1, 2));
-            return new NetworkBody(null, linear + (products * (pairWeights * upperTriangle)).sum(new long[] { 1, 2 }));
+            return new NetworkBody(null, linear.Plus((products * (pairWeights * upperTriangle)).sum(new long[] { 1, 2 })));
         }
 
         protected override Tensor Output(Tensor hidden) => bias;

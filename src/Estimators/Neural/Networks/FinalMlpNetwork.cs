@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MLExt.Devices;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -40,7 +41,7 @@ namespace MLExt.Neural.Networks
         {
             Tensor x = Flatten(fields);
             // Gates in (0, 2) start near 1: each stream learns which features to stress.
-            Tensor o1 = stream1.forward(x * (2 * sigmoid(gate1.forward(x)))), o2 = stream2.forward(x * (2 * sigmoid(gate2.forward(x))));
+            Tensor o1 = stream1.forward(x * sigmoid(gate1.forward(x)).Times(2)), o2 = stream2.forward(x * sigmoid(gate2.forward(x)).Times(2));
             return new NetworkBody(cat(new[] { o1, o2 }, 1), null);
         }
 
@@ -50,7 +51,7 @@ namespace MLExt.Neural.Networks
             long width1 = stream1.Width, width2 = stream2.Width, batch = hidden.shape[0];
             Tensor o1 = hidden.narrow(1, 0, width1), o2 = hidden.narrow(1, width1, width2);
             Tensor fused = (o1.matmul(bilinear).view(batch, _outputs, width2) * o2.unsqueeze(1)).sum(-1);
-            return weights1.forward(o1) + weights2.forward(o2) + fused;
+            return weights1.forward(o1).Plus(weights2.forward(o2)).Plus(fused);
         }
 
         protected override Tensor OutputBias => weights1.bias;

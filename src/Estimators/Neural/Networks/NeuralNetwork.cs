@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MLExt.Devices;
 using MLExt.Neural.Onnx;
 using MLExt.Trainers;
 using Modules = TorchSharp.Modules;
@@ -58,7 +59,7 @@ namespace MLExt.Neural.Networks
         public Tensor Head(NetworkBody body)
         {
             Tensor output = Output(body.Hidden);
-            return body.Additive is null ? output : output + body.Additive.unsqueeze(-1);
+            return body.Additive is null ? output : output.Plus(body.Additive.unsqueeze(-1));
         }
 
         protected abstract NetworkBody Interact(Tensor fields, Tensor linear);
@@ -132,7 +133,7 @@ namespace MLExt.Neural.Networks
 
         /// <summary>0.5 Σ_d ((Σ_f e)² − Σ_f e²): all pairwise inner products of the fields in linear time.</summary>
         protected static Tensor PairwiseInteractions(Tensor fields)
-            => 0.5 * (fields.sum(dim: 1).square() - fields.square().sum(dim: 1)).sum(dim: 1);
+            => (fields.sum(dim: 1).Squared() - fields.Squared().sum(dim: 1)).sum(dim: 1).Times(0.5);
 
         protected static Tensor Flatten(Tensor fields) => fields.flatten(1);
     }

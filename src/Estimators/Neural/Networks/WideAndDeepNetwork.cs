@@ -1,3 +1,4 @@
+using MLExt.Devices;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -25,7 +26,7 @@ namespace MLExt.Neural.Networks
 
         protected override NetworkBody Interact(Tensor fields, Tensor linear) => new NetworkBody(mlp.forward(Flatten(fields)), linear);
 
-        protected override Tensor Output(Tensor hidden) => output.forward(hidden) + bias;
+        protected override Tensor Output(Tensor hidden) => output.forward(hidden).Plus(bias);
 
         protected override (string Hidden, string Additive) ExportInteract(Onnx.OnnxGraph graph, string fields, string linear)
             => (mlp.ExportOnnx(graph, ExportFlatten(graph, fields)), linear);

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Microsoft.ML.Model.OnnxConverter;
+using MLExt.Devices;
 using TorchSharp;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -118,7 +119,7 @@ namespace MLExt.Neural.Onnx
         public string BatchNorm(Modules.BatchNorm1d norm, string x)
         {
             using var scope = NewDisposeScope();
-            Tensor scale = norm.weight / (norm.running_var + norm.eps).sqrt();
+            Tensor scale = norm.weight / norm.running_var.Plus(norm.eps).sqrt();
             Tensor shift = norm.bias - norm.running_mean * scale;
             return Add(Mul(x, Constant(scale)), Constant(shift));
         }

@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLExt.Devices;
 using MLExt.Neural.Training;
 using static TorchSharp.torch;
 
@@ -46,7 +47,7 @@ namespace MLExt.Neural.Tasks
         public override Tensor Probabilities(Tensor outputs)
         {
             Tensor p = sigmoid(outputs);
-            return cat(new[] { 1 - p, p }, 1);
+            return cat(new[] { p.SubtractedFrom(1), p }, 1);
         }
 
         public override double Metric(float[] outputs, float[] labels) => Auc.Of(outputs, labels);

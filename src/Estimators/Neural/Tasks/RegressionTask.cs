@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLExt.Devices;
 using static TorchSharp.torch;
 
 namespace MLExt.Neural.Tasks
@@ -63,7 +64,7 @@ namespace MLExt.Neural.Tasks
 
         public override Tensor Loss(Tensor outputs, Tensor labels, Tensor weights)
         {
-            Tensor squared = (outputs.squeeze(-1) - (labels - Mean) / Scale).square();
+            Tensor squared = (outputs.squeeze(-1) - labels.Minus(Mean).DividedBy(Scale)).Squared();
             return weights is null ? squared.mean() : (squared * weights).mean();
         }
 

@@ -1,4 +1,5 @@
 using System;
+using MLExt.Devices;
 using static TorchSharp.torch;
 
 namespace MLExt.Neural.Training
@@ -34,7 +35,7 @@ namespace MLExt.Neural.Training
         public override Tensor Loss(Tensor loss, TrainingStep step)
         {
             int n = step.Rows.Length, c = _classes;
-            Tensor p = _task.Probabilities(step.Outputs).clamp(1e-4, 1 - 1e-4);
+            Tensor p = _task.Probabilities(step.Outputs).Clamp(1e-4, 1 - 1e-4);
             var batchTargets = new float[n * c];
             for (int r = 0; r < n; r++)
                 Array.Copy(_targets, step.Rows[r] * c, batchTargets, r * c, c);
@@ -43,12 +44,12 @@ namespace MLExt.Neural.Training
             {
                 Tensor detached = p.detach();
                 Tensor previous = tensor(batchTargets, device: p.device).view(n, c);
-                target = _momentum * previous + (1 - _momentum) * detached / detached.sum(1, keepdim: true);
+                target = previous.Times(_momentum).Plus(detached.Times(1 - _momentum) / detached.sum(1, keepdim: true));
                 float[] updated = target.cpu().data<float>().ToArray();
                 for (int r = 0; r < n; r++)
                     Array.Copy(updated, r * c, _targets, step.Rows[r] * c, c);
             }
-            return loss + _strength * (1 - (target * p).sum(1)).log().mean();
+            return loss.Plus((target * p).sum(1).SubtractedFrom(1).log().mean().Times(_strength));
         }
     }
 }

@@ -1,3 +1,4 @@
+using MLExt.Devices;
 using static TorchSharp.torch;
 
 namespace MLExt.Neural.Training
@@ -21,7 +22,7 @@ namespace MLExt.Neural.Training
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             Tensor norms = Embedding.FieldSquaredNorms(RowWeights).sqrt();
-            Embedding.ScaleFields((1 - threshold / norms.clamp_min(1e-30)).clamp_min(0));
+            Embedding.ScaleFields(norms.With(1e-30, static (t, least) => t.clamp_min(least)).reciprocal().Times(threshold).SubtractedFrom(1).With(0, static (t, zero) => t.clamp_min(zero)));
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MLExt.Devices;
 using static TorchSharp.torch;
 
 namespace MLExt.Neural.Training
@@ -36,7 +37,7 @@ namespace MLExt.Neural.Training
             double[] linear = Embedding.LinearSquaredNorms(RowWeights).cpu().data<float>().ToArray().Select(v => Math.Sqrt(v)).ToArray();
             // The first layer's weights [units, fields × d] as [units, fields, d]: each unit's norm on each field.
             Tensor blocks = _reader.weight.view(_reader.weight.shape[0], fields, _dimension);
-            float[] unitNorms = blocks.square().sum(-1).sqrt().cpu().data<float>().ToArray();
+            float[] unitNorms = blocks.Squared().sum(-1).sqrt().cpu().data<float>().ToArray();
             int units = (int)blocks.shape[0];
             var linearFactors = new float[fields];
             var fieldFactors = new float[fields];

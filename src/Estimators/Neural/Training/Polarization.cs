@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MLExt.Devices;
 using Modules = TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -32,7 +33,7 @@ namespace MLExt.Neural.Training
             _scales = run.Network.modules().OfType<Modules.BatchNorm1d>().Select(b => (Tensor)b.weight).ToArray();
             using var noGrad = no_grad();
             foreach (Tensor gamma in _scales)
-                gamma.fill_(0.5);
+                gamma.With(0.5, static (t, half) => t.fill_(half));
         }
 
         public override Tensor Loss(Tensor loss, TrainingStep step)
@@ -40,20 +41,20 @@ namespace MLExt.Neural.Training
             if (_scales.Length == 0)
                 return loss;
             Tensor all = cat(_scales, 0);
-            return loss + _strength * (_skew * all.abs().sum() - (all - all.mean()).abs().sum());
+            return loss.Plus((all.abs().sum().Times(_skew) - (all - all.mean()).abs().sum()).Times(_strength));
         }
 
         public override void AfterStep(TrainingStep step)
         {
             using var noGrad = no_grad();
             foreach (Tensor gamma in _scales)
-                gamma.clamp_(0, 1);
+                gamma.ClampInPlace(0, 1);
         }
 
         public override void End(Action<string> log)
         {
             using var scope = NewDisposeScope();
-            long total = _scales.Sum(g => g.numel()), pruned = _scales.Sum(g => g.lt(PrunedScale).sum().item<long>());
+            long total = _scales.Sum(g => g.numel()), pruned = _scales.Sum(g => g.With(PrunedScale, static (t, limit) => t.lt(limit)).sum().item<long>());
             log($"Polarization: {pruned} of {total} hidden neurons have a scale below {PrunedScale} (prunable).");
         }
     }

@@ -28,7 +28,7 @@ namespace MLExt.Neural.Training
         {
             torch.manual_seed(seed);
             NeuralNetwork network = NeuralNetwork.Create(spec);
-            torch.optim.Optimizer optimizer = null;
+            ParameterOptimizer optimizer = null;
             Dictionary<string, Tensor> best = null;
             try
             {
@@ -83,8 +83,7 @@ namespace MLExt.Neural.Training
                     }
                     if (options.ReduceLearningRateOnPlateau)
                     {
-                        foreach (var group in optimizer.ParamGroups)
-                            group.LearningRate *= 0.1;
+                        optimizer.LearningRate *= 0.1;
                         channel.Info($"Validation {task.MetricName} did not improve; learning rate divided by 10.");
                     }
                 }
@@ -110,15 +109,14 @@ namespace MLExt.Neural.Training
         }
 
         /// <summary>The options' optimizer over the network's parameters.</summary>
-        public static torch.optim.Optimizer Optimizer(NeuralNetwork network, NeuralTrainerOptions options) => options.Optimizer == CtrOptimizer.Adagrad
-            ? torch.optim.Adagrad(network.parameters(), lr: options.LearningRate)
-            : torch.optim.Adam(network.parameters(), lr: options.LearningRate);
+        public static ParameterOptimizer Optimizer(NeuralNetwork network, NeuralTrainerOptions options)
+            => ParameterOptimizer.For(options.Optimizer, network.parameters(), options.LearningRate);
 
         /// <summary>
         /// One pass over the training rows in <paramref name="order"/>, in batches of the buffers' size: the task's loss with the hooks'
         /// penalties, the optimizer's step, the hooks' proximal steps. Returns the summed task loss and the number of batches.
         /// </summary>
-        public static (double LossSum, int Batches) Epoch(NeuralNetwork network, torch.optim.Optimizer optimizer, NeuralTask task, FeaturizedRows train,
+        public static (double LossSum, int Batches) Epoch(NeuralNetwork network, ParameterOptimizer optimizer, NeuralTask task, FeaturizedRows train,
             TensorBatch batch, int[] order, IReadOnlyList<TrainingHook> hooks, NeuralTrainerOptions options, int epoch, Device device, IHost host, IChannel channel)
         {
             double lossSum = 0;
@@ -135,15 +133,15 @@ namespace MLExt.Neural.Training
                 var step = new TrainingStep
                 {
                     Ids = ids, Numeric = numeric, Outputs = outputs, Labels = labels, Weights = weights, Rows = rows, Epoch = epoch,
-                    LearningRate = optimizer.ParamGroups.First().LearningRate,
+                    LearningRate = optimizer.LearningRate,
                 };
                 foreach (TrainingHook hook in hooks)
                     loss = hook.Loss(loss, step);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 loss.backward();
                 if (options.GradientClipNorm > 0)
                     nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm);
-                optimizer.step();
+                optimizer.Step();
                 foreach (TrainingHook hook in hooks)
                     hook.AfterStep(step);
                 if (double.IsNaN(taskLoss))

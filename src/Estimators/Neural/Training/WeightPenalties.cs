@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MLExt.Devices;
 using static TorchSharp.torch;
 
 namespace MLExt.Neural.Training
@@ -14,7 +15,7 @@ namespace MLExt.Neural.Training
 
         public override void Begin(TrainingRun run) => _embedding = run.Network.Embedding;
 
-        public override Tensor Loss(Tensor loss, TrainingStep step) => loss + _strength * _embedding.UsedSquaredNorm(step.Ids) / step.Rows.Length;
+        public override Tensor Loss(Tensor loss, TrainingStep step) => loss.Plus(_embedding.UsedSquaredNorm(step.Ids).Times(_strength).DividedBy(step.Rows.Length));
     }
 
     /// <summary>L2 on the weight matrices outside the embedding layer (biases excluded).</summary>
@@ -30,6 +31,6 @@ namespace MLExt.Neural.Training
                 .Select(p => (Tensor)p.parameter).ToArray();
 
         public override Tensor Loss(Tensor loss, TrainingStep step)
-            => _weights.Length == 0 ? loss : loss + _strength * _weights.Select(w => w.square().sum()).Aggregate((a, b) => a + b);
+            => _weights.Length == 0 ? loss : loss.Plus(_weights.Select(w => w.Squared().sum()).Aggregate((a, b) => a.Plus(b)).Times(_strength));
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using MLExt.Devices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,18 +45,18 @@ namespace MLExt.Transforms.QuickSelecting.Core
             Tensor noisy = FromNeuronMajor(batch.Noisy, features, size);
             Tensor dropout = FromNeuronMajor(batch.Dropout, hidden, size);
 
-            Tensor activation = sigmoid(noisy.matmul(_encoder.Weight) + _encoder.Bias);
+            Tensor activation = sigmoid(noisy.matmul(_encoder.Weight).Plus(_encoder.Bias));
             Tensor hiddenOut = activation * dropout;
-            Tensor output = hiddenOut.matmul(_decoder.Weight) + _decoder.Bias;
+            Tensor output = hiddenOut.matmul(_decoder.Weight).Plus(_decoder.Bias);
             Tensor error = output - clean;
-            _lossSum.add_(error.square().sum().to_type(float64));
+            _lossSum.PlusInPlace(error.Squared().sum().to_type(float64));
             _lossRows += size;
-            Tensor outputGradient = error / size;
+            Tensor outputGradient = error.DividedBy(size);
 
             Tensor hiddenGradient = outputGradient.matmul(_decoder.Weight.t());
             _decoder.Update(hiddenOut, outputGradient, _settings);
             // As in the sparse backend: only inverted dropout masks the gradient to the encoder.
-            Tensor preGradient = (_settings.Departures.InvertedDropout ? hiddenGradient * dropout : hiddenGradient) * activation * (1 - activation);
+            Tensor preGradient = (_settings.Departures.InvertedDropout ? hiddenGradient * dropout : hiddenGradient) * activation * activation.SubtractedFrom(1);
             _encoder.Update(noisy, preGradient, _settings);
         }
 
@@ -158,11 +159,11 @@ namespace MLExt.Transforms.QuickSelecting.Core
             /// connections stay at zero.</summary>
             public void Update(Tensor input, Tensor outputGradient, AutoencoderSettings settings)
             {
-                Tensor gradient = input.t().matmul(outputGradient).mul_(Mask).add_(Weight, alpha: settings.GradientDecay);
-                Velocity.mul_(settings.Momentum).add_(gradient, alpha: -settings.LearningRate);
-                Weight.mul_(1 - settings.StepDecay).add_(Velocity);
-                BiasVelocity.mul_(settings.Momentum).add_(outputGradient.sum(dim: 0), alpha: -settings.LearningRate);
-                Bias.mul_(1 - settings.StepDecay).add_(BiasVelocity);
+                Tensor gradient = input.t().matmul(outputGradient).mul_(Mask).PlusInPlace(Weight, settings.GradientDecay);
+                Velocity.TimesInPlace(settings.Momentum).PlusInPlace(gradient, -settings.LearningRate);
+                Weight.TimesInPlace(1 - settings.StepDecay).PlusInPlace(Velocity);
+                BiasVelocity.TimesInPlace(settings.Momentum).PlusInPlace(outputGradient.sum(dim: 0), -settings.LearningRate);
+                Bias.TimesInPlace(1 - settings.StepDecay).PlusInPlace(BiasVelocity);
             }
 
             public void Dispose()

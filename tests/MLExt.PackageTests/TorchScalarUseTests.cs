@@ -36,7 +36,7 @@ namespace MLExt.PackageTests
                 if (type == Helper || !callee.Type.Contains("Scalar") && !IsTorchSharp(callee))
                     continue;
                 string why = MakesScalar(callee) ? "makes a Scalar" : callee.Type == "optim" ? "makes one of TorchSharp's optimizers"
-                    : IsTorchSharp(callee) ? torch.Inside(callee, MakesScalar) : null;
+                    : IsTorchSharp(callee) ? torch.Inside(callee) : null;
                 if (why != null)
                     offending.Add($"{type}.{method} calls {callee}: {why}");
             }
@@ -48,9 +48,9 @@ namespace MLExt.PackageTests
         {
             // The check above is only as good as its reading of TorchSharp: a + b hides a Scalar (its alpha, 1), a * b does not.
             var torch = new CompiledMethods(typeof(TorchSharp.torch).Assembly.Location);
-            Assert.IsNotNull(torch.Inside(new Callee("Tensor", "op_Addition", "Tensor,Tensor"), MakesScalar));
-            Assert.IsNotNull(torch.Inside(new Callee("Tensor", "op_Multiply", "Tensor,Single"), MakesScalar));
-            Assert.IsNull(torch.Inside(new Callee("Tensor", "op_Multiply", "Tensor,Tensor"), MakesScalar));
+            Assert.IsNotNull(torch.Inside(new Callee("Tensor", "op_Addition", "Tensor,Tensor")));
+            Assert.IsNotNull(torch.Inside(new Callee("Tensor", "op_Multiply", "Tensor,Single")));
+            Assert.IsNull(torch.Inside(new Callee("Tensor", "op_Multiply", "Tensor,Tensor")));
         }
 
         private static bool MakesScalar(Callee callee)
@@ -103,8 +103,8 @@ namespace MLExt.PackageTests
                 }
             }
 
-            // Why the method (or what it calls in this assembly, a few calls deep) meets the condition; null when it does not.
-            public string Inside(Callee callee, Func<Callee, bool> condition, int depth = 0)
+            // Why the method makes a Scalar (or what it calls in this assembly, a few calls deep); null when it does not.
+            public string Inside(Callee callee, int depth = 0)
             {
                 if (_inside.TryGetValue(callee, out string known))
                     return known;
@@ -112,15 +112,9 @@ namespace MLExt.PackageTests
                 string found = null;
                 if (depth < 4 && _definitions.TryGetValue(callee, out var methods))
                 {
-                    foreach (Callee inner in methods.SelectMany(CallsOf))
-                    {
-                        string why = condition(inner) ? $"calls {inner}" : IsTorchSharp(inner) ? Inside(inner, condition, depth + 1) : null;
-                        if (why != null)
-                        {
-                            found = inner == callee || why.StartsWith("calls") ? why : $"{inner} {why}";
-                            break;
-                        }
-                    }
+                    found = methods.SelectMany(CallsOf)
+                        .Select(inner => MakesScalar(inner) ? $"calls {inner}" : IsTorchSharp(inner) ? Inside(inner, depth + 1) : null)
+                        .FirstOrDefault(why => why != null);
                 }
                 return _inside[callee] = found;
             }

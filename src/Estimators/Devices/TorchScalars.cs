@@ -20,83 +20,39 @@ namespace MLExt.Devices
         /// <summary><paramref name="a"/> + <paramref name="b"/>.</summary>
         public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
-        public static Tensor Plus(this Tensor a, long b)
-        {
-            using Scalar value = b.ToScalar();
-            return a.add(value, One);
-        }
+        public static Tensor Plus(this Tensor a, long b) => a.With(b, static (t, value) => t.add(value, One));
 
-        public static Tensor Plus(this Tensor a, double b)
-        {
-            using Scalar value = b.ToScalar();
-            return a.add(value, One);
-        }
+        public static Tensor Plus(this Tensor a, double b) => a.With(b, static (t, value) => t.add(value, One));
 
         /// <summary>In place, <paramref name="a"/> += <paramref name="b"/>.</summary>
         public static Tensor PlusInPlace(this Tensor a, Tensor b) => a.add_(b, One);
 
         /// <summary>In place, <paramref name="a"/> += <paramref name="b"/>.</summary>
-        public static Tensor PlusInPlace(this Tensor a, double b)
-        {
-            using Scalar value = b.ToScalar();
-            return a.add_(value, One);
-        }
+        public static Tensor PlusInPlace(this Tensor a, double b) => a.With(b, static (t, value) => t.add_(value, One));
 
         /// <summary>In place, <paramref name="a"/> += <paramref name="scale"/> · <paramref name="b"/>.</summary>
-        public static Tensor PlusInPlace(this Tensor a, Tensor b, double scale)
-        {
-            using Scalar value = scale.ToScalar();
-            return a.add_(b, value);
-        }
+        public static Tensor PlusInPlace(this Tensor a, Tensor b, double scale) => a.With(scale, (t, value) => t.add_(b, value));
 
         /// <summary>In place, adds the rows of <paramref name="source"/> to <paramref name="a"/>'s rows at <paramref name="index"/> along <paramref name="dimension"/>.</summary>
         public static Tensor AddAtInPlace(this Tensor a, long dimension, Tensor index, Tensor source) => a.index_add_(dimension, index, source, One);
 
-        public static Tensor Minus(this Tensor a, long b)
-        {
-            using Scalar value = b.ToScalar();
-            return a.sub(value);
-        }
+        public static Tensor Minus(this Tensor a, long b) => a.With(b, static (t, value) => t.sub(value));
 
-        public static Tensor Minus(this Tensor a, double b)
-        {
-            using Scalar value = b.ToScalar();
-            return a.sub(value);
-        }
+        public static Tensor Minus(this Tensor a, double b) => a.With(b, static (t, value) => t.sub(value));
 
         /// <summary><paramref name="a"/> − <paramref name="b"/>, computed as TorchSharp's <c>a - b</c> does: −b + a.</summary>
         public static Tensor SubtractedFrom(this Tensor b, long a) => b.negative().Plus(a);
 
-        public static Tensor Times(this Tensor a, long b)
-        {
-            using Scalar value = b.ToScalar();
-            return a.mul(value);
-        }
+        public static Tensor Times(this Tensor a, long b) => a.With(b, static (t, value) => t.mul(value));
 
-        public static Tensor Times(this Tensor a, double b)
-        {
-            using Scalar value = b.ToScalar();
-            return a.mul(value);
-        }
+        public static Tensor Times(this Tensor a, double b) => a.With(b, static (t, value) => t.mul(value));
 
         /// <summary>In place, <paramref name="a"/> ·= <paramref name="b"/>.</summary>
-        public static Tensor TimesInPlace(this Tensor a, double b)
-        {
-            using Scalar value = b.ToScalar();
-            return a.mul_(value);
-        }
+        public static Tensor TimesInPlace(this Tensor a, double b) => a.With(b, static (t, value) => t.mul_(value));
 
-        public static Tensor DividedBy(this Tensor a, long b)
-        {
-            using Scalar value = b.ToScalar();
-            return a.div(value);
-        }
+        public static Tensor DividedBy(this Tensor a, long b) => a.With(b, static (t, value) => t.div(value));
 
-        public static Tensor DividedBy(this Tensor a, double b)
-        {
-            using Scalar value = b.ToScalar();
-            return a.div(value);
-        }
+        public static Tensor DividedBy(this Tensor a, double b) => a.With(b, static (t, value) => t.div(value));
 
         /// <summary><paramref name="a"/> squared, element-wise (as <c>square()</c>, which passes 2 to <c>pow</c>).</summary>
         public static Tensor Squared(this Tensor a) => a.pow(Two);

@@ -1,5 +1,7 @@
 using System;
+using System.Buffers;
 using System.Linq;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
@@ -10,16 +12,37 @@ namespace MLExt.Hashing
     /// Open addressing with linear probing over one array whose entries hold key, number and count together: the CTR
     /// featurizer and OutRank look up every value of every row, and with <c>Dictionary&lt;ulong, int&gt;</c> (two or three cache
     /// misses a lookup on a large field) those lookups were most of the time the featurizer's <c>Fit</c> spent outside training.
+    /// The entry arrays come from a pool: a table that a <c>Fit</c> fills and drops (OutRank's codes, the featurizer's counts)
+    /// hands its array back with <see cref="Release"/>, so the next <c>Fit</c> reuses memory that is already paged in, where fresh
+    /// arrays of megabytes cost page faults and full garbage collections (large arrays count toward those).
     /// </summary>
     internal sealed class KeyTable
     {
         private const ulong Empty = 0;
+        private const int InitialSize = 1024;
 
-        private Entry[] _entries = new Entry[1024];
-        private int _shift = 64 - 10;
+        private static readonly ArrayPool<Entry> Pool = ArrayPool<Entry>.Shared;
+
+        private Entry[] _entries;
+        // 64 − log2 of the entries' length, for Slot.
+        private int _shift;
+
+        public KeyTable()
+        {
+            Use(Pool.Rent(InitialSize));
+        }
 
         /// <summary>Keys added.</summary>
         public int Count { get; private set; }
+
+        /// <summary>Hands the entries back to the pool once the keys are no longer needed; only <see cref="Count"/> may be read after.</summary>
+        public void Release()
+        {
+            if (_entries == null)
+                return;
+            Pool.Return(_entries);
+            _entries = null;
+        }
 
         /// <summary>The key's number, or −1 when it was never added.</summary>
         public int IndexOf(ulong key)
@@ -88,8 +111,7 @@ namespace MLExt.Hashing
         private void Grow()
         {
             Entry[] old = _entries;
-            _entries = new Entry[2 * old.Length];
-            _shift--;
+            Use(Pool.Rent(2 * old.Length));
             foreach (Entry entry in old)
             {
                 if (entry.Key == Empty)
@@ -99,6 +121,16 @@ namespace MLExt.Hashing
                     slot = (slot + 1) & (_entries.Length - 1);
                 _entries[slot] = entry;
             }
+            Pool.Return(old);
+        }
+
+        // Arrays from the pool hold old entries, or garbage when newly made (the shared pool skips zeroing them): cleared here.
+        // The pool may hand out an array longer than asked for (a power of two all the same): slots span its whole length.
+        private void Use(Entry[] entries)
+        {
+            Array.Clear(entries);
+            _entries = entries;
+            _shift = 64 - BitOperations.Log2((uint)entries.Length);
         }
 
         private struct Entry

@@ -73,6 +73,11 @@ namespace MLExt.Transforms.OutRanking
         /// every value has a code of its own (the count table then tells the exact number).</summary>
         public virtual long? EstimatedCardinality => null;
 
+        /// <summary>Hands back the memory that coding needed once every value is coded (<see cref="EstimatedCardinality"/> stays).</summary>
+        public virtual void Release()
+        {
+        }
+
         /// <summary>Whether OutRank can rank values of this (item) type.</summary>
         public static bool Supports(DataViewType type)
             => type is TextDataViewType || type is KeyDataViewType || type is BooleanDataViewType || IsNumeric(type.RawType);
@@ -178,6 +183,8 @@ namespace MLExt.Transforms.OutRanking
 
             public override BlockReader Bind(DataViewRow row, DataViewSchema.Column column, int slot, RowValues values)
                 => new KeyReader(this, row, column, slot, values);
+
+            public override void Release() => _codes.Release();
 
             private int Code(ulong key)
             {

@@ -160,6 +160,9 @@ namespace MLExt.Transforms.OutRanking
                     rows += n;
                 }
                 rowsSeen[group] = rows;
+                labelEncoder.Release();
+                foreach (int j in mine)
+                    encoders[j].Release();
             });
             long rows = rowsSeen[0];
             if (rows == 0)

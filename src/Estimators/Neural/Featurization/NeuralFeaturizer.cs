@@ -283,6 +283,8 @@ namespace MLExt.Neural.Featurization
             public NeuralFeaturizer Finish(FeaturizedRows rows, int minimumCount, int hashBuckets)
             {
                 int[][] idOfKey = Fields.Select((field, f) => field.SetVocabulary(_seen[f], minimumCount, hashBuckets, _recorders[f])).ToArray();
+                foreach (KeyTable seen in _seen)
+                    seen.Release();
                 for (int n = 0; n < Numeric.Length; n++)
                 {
                     double mean = _present[n] == 0 ? 0 : _sums[n] / _present[n];
